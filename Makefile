@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ktstr: a kselftest suite for sched_ext schedulers.
+#
+# In a kernel tree (tools/testing/selftests/ktstr):
+#	make -C tools/testing/selftests TARGETS=ktstr [run_tests]
+# From its own checkout, against any tree:
+#	make [KSRC=<kernel tree>] [OUTPUT=<dir>]
+# Without KSRC outside a tree: Debian's linux-source, unpacked in the cache.
+#
+# `make host` builds only what runs on the host (the launcher, its init,
+# the unit tests) and needs no kernel build.
+
+KTSTR_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+ifneq ($(wildcard $(KTSTR_DIR)/../lib.mk),)
+KSRC ?= $(abspath $(KTSTR_DIR)/../../../..)
+SELFTESTS := $(abspath $(KTSTR_DIR)/..)
+else
+KSRC ?= $(shell $(KTSTR_DIR)/vmtest/kernel.sh --print-source)
+SELFTESTS := $(KSRC)/tools/testing/selftests
+# lib.mk would build into the current directory; keep the checkout clean
+OUTPUT ?= $(KTSTR_DIR)/build
+endif
+ifeq ($(wildcard $(SELFTESTS)/lib.mk),)
+$(error no kernel tree at KSRC='$(KSRC)': pass KSRC=<kernel tree> or run vmtest/install-deps.sh)
+endif
+
+TEST_PROGS := run_ktstr.sh
+TEST_FILES := ktstr
+OVERRIDE_TARGETS := 1
+include $(SELFTESTS)/lib.mk
+
+CLANG ?= clang-19
+LLVM_STRIP ?= llvm-strip-19
+ifeq ($(shell command -v $(CLANG) 2>/dev/null),)
+CLANG := clang
+endif
+
+TOOLSDIR := $(KSRC)/tools
+BPFDIR := $(TOOLSDIR)/lib/bpf
+BPFTOOLDIR := $(TOOLSDIR)/bpf/bpftool
+TOOLSINCDIR := $(TOOLSDIR)/include
+APIDIR := $(TOOLSINCDIR)/uapi
+SCXTOOLSINCDIR := $(TOOLSDIR)/sched_ext/include
+
+BIN := $(OUTPUT)/bin
+OBJ := $(OUTPUT)/obj
+INCLUDE_DIR := $(OUTPUT)/include
+LIBBPF := $(OBJ)/libbpf/libbpf.a
+BPFTOOL := $(OUTPUT)/host/sbin/bpftool
+
+# The BTF that vmlinux.h comes from: the kernel the tests boot.
+VMLINUX_BTF_PATHS ?= $(if $(O),$(O)/vmlinux)					\
+		     $(if $(KBUILD_OUTPUT),$(KBUILD_OUTPUT)/vmlinux)		\
+		     $(dir $(shell KSRC=$(KSRC) $(KTSTR_DIR)/vmtest/kernel.sh	\
+				--lookup 2>/dev/null))../../../vmlinux		\
+		     $(KSRC)/vmlinux
+VMLINUX_BTF ?= $(abspath $(firstword $(wildcard $(VMLINUX_BTF_PATHS))))
+
+HOST_CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter			\
+	       -Wno-sign-compare -Wno-missing-field-initializers		\
+	       -Wno-format-truncation -D_GNU_SOURCE	\
+	       -I$(KTSTR_DIR)/vmtest -I$(KTSTR_DIR)/lib -I$(KTSTR_DIR)/cli
+CFLAGS += $(HOST_CFLAGS) -I$(INCLUDE_DIR) -I$(APIDIR) -I$(TOOLSINCDIR)	\
+	  -I$(OBJ)/include -I$(SCXTOOLSINCDIR)
+LDLIBS_BPF := $(LIBBPF) -lelf -lz -lzstd
+
+BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_x86		\
+	      -mlittle-endian -I$(INCLUDE_DIR) -I$(OBJ)/include		\
+	      -I$(APIDIR) -I$(SCXTOOLSINCDIR) -I$(KTSTR_DIR)/bpf		\
+	      -Wall -Wno-compare-distinct-pointer-types
+
+UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
+VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
+		initramfs.c console.c vm.c)
+CLI_SRCS := $(wildcard $(KTSTR_DIR)/cli/*.c)
+UNIT_TESTS := $(patsubst $(KTSTR_DIR)/tests/unit/%.c,$(BIN)/unit/%,		\
+		$(wildcard $(KTSTR_DIR)/tests/unit/*.c))
+GUEST_PROGS := $(patsubst $(KTSTR_DIR)/tests/vm/%.c,$(BIN)/%,		\
+		 $(wildcard $(KTSTR_DIR)/tests/vm/*.c))
+HOST_HDRS := $(wildcard $(KTSTR_DIR)/vmtest/*.h $(KTSTR_DIR)/lib/*.h		\
+		$(KTSTR_DIR)/cli/*.h)
+
+.DEFAULT_GOAL := all
+all: host guest
+
+host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
+
+guest: $(BPFTOOL) $(INCLUDE_DIR)/vmlinux.h
+
+$(BIN) $(BIN)/unit $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
+	$(Q)mkdir -p $@
+
+$(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)
+	$(call msg,LINK,,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS)
+
+# PID 1 of the guest: static, so the initramfs needs no libc for it
+$(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
+		   $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)
+	$(call msg,LINK,,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $(KTSTR_DIR)/vmtest/init.c	\
+		$(KTSTR_DIR)/vmtest/channel.c $(UTIL_SRCS)
+
+$(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(UTIL_SRCS)	\
+	       $(HOST_HDRS) | $(BIN)/unit
+	$(call msg,LINK,,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -o $@ $< $(VMTEST_SRCS)	\
+		$(UTIL_SRCS)
+
+# programs the tests run inside the guest
+$(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/vmtest/topo.c		\
+	  $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)
+	$(call msg,LINK,,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(KTSTR_DIR)/vmtest/topo.c $(UTIL_SRCS)
+
+# libbpf and bpftool come from the kernel tree, built into OUTPUT
+$(LIBBPF): $(wildcard $(BPFDIR)/*.[ch] $(BPFDIR)/Makefile) | $(OBJ)/libbpf
+	$(call msg,LIB,,$@)
+	$(Q)$(MAKE) -s -C $(BPFDIR) OUTPUT=$(OBJ)/libbpf/ CC="$(CC)"		\
+		EXTRA_CFLAGS='-g -O2 -fPIC' DESTDIR=$(OBJ) prefix=		\
+		all install_headers >/dev/null
+
+$(BPFTOOL): $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)		\
+	    | $(OBJ)/bpftool
+	$(call msg,BPFTOOL,,$@)
+	$(Q)$(MAKE) -s -C $(BPFTOOLDIR) OUTPUT=$(OBJ)/bpftool/			\
+		LIBBPF_OUTPUT=$(OBJ)/host-libbpf/				\
+		LIBBPF_DESTDIR=$(OBJ)/host-libbpf/ EXTRA_CFLAGS='-g -O2'	\
+		prefix= DESTDIR=$(OUTPUT)/host install-bin >/dev/null
+
+$(INCLUDE_DIR)/vmlinux.h: $(VMLINUX_BTF) $(BPFTOOL) | $(INCLUDE_DIR)
+ifeq ($(VMLINUX_BTF),)
+	$(error no vmlinux with BTF for the test kernel: run './ktstr kernel build' first, or pass VMLINUX_BTF=<vmlinux>)
+endif
+	$(call msg,GEN,,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
+	$(Q)mv $@.tmp $@
+
+override define CLEAN
+	rm -rf $(BIN) $(OBJ) $(INCLUDE_DIR) $(OUTPUT)/host
+endef
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all host guest

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ktstr host command: one file per subcommand, like bpftool.
+ */
+#ifndef __KTSTR_CLI_H
+#define __KTSTR_CLI_H
+
+#include "vm.h"
+
+/* Options every VM-booting subcommand takes. */
+struct vm_opts {
+	const char *kernel;
+	struct topo topo;
+	unsigned int memory_mb;
+	unsigned int timeout_s;
+	enum vm_accel accel;
+	bool verbose;
+	bool dmesg;
+	const char *append;
+	const char **includes;
+	int nr_includes;
+};
+
+void vm_opts_init(struct vm_opts *o);
+
+/*
+ * Take one VM option at argv[*i] (advancing *i past its value). Returns
+ * 1 if taken, 0 if not a VM option, -1 after printing an error.
+ */
+int vm_opts_parse(struct vm_opts *o, int argc, char **argv, int *i);
+
+/* Where `ktstr kernel build` put its image, or NULL with a message. */
+const char *find_kernel(void);
+
+/*
+ * Build (or reuse) the initramfs with init, busybox, the -i files and
+ * @extra programs, then boot it and run @cmd. Returns the exit code.
+ */
+int boot_and_run(const struct vm_opts *o, char *const *cmd,
+		 char *const *env, const char **extra, bool tty,
+		 struct vm_result *res);
+
+int cmd_exec(int argc, char **argv);
+int cmd_shell(int argc, char **argv);
+
+extern const char *ktstr_bin_dir;
+
+#endif /* __KTSTR_CLI_H */

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr exec [VM options] [-i FILE]... -- CMD [ARGS...]
+ * ktstr shell [VM options] [-i FILE]...
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f, const char *what)
+{
+	fprintf(f,
+		"usage: ktstr %s [options]%s\n"
+		"  -k, --kernel PATH   bzImage (default: the one './ktstr kernel build' made)\n"
+		"  --topo NnLlCcTt     NUMA nodes, LLCs, cores per LLC, threads per core (default 1n1l2c1t)\n"
+		"  -m, --memory MIB    guest memory (default max(2048, 64 per CPU))\n"
+		"  --timeout S         the command's time budget; scaled under TCG\n"
+		"  --accel kvm|tcg     default: KVM when usable, else TCG\n"
+		"  -i, --include FILE  put FILE (and its libraries) on the guest's PATH\n"
+		"  --append ARGS       extra kernel command line\n"
+		"  --dmesg             stream the guest's console to stderr\n"
+		"  -v, --verbose       boot with loglevel=7\n",
+		what, strcmp(what, "exec") ? "" : " -- CMD [ARGS...]");
+}
+
+static int parse(int argc, char **argv, struct vm_opts *o, int *cmd_at,
+		 const char *what)
+{
+	int i, r;
+
+	vm_opts_init(o);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			*cmd_at = i + 1;
+			return 0;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout, what);
+			return 1;
+		}
+		r = vm_opts_parse(o, argc, argv, &i);
+		if (r < 0)
+			return -1;
+		if (!r) {
+			if (argv[i][0] == '-') {
+				fprintf(stderr, "ktstr %s: unknown option '%s'\n",
+					what, argv[i]);
+				usage(stderr, what);
+				return -1;
+			}
+			/* first non-option: the command */
+			*cmd_at = i;
+			return 0;
+		}
+	}
+	*cmd_at = argc;
+	return 0;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	struct vm_result res;
+	struct vm_opts o;
+	int at, r = parse(argc, argv, &o, &at, "exec");
+
+	if (r)
+		return r < 0 ? VM_EXIT_USAGE : 0;
+	if (at >= argc) {
+		fprintf(stderr, "ktstr exec: no command: ktstr exec [options] -- CMD [ARGS...]\n");
+		return VM_EXIT_USAGE;
+	}
+	return boot_and_run(&o, argv + at, NULL, NULL, false, &res);
+}
+
+int cmd_shell(int argc, char **argv)
+{
+	static char *sh[] = { "/bin/sh", "-l", NULL };
+	struct vm_result res;
+	struct vm_opts o;
+	int at, r = parse(argc, argv, &o, &at, "shell");
+
+	if (r)
+		return r < 0 ? VM_EXIT_USAGE : 0;
+	if (at < argc) {
+		fprintf(stderr, "ktstr shell: unexpected '%s' (use 'ktstr exec' to run a command)\n",
+			argv[at]);
+		return VM_EXIT_USAGE;
+	}
+	fprintf(stderr, "ktstr: root shell in the guest; 'exit' or Ctrl-A x leaves\n");
+	return boot_and_run(&o, sh, NULL, NULL, true, &res);
+}

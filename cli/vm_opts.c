@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Options shared by exec, shell and run, and the path from options to a
+ * booted VM.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "initramfs.h"
+#include "util.h"
+
+void vm_opts_init(struct vm_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->topo = TOPO_DEFAULT;
+	o->includes = xcalloc(INITRAMFS_MAX_FILES, sizeof(char *));
+}
+
+static int parse_uint(const char *opt, const char *val, unsigned int min,
+		      unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno || end == val || *end || v < min || v > max) {
+		fprintf(stderr, "ktstr: %s '%s' is not a whole number from %u to %u\n",
+			opt, val, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int vm_opts_parse(struct vm_opts *o, int argc, char **argv, int *i)
+{
+	const char *opt = argv[*i], *val;
+	char err[512];
+
+	if (!strcmp(opt, "--verbose") || !strcmp(opt, "-v")) {
+		o->verbose = true;
+		return 1;
+	}
+	if (!strcmp(opt, "--dmesg")) {
+		o->dmesg = true;
+		return 1;
+	}
+	if (strcmp(opt, "--kernel") && strcmp(opt, "-k") &&
+	    strcmp(opt, "--topo") && strcmp(opt, "--memory") &&
+	    strcmp(opt, "-m") && strcmp(opt, "--timeout") &&
+	    strcmp(opt, "--accel") && strcmp(opt, "-i") &&
+	    strcmp(opt, "--include") && strcmp(opt, "--append"))
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "ktstr: %s needs a value\n", opt);
+		return -1;
+	}
+	val = argv[++*i];
+	if (!strcmp(opt, "--kernel") || !strcmp(opt, "-k")) {
+		o->kernel = val;
+	} else if (!strcmp(opt, "--topo")) {
+		if (topo_parse(val, &o->topo, err, sizeof(err))) {
+			fprintf(stderr, "ktstr: %s\n", err);
+			return -1;
+		}
+	} else if (!strcmp(opt, "--memory") || !strcmp(opt, "-m")) {
+		return parse_uint(opt, val, 64, 1 << 20, &o->memory_mb) ? -1 : 1;
+	} else if (!strcmp(opt, "--timeout")) {
+		return parse_uint(opt, val, 1, 86400, &o->timeout_s) ? -1 : 1;
+	} else if (!strcmp(opt, "--accel")) {
+		if (!strcmp(val, "kvm"))
+			o->accel = ACCEL_KVM;
+		else if (!strcmp(val, "tcg"))
+			o->accel = ACCEL_TCG;
+		else if (!strcmp(val, "auto"))
+			o->accel = ACCEL_AUTO;
+		else {
+			fprintf(stderr, "ktstr: --accel '%s': use kvm, tcg or auto\n",
+				val);
+			return -1;
+		}
+	} else if (!strcmp(opt, "--append")) {
+		o->append = val;
+	} else {
+		if (o->nr_includes == INITRAMFS_MAX_FILES) {
+			fprintf(stderr, "ktstr: too many -i files\n");
+			return -1;
+		}
+		o->includes[o->nr_includes++] = val;
+	}
+	return 1;
+}
+
+const char *find_kernel(void)
+{
+	static char path[4096];
+	const char *env = getenv("KTSTR_KERNEL");
+	const char *dir = getenv("KTSTR_DIR");
+	char cmd[4200];
+	FILE *p;
+
+	if (env && *env)
+		return env;
+	if (!dir)
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "'%s/vmtest/kernel.sh' --lookup 2>/dev/null", dir);
+	p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	if (!fgets(path, sizeof(path), p))
+		path[0] = '\0';
+	if (pclose(p) || !path[0])
+		return NULL;
+	path[strcspn(path, "\n")] = '\0';
+	return path;
+}
+
+int boot_and_run(const struct vm_opts *o, char *const *cmd,
+		 char *const *env, const char **extra, bool tty,
+		 struct vm_result *res)
+{
+	struct vm_config cfg = {
+		.kernel = o->kernel ? o->kernel : find_kernel(),
+		.topo = o->topo,
+		.memory_mb = o->memory_mb,
+		.timeout_s = o->timeout_s,
+		.accel = o->accel,
+		.tty = tty,
+		.dmesg = o->dmesg,
+		.verbose = o->verbose,
+		.argv = cmd,
+		.env = env,
+		.append = o->append,
+	};
+	const char *busybox = getenv("KTSTR_BUSYBOX");
+	char init[4096], cache[4096], image[4096];
+	struct initramfs *ir = xcalloc(1, sizeof(*ir));
+	int i, ret = 0;
+
+	if (!cfg.kernel) {
+		fprintf(stderr,
+			"ktstr: no kernel: build one with './ktstr kernel build' or pass --kernel PATH\n");
+		free(ir);
+		return VM_EXIT_BAD_KERNEL;
+	}
+	initramfs_init(ir);
+	snprintf(init, sizeof(init), "%s/ktstr-init", ktstr_bin_dir);
+	ret = initramfs_add(ir, init, "/init");
+	if (!ret)
+		ret = initramfs_add(ir, busybox ? busybox : "/bin/busybox",
+				    "/bin/busybox");
+	for (i = 0; !ret && i < o->nr_includes; i++)
+		ret = initramfs_add_program(ir, o->includes[i]);
+	for (i = 0; !ret && extra && extra[i]; i++)
+		ret = initramfs_add_program(ir, extra[i]);
+	cache_path(cache, sizeof(cache), "initramfs");
+	if (!ret)
+		ret = initramfs_build(ir, cache, image, sizeof(image));
+	if (ret) {
+		fprintf(stderr, "ktstr: %s\n", ir->err);
+		initramfs_free(ir);
+		free(ir);
+		return VM_EXIT_USAGE;
+	}
+	initramfs_free(ir);
+	free(ir);
+	cfg.initramfs = image;
+	return vm_run(&cfg, res);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by the host tools, the guest init and the tests.
+ */
+#ifndef __KTSTR_UTIL_H
+#define __KTSTR_UTIL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t len);
+void *xcalloc(size_t n, size_t len);
+char *xstrdup(const char *s);
+
+/* mkdir -p; returns 0 or -1 with errno set */
+int mkdir_p(const char *path);
+
+/*
+ * Read a whole file into a NUL-terminated buffer the caller frees.
+ * Returns NULL with errno set.
+ */
+char *read_file(const char *path, size_t *len);
+
+/* Write @len bytes to @path through a temporary file and rename(). */
+int write_file_atomic(const char *path, const void *buf, size_t len);
+
+/* ${KTSTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktstr}/@sub */
+void cache_path(char *buf, size_t len, const char *sub);
+
+/* Monotonic clock in milliseconds. */
+long long now_ms(void);
+
+bool str_starts_with(const char *s, const char *prefix);
+
+#endif /* __KTSTR_UTIL_H */

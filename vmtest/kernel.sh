@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ktstr kernel build [--source DIR] [--jobs N] [--lookup] [--print-source]
+#
+# Build a bzImage with ktstr's config fragment and cache it outside the
+# repository. The cache key is the source version plus a hash of the
+# resulting config inputs, so the same call again returns the image path
+# at once. The kernel tree is never written to: the build uses O=.
+#
+# --lookup prints the cached image's path without building (exit 1 when
+# there is none); --print-source prints the source tree used.
+#
+# Without --source: $KSRC, else the kernel tree this directory lives in
+# (tools/testing/selftests/ktstr), else Debian's linux-source package
+# unpacked into the cache.
+set -eu
+
+KTSTR_DIR=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${KTSTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktstr}
+SRC=${KSRC:-}
+JOBS=$(($(nproc) + 1))
+PRINT_SOURCE=0
+LOOKUP=0
+
+die() {
+	echo "ktstr kernel: $*" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--source) [ $# -ge 2 ] || die "--source needs a directory"; SRC=$2; shift 2 ;;
+	--source=*) SRC=${1#--source=}; shift ;;
+	--jobs|-j) JOBS=$2; shift 2 ;;
+	--print-source) PRINT_SOURCE=1; shift ;;
+	--lookup) LOOKUP=1; shift ;;
+	-h|--help)
+		sed -n '4,17s/^# \{0,1\}//p' "$0"
+		exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+done
+
+# The distribution's kernel source, unpacked once into the cache.
+distro_source() {
+	local tarball dir
+	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
+	[ -n "$tarball" ] ||
+		die "no kernel source: pass --source DIR or KSRC=DIR, or install linux-source-6.12 (vmtest/install-deps.sh)"
+	dir="$CACHE/src/$(basename "$tarball" .tar.xz)"
+	if [ ! -f "$dir/.ktstr-unpacked" ]; then
+		echo "ktstr kernel: unpacking $tarball into $CACHE/src" >&2
+		mkdir -p "$CACHE/src"
+		rm -rf "$dir"
+		tar -C "$CACHE/src" -xf "$tarball"
+		touch "$dir/.ktstr-unpacked"
+	fi
+	echo "$dir"
+}
+
+if [ -z "$SRC" ]; then
+	intree=$(cd "$KTSTR_DIR/../../../.." 2>/dev/null && pwd)
+	if [ -f "$intree/kernel/sched/ext.c" ]; then
+		SRC=$intree
+	else
+		SRC=$(distro_source)
+	fi
+fi
+[ -d "$SRC" ] || die "kernel source '$SRC' is not a directory"
+[ -f "$SRC/kernel/sched/ext.c" ] ||
+	die "kernel source '$SRC' has no sched_ext (kernel/sched/ext.c): use a 6.12 or newer tree"
+SRC=$(cd "$SRC" && pwd)
+if [ "$PRINT_SOURCE" = 1 ]; then
+	echo "$SRC"
+	exit 0
+fi
+
+version=$(make -s -C "$SRC" kernelversion 2>/dev/null) ||
+	die "cannot read the kernel version of '$SRC' (make kernelversion failed)"
+
+# What identifies the source: a git tree by its commit and its diff, an
+# unpacked release by its path and version.
+if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1 &&
+   [ "$(git -C "$SRC" rev-parse --show-toplevel)" = "$SRC" ]; then
+	src_id="git $(git -C "$SRC" rev-parse HEAD) $(git -C "$SRC" diff HEAD -- . ':!tools' | sha256sum)"
+else
+	src_id="tree $SRC"
+fi
+key=$(printf '%s\n' "$version" "$src_id" |
+	cat - "$KTSTR_DIR/config" "$SRC/arch/x86/configs/x86_64_defconfig" \
+		"$SRC/kernel/configs/kvm_guest.config" |
+	sha256sum | cut -c1-12)
+OUT="$CACHE/kernels/$version-$key"
+IMAGE="$OUT/arch/x86/boot/bzImage"
+
+if [ -f "$OUT/.ktstr-built" ] && [ -f "$IMAGE" ]; then
+	echo "$IMAGE"
+	exit 0
+fi
+if [ "$LOOKUP" = 1 ]; then
+	echo "ktstr kernel: no kernel built for $SRC with this config: run './ktstr kernel build'" >&2
+	exit 1
+fi
+
+mkdir -p "$OUT"
+echo "ktstr kernel: building $version from $SRC" >&2
+echo "ktstr kernel: output in $OUT (make -j$JOBS, log: $OUT/build.log)" >&2
+
+make -s -C "$SRC" O="$OUT" x86_64_defconfig >"$OUT/build.log" 2>&1
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" \
+	"$SRC/kernel/configs/kvm_guest.config" "$KTSTR_DIR/config" \
+	>>"$OUT/build.log" 2>&1
+make -s -C "$SRC" O="$OUT" olddefconfig >>"$OUT/build.log" 2>&1
+
+# Every option ktstr asks for must have survived olddefconfig: a missing
+# dependency silently drops an option, and a test then fails far from
+# the cause.
+lost=""
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) ;;
+	*) continue ;;
+	esac
+	grep -qx -- "$line" "$OUT/.config" || lost="$lost ${line%%=*}"
+done <"$KTSTR_DIR/config"
+if [ -n "$lost" ]; then
+	echo "ktstr kernel: options from $KTSTR_DIR/config did not survive olddefconfig:$lost" >&2
+	echo "ktstr kernel: check their dependencies in $SRC (make O=$OUT menuconfig, then search)" >&2
+	exit 2
+fi
+
+# One progress line: compiled objects and elapsed time, so a 15-minute
+# cold build does not look like a hang.
+start=$(date +%s)
+set +e
+make -C "$SRC" O="$OUT" -j"$JOBS" bzImage 2>&1 | tee -a "$OUT/build.log" |
+	awk -v start="$start" -v tty="$([ -t 2 ] && echo 1 || echo 0)" '
+	/^  (CC|AS|LD|AR|BTF|GEN)/ { n++ }
+	{
+		now = systime()
+		if (now - last >= (tty ? 1 : 30)) {
+			last = now
+			msg = sprintf("ktstr kernel: %d objects, %dm%02ds", n, (now - start) / 60, (now - start) % 60)
+			if (tty) printf "\r%s", msg > "/dev/stderr"
+			else print msg > "/dev/stderr"
+		}
+	}
+	END { if (tty) printf "\n" > "/dev/stderr" }'
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ]; then
+	echo "ktstr kernel: build failed (exit $rc); the last lines of $OUT/build.log:" >&2
+	grep -E 'error|Error' "$OUT/build.log" | tail -20 >&2
+	exit 1
+fi
+touch "$OUT/.ktstr-built"
+echo "ktstr kernel: built in $(( $(date +%s) - start ))s" >&2
+echo "$IMAGE"

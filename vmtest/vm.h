@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Boot a kernel under qemu with a declared topology, run one command in
+ * it, and tell apart the ways that can end.
+ */
+#ifndef __KTSTR_VM_H
+#define __KTSTR_VM_H
+
+#include <stdbool.h>
+
+#include "topo.h"
+
+/*
+ * Exit codes of `ktstr exec` when the launcher, not the command, decides
+ * the outcome. Commands own 0..249.
+ */
+enum vm_exit {
+	VM_EXIT_USAGE		= 250,	/* bad option or --topo */
+	VM_EXIT_BAD_KERNEL	= 251,	/* image missing or not a bzImage */
+	VM_EXIT_QEMU		= 252,	/* qemu missing or refused to start */
+	VM_EXIT_PANIC		= 253,	/* guest kernel panic or oops */
+	VM_EXIT_HANG		= 254,	/* no result before the deadline */
+	VM_EXIT_NO_RESULT	= 255,	/* guest stopped without a result */
+};
+
+enum vm_accel {
+	ACCEL_AUTO,
+	ACCEL_KVM,
+	ACCEL_TCG,
+};
+
+struct vm_config {
+	const char *kernel;		/* bzImage */
+	const char *initramfs;		/* cpio from initramfs_build() */
+	struct topo topo;
+	unsigned int memory_mb;		/* 0: from the CPU count */
+	unsigned int timeout_s;		/* command's budget; 0: none */
+	enum vm_accel accel;
+	bool tty;			/* interactive: console on stdio */
+	bool dmesg;			/* stream the console to stderr */
+	bool verbose;			/* loglevel=7 */
+	char *const *argv;
+	char *const *env;		/* NAME=value for the command */
+	const char *append;		/* extra kernel command line */
+	const char *log_dir;		/* where console logs are kept */
+};
+
+struct vm_result {
+	int exit_code;			/* what `ktstr exec` returns */
+	bool command_ran;		/* the command started in the guest */
+	bool command_exited;		/* and its exit status came back */
+	int command_status;
+	double boot_s;			/* qemu start to command start */
+	double wall_s;
+	char console_log[4096];
+	char reason[512];		/* one line when the launcher decided */
+};
+
+/* Default: what the reference uses, never less than 64 MiB a CPU. */
+unsigned int vm_memory_mb(const struct topo *t, unsigned int requested);
+
+/* KVM only with /dev/kvm *and* vmx/svm; else a reason in @why. */
+bool vm_kvm_usable(char *why, size_t len);
+
+/* Check that @path is an x86 bzImage; a reason in @why when not. */
+bool vm_is_bzimage(const char *path, char *why, size_t len);
+
+/*
+ * Run the VM to its end. Always fills @res, prints one clear line on
+ * stderr for launcher-decided outcomes, and leaves no qemu behind.
+ */
+int vm_run(const struct vm_config *cfg, struct vm_result *res);
+
+#endif /* __KTSTR_VM_H */
