@@ -83,11 +83,13 @@ HOST_HDRS := $(wildcard $(KTSTR_DIR)/vmtest/*.h $(KTSTR_DIR)/lib/*.h		\
 		$(KTSTR_DIR)/cli/*.h)
 
 .DEFAULT_GOAL := all
-all: host guest
+all: host guest tree-scx
 
 host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
 
-guest: $(BPFTOOL) $(INCLUDE_DIR)/vmlinux.h
+BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
+		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
+guest: $(addprefix $(BIN)/,$(BPF_SCHEDS))
 
 $(BIN) $(BIN)/unit $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
@@ -138,10 +140,42 @@ endif
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
 	$(Q)mv $@.tmp $@
 
+# The tree's own sched_ext selftests and example schedulers, built
+# against the same kernel: real workloads for the launcher's tests.
+TREE_OUT := $(OUTPUT)/tree
+TREE_SCHEDS := scx_simple scx_qmap scx_central scx_flatcg
+tree-scx:
+ifeq ($(VMLINUX_BTF),)
+	$(error no vmlinux with BTF for the test kernel: run './ktstr kernel build' first, or pass VMLINUX_BTF=<vmlinux>)
+endif
+	$(call msg,SCHED_EXT,,$(TREE_OUT))
+	$(Q)$(MAKE) -s -C $(TOOLSDIR)/sched_ext O=$(TREE_OUT)/sched_ext		\
+		CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) VMLINUX_BTF=$(VMLINUX_BTF) \
+		$(TREE_SCHEDS) >/dev/null
+	$(Q)$(MAKE) -s -C $(SELFTESTS)/sched_ext OUTPUT=$(TREE_OUT)/selftests	\
+		CLANG=$(CLANG) VMLINUX_BTF=$(VMLINUX_BTF) >/dev/null
+
+$(OBJ)/bpf/%.bpf.o: $(KTSTR_DIR)/bpf/%.bpf.c $(INCLUDE_DIR)/vmlinux.h	\
+		   $(LIBBPF) | $(OBJ)/bpf
+	$(call msg,CLNG-BPF,,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(INCLUDE_DIR)/%.bpf.skel.h: $(OBJ)/bpf/%.bpf.o $(BPFTOOL) | $(INCLUDE_DIR)
+	$(call msg,GEN-SKEL,,$@)
+	$(Q)$(BPFTOOL) gen object $(<:.o=.linked.o) $<
+	$(Q)$(BPFTOOL) gen skeleton $(<:.o=.linked.o) name $* > $@.tmp
+	$(Q)mv $@.tmp $@
+
+# a BPF scheduler's loader: bpf/<name>.c with its skeleton
+$(BIN)/scx_%: $(KTSTR_DIR)/bpf/scx_%.c $(INCLUDE_DIR)/scx_%.bpf.skel.h	\
+	      $(LIBBPF) | $(BIN)
+	$(call msg,LINK,,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS_BPF)
+
 override define CLEAN
 	rm -rf $(BIN) $(OBJ) $(INCLUDE_DIR) $(OUTPUT)/host
 endef
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all host guest
+.PHONY: all host guest tree-scx

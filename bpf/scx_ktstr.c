@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scx_ktstr: loader of the fixture scheduler (scx_ktstr.bpf.c).
+ *
+ * Knobs at load time are options; at run time they are the *-after
+ * options (a timer flips the knob) or signals: SIGUSR1 sets crash,
+ * SIGUSR2 sets stall. The exit is reported like the tree's schedulers
+ * (EXIT: <reason> (<message>) plus the debug dump) and the exit code
+ * tells a clean exit (0) from an error exit (1) and a failure to load or
+ * attach (2).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <scx/common.h>
+
+#include "scx_ktstr.bpf.skel.h"
+
+static const char help[] =
+"scx_ktstr: the ktstr fixture scheduler\n"
+"\n"
+"usage: scx_ktstr [options]\n"
+"  --crash[-after MS]        dispatch calls scx_bpf_error(\"host-triggered crash\")\n"
+"  --stall[-after MS]        stop dispatching: the watchdog must fire\n"
+"  --slow                    skip 3 of 4 dispatches: slower, no stall\n"
+"  --degrade                 random placement, skip every other dispatch\n"
+"  --scattershot             place every task in another LLC\n"
+"  --fail-verify             load a program the verifier rejects\n"
+"  --timeout-ms MS           watchdog timeout (ops.timeout_ms)\n"
+"  --slice-us US             time slice (default 20000)\n"
+"  --stats                   print counters every second\n"
+"  -v                        libbpf debug output\n"
+"signals: SIGUSR1 sets crash, SIGUSR2 sets stall, SIGINT/SIGTERM exit\n";
+
+static volatile sig_atomic_t exit_req, want_crash, want_stall;
+static bool verbose;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt,
+		    va_list args)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static void on_exit_signal(int sig)
+{
+	exit_req = 1;
+}
+
+static void on_usr(int sig)
+{
+	if (sig == SIGUSR1)
+		want_crash = 1;
+	else
+		want_stall = 1;
+}
+
+/* LLC of each CPU from sysfs, so scattershot can leave the LLC. */
+static void fill_cpu_llc(struct scx_ktstr *skel, int nr)
+{
+	char path[128];
+	int cpu;
+
+	for (cpu = 0; cpu < nr && cpu < 512; cpu++) {
+		FILE *f;
+		unsigned int id = 0;
+
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/cache/index3/id", cpu);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%u", &id) != 1)
+				id = 0;
+			fclose(f);
+		}
+		skel->rodata->cpu_llc[cpu] = id;
+	}
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+enum {
+	OPT_CRASH = 256, OPT_CRASH_AFTER, OPT_STALL, OPT_STALL_AFTER,
+	OPT_SLOW, OPT_DEGRADE, OPT_SCATTER, OPT_FAIL_VERIFY, OPT_TIMEOUT,
+	OPT_SLICE, OPT_STATS,
+};
+
+static const struct option longopts[] = {
+	{ "crash", no_argument, NULL, OPT_CRASH },
+	{ "crash-after", required_argument, NULL, OPT_CRASH_AFTER },
+	{ "stall", no_argument, NULL, OPT_STALL },
+	{ "stall-after", required_argument, NULL, OPT_STALL_AFTER },
+	{ "slow", no_argument, NULL, OPT_SLOW },
+	{ "degrade", no_argument, NULL, OPT_DEGRADE },
+	{ "scattershot", no_argument, NULL, OPT_SCATTER },
+	{ "fail-verify", no_argument, NULL, OPT_FAIL_VERIFY },
+	{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
+	{ "slice-us", required_argument, NULL, OPT_SLICE },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+int main(int argc, char **argv)
+{
+	long long crash_at = -1, stall_at = -1, start;
+	bool crash = false, stall = false, stats = false;
+	struct scx_ktstr *skel;
+	struct bpf_link *link;
+	int opt, nr;
+	__u64 ecode;
+
+	libbpf_set_print(print_fn);
+	signal(SIGINT, on_exit_signal);
+	signal(SIGTERM, on_exit_signal);
+	signal(SIGUSR1, on_usr);
+	signal(SIGUSR2, on_usr);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	skel = SCX_OPS_OPEN(ktstr_ops, scx_ktstr);
+	nr = libbpf_num_possible_cpus();
+	skel->rodata->nr_cpus = nr;
+	fill_cpu_llc(skel, nr);
+
+	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_CRASH:
+			crash = true;
+			break;
+		case OPT_CRASH_AFTER:
+			crash_at = atoll(optarg);
+			break;
+		case OPT_STALL:
+			stall = true;
+			break;
+		case OPT_STALL_AFTER:
+			stall_at = atoll(optarg);
+			break;
+		case OPT_SLOW:
+			skel->bss->knob_slow = true;
+			break;
+		case OPT_DEGRADE:
+			skel->bss->knob_degrade = true;
+			break;
+		case OPT_SCATTER:
+			skel->bss->knob_scattershot = true;
+			break;
+		case OPT_FAIL_VERIFY:
+			skel->rodata->fail_verify = true;
+			break;
+		case OPT_TIMEOUT:
+			skel->struct_ops.ktstr_ops->timeout_ms = atoi(optarg);
+			break;
+		case OPT_SLICE:
+			skel->rodata->slice_ns = atoll(optarg) * 1000ULL;
+			break;
+		case OPT_STATS:
+			stats = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		default:
+			fputs(help, opt == 'h' ? stdout : stderr);
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+
+	if (scx_ktstr__load(skel)) {
+		/* libbpf printed the verifier's log above */
+		fprintf(stderr, "scx_ktstr: failed to load the BPF scheduler: %s\n",
+			strerror(errno));
+		scx_ktstr__destroy(skel);
+		return 2;
+	}
+	UEI_SET_SIZE(skel, ktstr_ops, uei);
+	link = bpf_map__attach_struct_ops(skel->maps.ktstr_ops);
+	if (!link) {
+		fprintf(stderr, "scx_ktstr: failed to attach: %s\n",
+			strerror(errno));
+		scx_ktstr__destroy(skel);
+		return 2;
+	}
+	printf("scx_ktstr: attached (%d CPUs)\n", nr);
+	skel->bss->knob_crash = crash;
+	skel->bss->knob_stall = stall;
+
+	start = now_ms();
+	while (!exit_req && !UEI_EXITED(skel, uei)) {
+		long long t = now_ms() - start;
+
+		if (want_crash || (crash_at >= 0 && t >= crash_at)) {
+			if (!skel->bss->knob_crash)
+				printf("scx_ktstr: crash knob set at +%lldms\n", t);
+			skel->bss->knob_crash = true;
+		}
+		if (want_stall || (stall_at >= 0 && t >= stall_at)) {
+			if (!skel->bss->knob_stall)
+				printf("scx_ktstr: stall knob set at +%lldms\n", t);
+			skel->bss->knob_stall = true;
+		}
+		if (stats && t / 1000 != (t + 50) / 1000)
+			printf("scx_ktstr: enqueued=%llu dispatched=%llu skipped=%llu direct=%llu remote=%llu\n",
+			       (unsigned long long)skel->bss->nr_enqueued,
+			       (unsigned long long)skel->bss->nr_dispatched,
+			       (unsigned long long)skel->bss->nr_skipped,
+			       (unsigned long long)skel->bss->nr_direct,
+			       (unsigned long long)skel->bss->nr_remote);
+		usleep(50 * 1000);
+	}
+
+	bpf_link__destroy(link);
+	ecode = UEI_REPORT(skel, uei);
+	/* kind >= SCX_EXIT_ERROR (1024) is an error exit */
+	nr = skel->data->uei.kind >= 1024 ? 1 : 0;
+	scx_ktstr__destroy(skel);
+	(void)ecode;
+	return nr;
+}

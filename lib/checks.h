@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checks on worker reports: each adds detail lines (the formats users
+ * grep for) and a verdict.
+ */
+#ifndef __KTSTR_CHECKS_H
+#define __KTSTR_CHECKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ktstr.h"
+#include "report.h"
+
+#define DEFAULT_MAX_GAP_MS	2000.0
+
+/* ordered so that merging is max(): fail > inconclusive > pass > skip */
+enum verdict {
+	VERDICT_SKIP,
+	VERDICT_PASS,
+	VERDICT_INCONCLUSIVE,
+	VERDICT_FAIL,
+};
+
+struct check_result {
+	enum verdict verdict;
+	char details[8192];	/* one detail line per violation */
+	size_t len;
+	int nr_details;
+};
+
+const char *verdict_name(enum verdict v);
+void check_init(struct check_result *r);
+void check_fail(struct check_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void check_merge(struct check_result *r, enum verdict v);
+
+/*
+ * Thresholds after the merge order: library defaults, then the
+ * scheduler's overrides, then the test's own values. @time_scale (>= 1)
+ * relaxes time and rate thresholds on a slower machine (TCG).
+ */
+void checks_effective(const struct ktstr_checks *sched_overrides,
+		      const struct ktstr_checks *test,
+		      double time_scale, struct ktstr_checks *out);
+
+/*
+ * Run every enabled check over the workers of one cgroup. @cpuset is
+ * what the cgroup was allowed (for isolation), @nr_cpus the CPUs they
+ * shared (for the spread line).
+ */
+void checks_cgroup(const struct ktstr_checks *c,
+		   const struct worker_report *w, int n,
+		   const struct cpus *cpuset, struct check_result *r);
+
+/* the p-th percentile of @n samples (sorted in place) */
+double percentile_u32(uint32_t *v, unsigned int n, double p);
+
+#endif /* __KTSTR_CHECKS_H */

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpus.h"
+
+unsigned int cpus_count(const struct cpus *c)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < CPUS_MAX / 64; i++)
+		n += __builtin_popcountll(c->bits[i]);
+	return n;
+}
+
+bool cpus_subset(const struct cpus *a, const struct cpus *of)
+{
+	unsigned int i;
+
+	for (i = 0; i < CPUS_MAX / 64; i++)
+		if (a->bits[i] & ~of->bits[i])
+			return false;
+	return true;
+}
+
+void cpus_format(const struct cpus *c, char *buf, size_t len)
+{
+	unsigned int cpu, start;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (cpu = 0; cpu < CPUS_MAX; cpu++) {
+		if (!cpus_test(c, cpu))
+			continue;
+		start = cpu;
+		while (cpu + 1 < CPUS_MAX && cpus_test(c, cpu + 1))
+			cpu++;
+		if (off >= len)
+			break;
+		if (start == cpu)
+			off += snprintf(buf + off, len - off, "%s%u",
+					off ? "," : "", cpu);
+		else
+			off += snprintf(buf + off, len - off, "%s%u-%u",
+					off ? "," : "", start, cpu);
+	}
+}
+
+int cpus_parse(const char *list, struct cpus *c)
+{
+	const char *p = list;
+
+	memset(c, 0, sizeof(*c));
+	while (*p && *p != '\n') {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+
+		if (end == p)
+			return -1;
+		p = end;
+		if (*p == '-') {
+			b = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				return -1;
+			p = end;
+		}
+		if (b >= CPUS_MAX)
+			return -1;
+		for (; a <= b; a++)
+			cpus_set(c, a);
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -1;
+	}
+	return 0;
+}
+
+void cpus_usable(const struct topo *t, struct cpus *c)
+{
+	unsigned int cpu, n = topo_cpus(t);
+
+	memset(c, 0, sizeof(*c));
+	for (cpu = 0; cpu < n; cpu++)
+		cpus_set(c, cpu);
+	if (n > 2)
+		c->bits[(n - 1) / 64] &= ~(1ULL << ((n - 1) % 64));
+}
+
+static int spec_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* the @i-th usable CPU, in order */
+static int nth_usable(const struct cpus *usable, unsigned int i)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < CPUS_MAX; cpu++)
+		if (cpus_test(usable, cpu) && !i--)
+			return cpu;
+	return -1;
+}
+
+/* usable CPUs with index in [from, to) */
+static void take_range(const struct cpus *usable, unsigned int from,
+		       unsigned int to, struct cpus *out)
+{
+	unsigned int i;
+
+	for (i = from; i < to; i++) {
+		int cpu = nth_usable(usable, i);
+
+		if (cpu >= 0)
+			cpus_set(out, cpu);
+	}
+}
+
+int cpuset_resolve(const char *spec, const struct topo *t,
+		   const struct cpus *usable, struct cpus *out,
+		   char *err, size_t errlen)
+{
+	unsigned int n = cpus_count(usable), cpu, i, k;
+	double a, b;
+	char tail;
+
+	memset(out, 0, sizeof(*out));
+	if (!spec || !*spec) {
+		*out = *usable;
+		return 0;
+	}
+	if (sscanf(spec, "llc:%u%c", &i, &tail) == 1) {
+		if (i >= t->llcs)
+			return spec_err(err, errlen,
+					"cpuset '%s': LLC %u does not exist (topology has %u LLCs, 0-%u)",
+					spec, i, t->llcs, t->llcs - 1);
+		for (cpu = 0; cpu < topo_cpus(t); cpu++)
+			if (topo_cpu_llc(t, cpu) == i && cpus_test(usable, cpu))
+				cpus_set(out, cpu);
+	} else if (sscanf(spec, "node:%u%c", &i, &tail) == 1) {
+		if (i >= t->nodes)
+			return spec_err(err, errlen,
+					"cpuset '%s': NUMA node %u does not exist (topology has %u nodes)",
+					spec, i, t->nodes);
+		for (cpu = 0; cpu < topo_cpus(t); cpu++)
+			if (topo_cpu_node(t, cpu) == i && cpus_test(usable, cpu))
+				cpus_set(out, cpu);
+	} else if (sscanf(spec, "range:%lf-%lf%c", &a, &b, &tail) == 2) {
+		if (a < 0 || b > 1 || a >= b)
+			return spec_err(err, errlen,
+					"cpuset '%s': a range is two fractions 0 <= A < B <= 1, e.g. range:0-0.5",
+					spec);
+		i = (unsigned int)(a * n);
+		k = (unsigned int)(b * n + 0.999);
+		take_range(usable, i, k > i ? k : i + 1, out);
+	} else if (sscanf(spec, "slice:%u/%u%c", &i, &k, &tail) == 2 ||
+		   sscanf(spec, "overlap:%u/%u%c", &i, &k, &tail) == 2) {
+		unsigned int from, to;
+
+		if (!k || i >= k || k > n)
+			return spec_err(err, errlen,
+					"cpuset '%s': slice I/N needs I < N <= %u usable CPUs",
+					spec, n);
+		from = i * n / k;
+		to = (i + 1) * n / k;
+		if (spec[0] == 'o') {
+			/* widen by half a slice on each side */
+			unsigned int half = (n / k + 1) / 2;
+
+			from = from > half ? from - half : 0;
+			to = to + half < n ? to + half : n;
+		}
+		take_range(usable, from, to, out);
+	} else if (!strncmp(spec, "cpus:", 5)) {
+		if (cpus_parse(spec + 5, out))
+			return spec_err(err, errlen,
+					"cpuset '%s': not a CPU list like cpus:0-2,4",
+					spec);
+		if (!cpus_subset(out, usable))
+			return spec_err(err, errlen,
+					"cpuset '%s' names CPUs the test cannot use (usable: %u CPUs)",
+					spec, n);
+	} else {
+		return spec_err(err, errlen,
+				"cpuset '%s' is not a spec: use llc:I, node:N, range:A-B, slice:I/N, overlap:I/N or cpus:LIST",
+				spec);
+	}
+	if (!cpus_count(out))
+		return spec_err(err, errlen, "cpuset '%s' has no usable CPU",
+				spec);
+	return 0;
+}

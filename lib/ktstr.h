@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktstr test declarations: a test is data. It says which topology,
+ * scheduler, cgroups and workloads it wants, the steps to run and what
+ * must hold; libktstr runs it and judges it.
+ */
+#ifndef __KTSTR_H
+#define __KTSTR_H
+
+#include <stdbool.h>
+
+#define KTSTR_MAX_CGROUPS	8
+#define KTSTR_MAX_STEPS		8
+#define KTSTR_MAX_OPS		4
+
+enum ktstr_work {
+	WORK_SPIN,		/* pure CPU */
+	WORK_YIELD,		/* sched_yield() after every unit */
+	WORK_MIXED,		/* spin, yield every 8 units */
+	WORK_IO,		/* a small write + 100us sleep */
+	WORK_BURSTY,		/* burst_ms on, sleep_ms off */
+	WORK_PIPE_PINGPONG,	/* pairs bouncing a byte over pipes */
+	WORK_FUTEX_PINGPONG,	/* pairs waking each other on a futex */
+	WORK_CACHE,		/* strided walk over a buffer bigger than L2 */
+	WORK_FORK_EXIT,		/* fork a child that exits at once */
+	WORK_NR,
+};
+
+enum ktstr_op_kind {
+	OP_NONE,
+	OP_ADD_CGROUP,		/* start cgroup .cgroup (declared, not started) */
+	OP_REMOVE_CGROUP,	/* stop its workers, remove it */
+	OP_SET_CPUSET,		/* .cgroup gets cpuset .spec */
+	OP_CLEAR_CPUSET,	/* .cgroup gets all CPUs again */
+	OP_SWAP_CPUSETS,	/* .cgroup and .other swap cpusets */
+	OP_MOVE_ALL,		/* every task of .cgroup into .other */
+	OP_FREEZE,
+	OP_UNFREEZE,
+	OP_SET_AFFINITY,	/* workers of .cgroup pinned to .spec */
+};
+
+struct ktstr_op {
+	enum ktstr_op_kind kind;
+	const char *cgroup;
+	const char *other;
+	const char *spec;
+};
+
+struct ktstr_step {
+	const char *label;
+	struct ktstr_op ops[KTSTR_MAX_OPS];
+	double hold;		/* fraction of the duration, or ... */
+	unsigned int hold_ms;	/* ... a fixed time */
+};
+
+struct ktstr_cgroup {
+	const char *name;
+	/*
+	 * cpuset spec: NULL (all test CPUs), "llc:I", "node:N",
+	 * "range:A-B" (fractions of the test CPUs, e.g. 0-0.5),
+	 * "slice:I/N" (disjoint), "overlap:I/N" (slices 50% wider),
+	 * "cpus:LIST" (exact).
+	 */
+	const char *cpuset;
+	unsigned int workers;	/* default 2 */
+	enum ktstr_work work;
+	int policy;		/* SCHED_OTHER default */
+	int nice;
+	bool deferred;		/* started by an OP_ADD_CGROUP step */
+};
+
+/* Thresholds; zero means "library default" (or off where noted). */
+struct ktstr_checks {
+	bool not_starved;
+	bool isolation;
+	double max_gap_ms;		/* default 2000 */
+	double max_spread_pct;		/* off unless set */
+	double min_iteration_rate;	/* units/s per worker, native speed */
+	double max_throughput_cv;	/* off unless set */
+	double max_migration_ratio;	/* off unless set */
+	double max_p99_wake_latency_us;	/* off unless set */
+};
+
+struct ktstr_test {
+	const char *name;
+	const char *description;
+	const char *topo;		/* default 1n1l2c1t */
+	/*
+	 * NULL: no sched_ext scheduler (EEVDF). "scx_ktstr" is the fixture;
+	 * any other name or path is run as is. KTSTR_SCHED overrides it.
+	 */
+	const char *sched;
+	const char *sched_args;
+	unsigned int duration_ms;	/* default 3000 */
+	unsigned int memory_mb;		/* default 2048 */
+	unsigned int watchdog_ms;	/* fixture's ops.timeout_ms; 4000 */
+	struct ktstr_cgroup cgroups[KTSTR_MAX_CGROUPS];
+	struct ktstr_step steps[KTSTR_MAX_STEPS];
+	struct ktstr_checks checks;
+	/*
+	 * A negative test: the run must fail, and its failure text must
+	 * contain this.
+	 */
+	const char *expect_err;
+	bool no_auto_repro;
+};
+
+/* Run one declared test in this (guest) kernel. Returns a KSFT_ code. */
+int ktstr_run_test(const struct ktstr_test *t);
+
+/* --list: the declarations as JSON on stdout. */
+void ktstr_list_json(const struct ktstr_test *const *tests, int n);
+
+#endif /* __KTSTR_H */

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sched.h"
+#include "util.h"
+
+#define MAX_SCHED_ARGS	32
+
+void sched_ops_name(const char *path, char *buf, size_t len)
+{
+	char *copy = xstrdup(path), *base = basename(copy);
+
+	snprintf(buf, len, "%s", str_starts_with(base, "scx_") ? base + 4 : base);
+	free(copy);
+}
+
+static void read_line(const char *path, char *buf, size_t len)
+{
+	char *s = read_file(path, NULL);
+
+	snprintf(buf, len, "%s", s ? s : "");
+	buf[strcspn(buf, "\n")] = '\0';
+	free(s);
+}
+
+/*
+ * /dev/kmsg records are "prio,seq,usec,flags;text". Keep the sched_ext
+ * ones and the backtrace lines that follow the error.
+ */
+void sched_read_kernel_exit(struct sched *s)
+{
+	char rec[1024];
+	ssize_t n;
+	size_t off = strlen(s->kernel_lines);
+
+	if (s->kmsg_fd < 0)
+		return;
+	while ((n = read(s->kmsg_fd, rec, sizeof(rec) - 1)) > 0 ||
+	       (n < 0 && errno == EPIPE)) {
+		char *text, *p;
+
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		text[strcspn(text, "\n")] = '\0';
+		if (!strstr(text, "sched_ext") && !strchr(text, '+') &&
+		    !s->exit_kind[0])
+			continue;
+		if (off + strlen(text) + 2 < sizeof(s->kernel_lines))
+			off += snprintf(s->kernel_lines + off,
+					sizeof(s->kernel_lines) - off, "%s\n",
+					text);
+		p = strstr(text, "\" disabled (");
+		if (p && strstr(text, "BPF scheduler")) {
+			p += strlen("\" disabled (");
+			snprintf(s->exit_kind, sizeof(s->exit_kind), "%.*s",
+				 (int)strcspn(p, ")"), p);
+			continue;
+		}
+		/* "sched_ext: <ops>: <message>" */
+		if (str_starts_with(text, "sched_ext: ") && s->ops_name[0]) {
+			char prefix[96];
+
+			snprintf(prefix, sizeof(prefix), "sched_ext: %s: ",
+				 s->ops_name);
+			if (str_starts_with(text, prefix) && !s->exit_msg[0])
+				snprintf(s->exit_msg, sizeof(s->exit_msg), "%s",
+					 text + strlen(prefix));
+		}
+	}
+}
+
+static void split_args(const char *path, const char *args, char **argv,
+		       char *buf, size_t len)
+{
+	int n = 0;
+	char *tok, *save;
+
+	argv[n++] = (char *)path;
+	snprintf(buf, len, "%s", args ? args : "");
+	for (tok = strtok_r(buf, " ", &save); tok && n < MAX_SCHED_ARGS;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+}
+
+static void reap(struct sched *s, bool block)
+{
+	if (s->exited || s->pid <= 0)
+		return;
+	if (waitpid(s->pid, &s->status, block ? 0 : WNOHANG) == s->pid)
+		s->exited = true;
+}
+
+static void log_tail(const char *path, char *buf, size_t len)
+{
+	char *log = read_file(path, NULL);
+	size_t n;
+
+	if (!log) {
+		snprintf(buf, len, "(no log)");
+		return;
+	}
+	n = strlen(log);
+	snprintf(buf, len, "%s", n > len - 1 ? log + n - (len - 1) : log);
+	free(log);
+}
+
+int sched_start(struct sched *s, const char *path, const char *args,
+		unsigned int timeout_ms, char *err, size_t errlen)
+{
+	char *argv[MAX_SCHED_ARGS + 1], argbuf[1024], state[64], ops[64];
+	char tail[3000];
+	long long deadline;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->died_at_s = -1;
+	sched_ops_name(path, s->ops_name, sizeof(s->ops_name));
+	snprintf(s->log_path, sizeof(s->log_path), "/tmp/sched-%s.log",
+		 s->ops_name);
+	s->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (s->kmsg_fd >= 0)
+		lseek(s->kmsg_fd, 0, SEEK_END);
+	read_line(SCX_STATE, state, sizeof(state));
+	if (!state[0]) {
+		snprintf(err, errlen,
+			 "scheduler did not attach: this kernel has no sched_ext (%s missing)",
+			 SCX_STATE);
+		return -1;
+	}
+	split_args(path, args, argv, argbuf, sizeof(argbuf));
+	s->start_ms = now_ms();
+	s->pid = fork();
+	if (s->pid < 0) {
+		snprintf(err, errlen, "scheduler did not attach: fork: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (s->pid == 0) {
+		fd = open(s->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		setpgid(0, 0);
+		execvp(path, argv);
+		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	deadline = now_ms() + timeout_ms;
+	while (now_ms() < deadline) {
+		read_line(SCX_STATE, state, sizeof(state));
+		read_line(SCX_OPS, ops, sizeof(ops));
+		if (!strcmp(state, "enabled") &&
+		    str_starts_with(ops, s->ops_name))
+			return 0;
+		reap(s, false);
+		if (s->exited)
+			break;
+		usleep(20000);
+	}
+	sched_read_kernel_exit(s);
+	log_tail(s->log_path, tail, sizeof(tail));
+	if (s->exited)
+		snprintf(err, errlen,
+			 "scheduler did not attach: %s exited with %d before sched_ext was enabled; its log:\n%s",
+			 path, WIFEXITED(s->status) ? WEXITSTATUS(s->status) :
+			 128 + WTERMSIG(s->status), tail);
+	else
+		snprintf(err, errlen,
+			 "scheduler did not attach: sched_ext state '%s', ops '%s' after %u ms (want enabled, %s); its log:\n%s",
+			 state, ops, timeout_ms, s->ops_name, tail);
+	sched_stop(s);
+	return -1;
+}
+
+bool sched_alive(struct sched *s, long long test_start_ms)
+{
+	char state[64];
+
+	reap(s, false);
+	read_line(SCX_STATE, state, sizeof(state));
+	if (!s->exited && !strcmp(state, "enabled"))
+		return true;
+	if (s->died_at_s < 0)
+		s->died_at_s = (now_ms() - test_start_ms) / 1000.0;
+	return false;
+}
+
+void sched_stop(struct sched *s)
+{
+	long long deadline = now_ms() + 5000;
+
+	if (s->pid > 0 && !s->exited) {
+		kill(s->pid, SIGINT);
+		while (!s->exited && now_ms() < deadline) {
+			reap(s, false);
+			usleep(20000);
+		}
+		if (!s->exited) {
+			kill(-s->pid, SIGKILL);
+			kill(s->pid, SIGKILL);
+			reap(s, true);
+		}
+	}
+	/* the kernel prints its exit lines from a worker: give it a moment */
+	for (deadline = now_ms() + 500; now_ms() < deadline; usleep(50000)) {
+		char state[64];
+
+		read_line(SCX_STATE, state, sizeof(state));
+		if (strcmp(state, "enabled") && strcmp(state, "disabling"))
+			break;
+	}
+	sched_read_kernel_exit(s);
+	if (s->kmsg_fd >= 0) {
+		close(s->kmsg_fd);
+		s->kmsg_fd = -1;
+	}
+}
+
+bool sched_crashed(const struct sched *s)
+{
+	/* an error exit kind is what the kernel calls a crash */
+	return s->exit_kind[0] &&
+	       (strstr(s->exit_kind, "error") || strstr(s->exit_kind, "stall"));
+}

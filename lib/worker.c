@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Work types and the per-worker measurements behind every check.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "worker.h"
+
+#define REPORT_DEADLINE_MS	5000
+#define SPIN_ITERS		20000
+#define CACHE_BYTES		(4 << 20)
+
+static const char *const work_names[WORK_NR] = {
+	[WORK_SPIN] = "spin",
+	[WORK_YIELD] = "yield",
+	[WORK_MIXED] = "mixed",
+	[WORK_IO] = "io",
+	[WORK_BURSTY] = "bursty",
+	[WORK_PIPE_PINGPONG] = "pipe_pingpong",
+	[WORK_FUTEX_PINGPONG] = "futex_pingpong",
+	[WORK_CACHE] = "cache",
+	[WORK_FORK_EXIT] = "fork_exit",
+};
+
+const char *work_name(enum ktstr_work w)
+{
+	return w < WORK_NR ? work_names[w] : "?";
+}
+
+int work_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < WORK_NR; i++)
+		if (!strcmp(name, work_names[i]))
+			return i;
+	return -1;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	stop = 1;
+}
+
+static double ts_ms(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double run_delay_ms(void)
+{
+	unsigned long long run, wait = 0;
+	FILE *f = fopen("/proc/self/schedstat", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &run, &wait) != 2)
+		wait = 0;
+	fclose(f);
+	return wait / 1e6;
+}
+
+static void spin(unsigned int iters)
+{
+	volatile unsigned long x = 0;
+	unsigned int i;
+
+	for (i = 0; i < iters; i++)
+		x += i;
+}
+
+/* reservoir of wake latencies: the first WAKE_SAMPLES, then replace */
+static void add_wake(struct worker_report *r, double us)
+{
+	r->nr_wake_total++;
+	if (r->nr_wake < WAKE_SAMPLES)
+		r->wake_us[r->nr_wake++] = us;
+	else
+		r->wake_us[random() % WAKE_SAMPLES] = us;
+}
+
+/* sleep @us and record how late the wake-up was */
+static void timed_sleep(struct worker_report *r, unsigned int us)
+{
+	struct timespec ts = { 0, us * 1000L };
+	double t0 = ts_ms(CLOCK_MONOTONIC);
+
+	nanosleep(&ts, NULL);
+	add_wake(r, (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 - us);
+}
+
+/* The partner thread of the ping-pong types: bounces until told to stop. */
+struct pingpong {
+	int to_partner[2], from_partner[2];
+	uint32_t futex;
+	enum ktstr_work work;
+};
+
+static long futex(uint32_t *uaddr, int op, uint32_t val)
+{
+	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
+}
+
+static void *partner(void *arg)
+{
+	struct pingpong *pp = arg;
+	char c;
+
+	while (!stop) {
+		if (pp->work == WORK_PIPE_PINGPONG) {
+			if (read(pp->to_partner[0], &c, 1) != 1 ||
+			    write(pp->from_partner[1], &c, 1) != 1)
+				break;
+		} else {
+			while (__atomic_load_n(&pp->futex, __ATOMIC_ACQUIRE) != 1 &&
+			       !stop)
+				futex(&pp->futex, FUTEX_WAIT, 0);
+			__atomic_store_n(&pp->futex, 0, __ATOMIC_RELEASE);
+			futex(&pp->futex, FUTEX_WAKE, 1);
+		}
+	}
+	return NULL;
+}
+
+/* one exchange with the partner; the round trip is the wake latency */
+static void pingpong_once(struct pingpong *pp, struct worker_report *r)
+{
+	double t0 = ts_ms(CLOCK_MONOTONIC);
+	char c = 1;
+
+	if (pp->work == WORK_PIPE_PINGPONG) {
+		if (write(pp->to_partner[1], &c, 1) != 1 ||
+		    read(pp->from_partner[0], &c, 1) != 1)
+			return;
+	} else {
+		__atomic_store_n(&pp->futex, 1, __ATOMIC_RELEASE);
+		futex(&pp->futex, FUTEX_WAKE, 1);
+		while (__atomic_load_n(&pp->futex, __ATOMIC_ACQUIRE) != 0 &&
+		       !stop)
+			futex(&pp->futex, FUTEX_WAIT, 1);
+	}
+	add_wake(r, (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 / 2);
+}
+
+static void work_unit(enum ktstr_work work, struct worker_report *r,
+		      struct pingpong *pp, char *cache, double start)
+{
+	static size_t pos;
+	pid_t child;
+	size_t i;
+
+	switch (work) {
+	case WORK_SPIN:
+		spin(SPIN_ITERS);
+		break;
+	case WORK_YIELD:
+		spin(SPIN_ITERS / 10);
+		sched_yield();
+		break;
+	case WORK_MIXED:
+		spin(SPIN_ITERS);
+		if (!(r->units % 8))
+			sched_yield();
+		break;
+	case WORK_IO:
+		spin(SPIN_ITERS / 10);
+		timed_sleep(r, 100);
+		break;
+	case WORK_BURSTY:
+		/* 50 ms on, 20 ms off */
+		spin(SPIN_ITERS);
+		if (((long)(ts_ms(CLOCK_MONOTONIC) - start) % 70) >= 50)
+			timed_sleep(r, 20000);
+		break;
+	case WORK_PIPE_PINGPONG:
+	case WORK_FUTEX_PINGPONG:
+		pingpong_once(pp, r);
+		break;
+	case WORK_CACHE:
+		for (i = 0; i < 4096; i++) {
+			cache[pos] ^= 1;
+			pos = (pos + 4160) % CACHE_BYTES;
+		}
+		break;
+	case WORK_FORK_EXIT:
+		child = fork();
+		if (child == 0)
+			_exit(0);
+		if (child > 0)
+			waitpid(child, NULL, 0);
+		break;
+	default:
+		spin(SPIN_ITERS);
+	}
+}
+
+static void setup_policy(const struct ktstr_cgroup *cg)
+{
+	struct sched_param sp = { 0 };
+
+	if (cg->policy == SCHED_FIFO || cg->policy == SCHED_RR)
+		sp.sched_priority = 1;
+	if (cg->policy)
+		sched_setscheduler(0, cg->policy, &sp);
+	if (cg->nice)
+		setpriority(PRIO_PROCESS, 0, cg->nice);
+}
+
+/* the child side: wait for release, work until SIGUSR1, report */
+static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
+			int release, int report)
+{
+	struct worker_report *r = xcalloc(1, sizeof(*r));
+	struct pingpong pp = { .work = cg->work };
+	double start, last, cpu0, delay0, now;
+	char *cache = NULL, c;
+	pthread_t thr;
+	int cpu, prev_cpu = -1;
+
+	signal(SIGUSR1, on_stop);
+	setpgid(0, 0);
+	if (read(release, &c, 1) != 1)
+		_exit(1);
+	close(release);
+	setup_policy(cg);
+	if (cg->work == WORK_CACHE)
+		cache = xcalloc(1, CACHE_BYTES);
+	if (cg->work == WORK_PIPE_PINGPONG || cg->work == WORK_FUTEX_PINGPONG) {
+		if (pipe(pp.to_partner) || pipe(pp.from_partner) ||
+		    pthread_create(&thr, NULL, partner, &pp))
+			_exit(1);
+	}
+
+	r->tid = getpid();
+	r->cgroup = cgroup;
+	start = last = ts_ms(CLOCK_MONOTONIC);
+	cpu0 = ts_ms(CLOCK_THREAD_CPUTIME_ID);
+	delay0 = run_delay_ms();
+	while (!stop) {
+		work_unit(cg->work, r, &pp, cache, start);
+		r->units++;
+		now = ts_ms(CLOCK_MONOTONIC);
+		cpu = sched_getcpu();
+		if (cpu >= 0) {
+			cpus_set(&r->used, cpu);
+			if (prev_cpu >= 0 && cpu != prev_cpu)
+				r->migrations++;
+			prev_cpu = cpu;
+		}
+		/* the gap between two units is time spent off the CPU */
+		if (now - last > r->max_gap_ms) {
+			r->max_gap_ms = now - last;
+			r->gap_cpu = cpu;
+			r->gap_at_ms = last - start;
+		}
+		last = now;
+	}
+	r->wall_ms = ts_ms(CLOCK_MONOTONIC) - start;
+	r->cpu_ms = ts_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	r->run_delay_ms = run_delay_ms() - delay0;
+	if (write(report, r, sizeof(*r)) != sizeof(*r))
+		_exit(1);
+	_exit(0);
+}
+
+int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup)
+{
+	int rel[2], rep[2];
+
+	memset(w, 0, sizeof(*w));
+	w->cgroup = cgroup;
+	if (pipe2(rel, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
+		return -1;
+	w->pid = fork();
+	if (w->pid < 0)
+		return -1;
+	if (w->pid == 0) {
+		close(rel[1]);
+		close(rep[0]);
+		worker_main(cg, cgroup, rel[0], rep[1]);
+	}
+	close(rel[0]);
+	close(rep[1]);
+	w->release_fd = rel[1];
+	w->report_fd = rep[0];
+	return 0;
+}
+
+int worker_release(struct worker *w)
+{
+	char c = 1;
+	int ret = write(w->release_fd, &c, 1) == 1 ? 0 : -1;
+
+	close(w->release_fd);
+	w->release_fd = -1;
+	return ret;
+}
+
+void worker_signal_stop(struct worker *w)
+{
+	if (w->pid > 0 && !w->stopped)
+		kill(w->pid, SIGUSR1);
+}
+
+int worker_collect(struct worker *w)
+{
+	long long deadline = now_ms() + REPORT_DEADLINE_MS;
+	size_t got = 0;
+	int ret = -1;
+
+	if (w->stopped)
+		return 0;
+	while (got < sizeof(w->report)) {
+		struct pollfd p = { w->report_fd, POLLIN, 0 };
+		long long left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			break;
+		n = read(w->report_fd, (char *)&w->report + got,
+			 sizeof(w->report) - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (got == sizeof(w->report))
+		ret = 0;
+	worker_kill(w);
+	return ret;
+}
+
+void worker_kill(struct worker *w)
+{
+	if (w->pid <= 0 || w->stopped)
+		return;
+	kill(-w->pid, SIGKILL);
+	kill(w->pid, SIGKILL);
+	waitpid(w->pid, NULL, 0);
+	if (w->report_fd >= 0)
+		close(w->report_fd);
+	if (w->release_fd >= 0)
+		close(w->release_fd);
+	w->stopped = true;
+}

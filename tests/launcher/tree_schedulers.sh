@@ -1,0 +1,45 @@
+#!/bin/bash
+# The tree's example schedulers each attach in the guest (sched_ext state
+# enabled, root ops named after them) and detach cleanly on SIGINT.
+. "$(dirname "$0")/../lib.sh"
+need_kernel
+
+cat >"$TMP/attach" <<'SH'
+#!/bin/sh
+sched=$1
+"$sched" >/tmp/sched.log 2>&1 &
+pid=$!
+i=0
+while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+echo "state=$(cat /sys/kernel/sched_ext/state) ops=$(cat /sys/kernel/sched_ext/root/ops 2>/dev/null)"
+sleep 2
+kill -INT $pid
+wait $pid
+echo "exit=$?"
+i=0
+while [ "$(cat /sys/kernel/sched_ext/state)" != disabled ] && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+echo "after=$(cat /sys/kernel/sched_ext/state)"
+tail -5 /tmp/sched.log
+SH
+chmod +x "$TMP/attach"
+
+failed=""
+for s in scx_simple scx_qmap scx_central scx_flatcg; do
+	bin="$OUTPUT/tree/sched_ext/build/bin/$s"
+	[ -x "$bin" ] || fail "$bin was not built (make tree-scx)"
+	"$KTSTR" exec --timeout 120 -i "$bin" -i "$TMP/attach" -- attach "$s" \
+		>"$TMP/$s" 2>&1
+	name=${s#scx_}
+	if grep -q "^state=enabled ops=$name" "$TMP/$s" &&
+	   grep -q '^after=disabled' "$TMP/$s"; then
+		echo "$s: attached ($(grep '^state=' "$TMP/$s")), detached"
+	else
+		cat "$TMP/$s"
+		failed="$failed $s"
+	fi
+done
+[ -z "$failed" ] || fail "did not attach and detach cleanly:$failed"

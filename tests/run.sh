@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/run.sh [-t FILTER]... [-l]: the project's own tests, as KTAP.
+#
+# Unit tests (tests/unit, kselftest harness, no VM) first, then the tests
+# that boot guests (tests/launcher/*.sh, ...). A test script exits 0 for
+# pass, 4 for skip (kselftest's KSFT_SKIP), anything else for fail; its
+# output becomes '#' lines. The last line is 'N passed, N failed, N skipped'.
+set -u
+
+KTSTR_DIR=$(cd "$(dirname "$0")/.." && pwd)
+export KTSTR_DIR
+export OUTPUT=${OUTPUT:-$KTSTR_DIR/build}
+filters=()
+list=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-t) filters+=("$2"); shift 2 ;;
+	-l) list=1; shift ;;
+	*) echo "usage: tests/run.sh [-t FILTER]... [-l]" >&2; exit 2 ;;
+	esac
+done
+
+make -s -C "$KTSTR_DIR" OUTPUT="$OUTPUT" all >&2 || {
+	echo "Bail out! the suite does not build (make all failed)"
+	exit 1
+}
+
+tests=()
+for t in "$OUTPUT"/bin/unit/*; do
+	[ -x "$t" ] && tests+=("unit/$(basename "$t")")
+done
+for dir in launcher; do
+	for t in "$KTSTR_DIR/tests/$dir"/*.sh; do
+		[ -f "$t" ] && tests+=("$dir/$(basename "$t" .sh)")
+	done
+done
+
+selected=()
+for t in "${tests[@]}"; do
+	if [ ${#filters[@]} -eq 0 ]; then
+		selected+=("$t")
+		continue
+	fi
+	for f in "${filters[@]}"; do
+		case "$t" in *"$f"*) selected+=("$t"); break ;; esac
+	done
+done
+if [ "$list" = 1 ]; then
+	printf '%s\n' "${selected[@]}"
+	exit 0
+fi
+
+pass=0 fail=0 skip=0 n=0
+echo "KTAP version 1"
+echo "1..${#selected[@]}"
+for t in "${selected[@]}"; do
+	n=$((n + 1))
+	start=$(date +%s)
+	echo "# [$n/${#selected[@]}] $t ..." >&2
+	case "$t" in
+	unit/*) out=$("$OUTPUT/bin/$t" 2>&1) ;;
+	*) out=$(bash "$KTSTR_DIR/tests/$t.sh" 2>&1) ;;
+	esac
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	if [ $rc -eq 0 ]; then
+		echo "ok $n $t # ${secs}s"
+		pass=$((pass + 1))
+	elif [ $rc -eq 4 ]; then
+		reason=$(printf '%s\n' "$out" | grep -m1 '^SKIP' | sed 's/^SKIP:* *//')
+		echo "ok $n $t # SKIP ${reason:-skipped}"
+		skip=$((skip + 1))
+	else
+		echo "not ok $n $t # exit $rc, ${secs}s"
+		fail=$((fail + 1))
+	fi
+done
+echo "# Totals: pass:$pass fail:$fail skip:$skip"
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
