@@ -149,6 +149,7 @@ ifeq ($(VMLINUX_BTF),)
 	$(error no vmlinux with BTF for the test kernel: run './ktstr kernel build' first, or pass VMLINUX_BTF=<vmlinux>)
 endif
 	$(call msg,SCHED_EXT,,$(TREE_OUT))
+	$(Q)mkdir -p $(TREE_OUT)/sched_ext $(TREE_OUT)/selftests
 	$(Q)$(MAKE) -s -C $(TOOLSDIR)/sched_ext O=$(TREE_OUT)/sched_ext		\
 		CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) VMLINUX_BTF=$(VMLINUX_BTF) \
 		$(TREE_SCHEDS) >/dev/null
