@@ -72,6 +72,10 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_x86		\
 	      -Wall -Wno-compare-distinct-pointer-types
 
 UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
+# libktstr: everything in lib/ (util.c included), plus the topology
+LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
+ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
+		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
 VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
 		initramfs.c console.c vm.c)
 CLI_SRCS := $(wildcard $(KTSTR_DIR)/cli/*.c)
@@ -85,13 +89,13 @@ HOST_HDRS := $(wildcard $(KTSTR_DIR)/vmtest/*.h $(KTSTR_DIR)/lib/*.h		\
 .DEFAULT_GOAL := all
 all: host guest tree-scx
 
-host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
+host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS) $(ENGINE_TESTS)
 
 BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
 		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
 guest: $(addprefix $(BIN)/,$(BPF_SCHEDS))
 
-$(BIN) $(BIN)/unit $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
+$(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
 
 $(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)
@@ -105,11 +109,17 @@ $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
 	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $(KTSTR_DIR)/vmtest/init.c	\
 		$(KTSTR_DIR)/vmtest/channel.c $(UTIL_SRCS)
 
-$(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(UTIL_SRCS)	\
+$(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_SRCS)	\
 	       $(HOST_HDRS) | $(BIN)/unit
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -o $@ $< $(VMTEST_SRCS)	\
-		$(UTIL_SRCS)
+		$(filter-out %/topo.c,$(LIB_SRCS)) -lm -lpthread
+
+# declared tests: kselftest-harness binaries on libktstr
+$(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\
+		| $(BIN)/tests
+	$(call msg,LINK,,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -o $@ $< $(LIB_SRCS) -lm -lpthread
 
 # programs the tests run inside the guest
 $(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/vmtest/topo.c		\

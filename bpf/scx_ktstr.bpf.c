@@ -15,8 +15,14 @@
  * stall	ops.dispatch stops moving tasks and select_cpu stops direct
  *		dispatching: runnable tasks sit in the shared DSQ until the
  *		watchdog (ops.timeout_ms) fires. Settable at run time.
- * slow		ops.dispatch skips 3 of every 4 calls. The CPU idles until a
- *		timer kicks it, so throughput drops but nothing stalls.
+ * slow		ops.dispatch skips its calls so that at most one task starts
+ *		every 8 ms across the whole machine, with 1 ms slices: most
+ *		calls are skipped and throughput falls to a fraction, yet
+ *		every task still runs often enough that nothing stalls. The
+ *		budget is global on purpose: per-CPU skipping leaves some CPU
+ *		busy most of the time, and under single-threaded TCG a busy
+ *		vCPU inherits the host time its idle siblings give up, which
+ *		hides the slow-down.
  * degrade	tasks are placed on random CPUs and every other dispatch is
  *		skipped: worse latency and migrations, still no stall.
  * scattershot	every enqueue goes to a CPU in another LLC: a migration
@@ -33,8 +39,12 @@ char _license[] SEC("license") = "GPL";
 
 #define SHARED_DSQ	0
 #define MAX_CPUS	512
-/* how often the slow/degrade kick timer re-arms idle CPUs */
+/* how often the kick timer wakes idle CPUs that have work waiting */
 #define KICK_INTERVAL_NS	(2 * 1000 * 1000ULL)
+#define SLOW_KICK_INTERVAL_NS	(1 * 1000 * 1000ULL)
+/* slow: one task start per period, each with a short slice */
+#define SLOW_PERIOD_NS		(8 * 1000 * 1000ULL)
+#define SLOW_SLICE_NS		(1 * 1000 * 1000ULL)
 
 /* load-time knobs, set by the loader before load */
 const volatile bool fail_verify;
@@ -53,6 +63,7 @@ volatile bool knob_scattershot;
 u64 nr_enqueued, nr_dispatched, nr_skipped, nr_direct, nr_remote;
 
 static u64 vtime_now;
+static u64 last_slow_start;	/* slow: when the last task was started */
 UEI_DEFINE(uei);
 
 /* per-CPU count of ops.dispatch calls, to skip a fixed share of them */
@@ -82,6 +93,11 @@ struct {
 	__type(value, u64);
 } verify_bait SEC(".maps");
 
+static u64 task_slice(void)
+{
+	return knob_slow ? SLOW_SLICE_NS : slice_ns;
+}
+
 static bool vtime_before(u64 a, u64 b)
 {
 	return (s64)(a - b) < 0;
@@ -90,16 +106,19 @@ static bool vtime_before(u64 a, u64 b)
 /* A CPU in another LLC than @cpu, or @cpu when there is none. */
 static s32 remote_cpu(s32 cpu)
 {
-	u32 start = bpf_get_prandom_u32() % nr_cpus, i;
-	u32 home;
+	u64 start = bpf_get_prandom_u32() % nr_cpus;
+	u32 home, i;
 
 	if (cpu < 0 || cpu >= MAX_CPUS)
 		return cpu;
 	home = cpu_llc[cpu];
 	bpf_for(i, 0, nr_cpus) {
-		u32 c = (start + i) % nr_cpus;
+		/* 64-bit index: the verifier must see its bounds */
+		u64 c = (start + i) % nr_cpus;
 
-		if (c < MAX_CPUS && cpu_llc[c] != home)
+		if (c >= MAX_CPUS)
+			break;
+		if (cpu_llc[c] != home)
 			return c;
 	}
 	return cpu;
@@ -113,9 +132,10 @@ s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu,
 
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	/* a stalling scheduler must not let tasks slip past the shared DSQ */
-	if (is_idle && !knob_stall && !knob_scattershot && !knob_degrade) {
+	if (is_idle && !knob_stall && !knob_slow && !knob_scattershot &&
+	    !knob_degrade) {
 		__sync_fetch_and_add(&nr_direct, 1);
-		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, task_slice(), 0);
 	}
 	return cpu;
 }
@@ -134,7 +154,7 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 	if (target >= 0 && !knob_stall &&
 	    bpf_cpumask_test_cpu(target, p->cpus_ptr)) {
 		__sync_fetch_and_add(&nr_remote, 1);
-		scx_bpf_dispatch(p, SCX_DSQ_LOCAL_ON | target, slice_ns,
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL_ON | target, task_slice(),
 				 enq_flags);
 		scx_bpf_kick_cpu(target, SCX_KICK_IDLE);
 		return;
@@ -143,7 +163,18 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 	/* an idle task may bank at most one slice of credit */
 	if (vtime_before(vtime, vtime_now - slice_ns))
 		vtime = vtime_now - slice_ns;
-	scx_bpf_dispatch_vtime(p, SHARED_DSQ, slice_ns, vtime, enq_flags);
+	scx_bpf_dispatch_vtime(p, SHARED_DSQ, task_slice(), vtime,
+			       enq_flags);
+}
+
+/* slow: true unless this call wins the one start the period allows */
+static bool slow_budget_spent(void)
+{
+	u64 now = bpf_ktime_get_ns(), last = last_slow_start;
+
+	if (now - last < SLOW_PERIOD_NS)
+		return true;
+	return __sync_val_compare_and_swap(&last_slow_start, last, now) != last;
 }
 
 /* true on @share - 1 of every @share calls on this CPU */
@@ -165,7 +196,7 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 	}
 	if (knob_stall)
 		return;
-	if ((knob_slow && skip_this_dispatch(4)) ||
+	if ((knob_slow && slow_budget_spent()) ||
 	    (knob_degrade && skip_this_dispatch(2))) {
 		__sync_fetch_and_add(&nr_skipped, 1);
 		return;
@@ -203,7 +234,8 @@ static int kick_timer_fn(void *map, int *key, struct bpf_timer *timer)
 	if (scx_bpf_dsq_nr_queued(SHARED_DSQ) > 0)
 		bpf_for(i, 0, nr_cpus)
 			scx_bpf_kick_cpu(i, SCX_KICK_IDLE);
-	bpf_timer_start(timer, KICK_INTERVAL_NS, 0);
+	bpf_timer_start(timer, knob_slow ? SLOW_KICK_INTERVAL_NS :
+			KICK_INTERVAL_NS, 0);
 	return 0;
 }
 
@@ -255,4 +287,10 @@ SCX_OPS_DEFINE(ktstr_ops,
 	       .init			= (void *)ktstr_init,
 	       .dump			= (void *)ktstr_dump,
 	       .exit			= (void *)ktstr_exit,
+	       /*
+		* See the last runnable task of a CPU at slice end too;
+		* otherwise the kernel keeps it running without asking us
+		* and the slow and stall knobs would miss a lone task.
+		*/
+	       .flags			= SCX_OPS_ENQ_LAST,
 	       .name			= "ktstr");

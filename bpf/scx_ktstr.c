@@ -179,6 +179,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* sizes the exit info's dump buffer: a .rodata write, before load */
+	UEI_SET_SIZE(skel, ktstr_ops, uei);
 	if (scx_ktstr__load(skel)) {
 		/* libbpf printed the verifier's log above */
 		fprintf(stderr, "scx_ktstr: failed to load the BPF scheduler: %s\n",
@@ -186,7 +188,6 @@ int main(int argc, char **argv)
 		scx_ktstr__destroy(skel);
 		return 2;
 	}
-	UEI_SET_SIZE(skel, ktstr_ops, uei);
 	link = bpf_map__attach_struct_ops(skel->maps.ktstr_ops);
 	if (!link) {
 		fprintf(stderr, "scx_ktstr: failed to attach: %s\n",

@@ -37,11 +37,12 @@ const char *find_kernel(void);
  * @extra programs, then boot it and run @cmd. Returns the exit code.
  */
 int boot_and_run(const struct vm_opts *o, char *const *cmd,
-		 char *const *env, const char **extra, bool tty,
+		 char *const *env, const char **extra, bool tty, int out_fd,
 		 struct vm_result *res);
 
 int cmd_exec(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 extern const char *ktstr_bin_dir;
 

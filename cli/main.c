@@ -18,6 +18,7 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } cmds[] = {
+	{ "run", cmd_run, "run the suite (or -t FILTER), each case in its own VM" },
 	{ "exec", cmd_exec, "boot a kernel and run one command in it" },
 	{ "shell", cmd_shell, "boot a kernel into an interactive root shell" },
 };

@@ -121,7 +121,7 @@ const char *find_kernel(void)
 }
 
 int boot_and_run(const struct vm_opts *o, char *const *cmd,
-		 char *const *env, const char **extra, bool tty,
+		 char *const *env, const char **extra, bool tty, int out_fd,
 		 struct vm_result *res)
 {
 	struct vm_config cfg = {
@@ -136,6 +136,7 @@ int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		.argv = cmd,
 		.env = env,
 		.append = o->append,
+		.out_fd = out_fd,
 	};
 	const char *busybox = getenv("KTSTR_BUSYBOX");
 	char init[4096], cache[4096], image[4096];

@@ -362,3 +362,29 @@ void worker_kill(struct worker *w)
 		close(w->release_fd);
 	w->stopped = true;
 }
+
+/*
+ * The cost of one spin unit as workers do it, bookkeeping included (a
+ * clock read and sched_getcpu() per unit are not free under TCG). The
+ * median of five rounds.
+ */
+double worker_calibrate_unit_us(void)
+{
+	double r[5], t;
+	int round, i, j;
+
+	for (round = 0; round < 5; round++) {
+		double t0 = ts_ms(CLOCK_MONOTONIC);
+
+		for (i = 0; i < 50; i++) {
+			spin(SPIN_ITERS);
+			ts_ms(CLOCK_MONOTONIC);
+			sched_getcpu();
+		}
+		r[round] = (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 / 50;
+	}
+	for (i = 1; i < 5; i++)
+		for (j = i; j > 0 && r[j - 1] > r[j]; j--)
+			t = r[j], r[j] = r[j - 1], r[j - 1] = t;
+	return r[2];
+}

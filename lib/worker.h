@@ -33,6 +33,9 @@ int worker_release(struct worker *w);
 void worker_signal_stop(struct worker *w);
 int worker_collect(struct worker *w);
 
+/* Microseconds one spin unit takes here (the TCG slow-down probe). */
+double worker_calibrate_unit_us(void);
+
 /* Kill without a report (cleanup after a failure). */
 void worker_kill(struct worker *w);
 

@@ -419,10 +419,10 @@ static void handle_frame(struct vm_state *s)
 		s->res->boot_s = (s->started_ms - s->start_ms) / 1000.0;
 		break;
 	case CH_STDOUT:
-		write_out(1, buf, len);
+		write_out(s->cfg->out_fd > 0 ? s->cfg->out_fd : 1, buf, len);
 		break;
 	case CH_STDERR:
-		write_out(2, buf, len);
+		write_out(s->cfg->out_fd > 0 ? s->cfg->out_fd : 2, buf, len);
 		break;
 	case CH_EXIT:
 		s->res->command_exited = true;

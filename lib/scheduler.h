@@ -3,8 +3,8 @@
  * The scheduler under test: start it, know when it is attached, notice
  * when it dies, tell a clean exit from a crash, stop it.
  */
-#ifndef __KTSTR_SCHED_H
-#define __KTSTR_SCHED_H
+#ifndef __KTSTR_SCHEDULER_H
+#define __KTSTR_SCHEDULER_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -51,4 +51,4 @@ void sched_read_kernel_exit(struct sched *s);
 /* A crash, as opposed to a clean exit or no exit at all. */
 bool sched_crashed(const struct sched *s);
 
-#endif /* __KTSTR_SCHED_H */
+#endif /* __KTSTR_SCHEDULER_H */

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sched.h"
+#include "scheduler.h"
 #include "util.h"
 
 #define MAX_SCHED_ARGS	32

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list]
+ *	     [--native]
+ *
+ * Runs every selected test case in its own VM with the case's declared
+ * topology and memory, and prints one KTAP stream for the whole run. A
+ * case's own '#' lines (the failure bundle) come before its result line.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+#define MAX_CASES	512
+#define MAX_FILTERS	32
+
+struct test_case {
+	char bin[PATH_MAX];
+	char name[128];
+	char topo[32];
+	char sched[128];
+	unsigned int duration_ms;
+	unsigned int memory_mb;
+};
+
+struct run_opts {
+	struct vm_opts vm;
+	const char *filters[MAX_FILTERS];
+	int nr_filters;
+	bool list;
+	bool native;
+	const char *sched;		/* --sched BIN */
+	char sched_args[1024];
+};
+
+/* "key":"value" or "key":number from one line of --list output */
+static void json_field(const char *line, const char *key, char *out,
+		       size_t len)
+{
+	char pat[64];
+	const char *p;
+	size_t n;
+
+	out[0] = '\0';
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(line, pat);
+	if (!p)
+		return;
+	p += strlen(pat);
+	if (*p == '"') {
+		p++;
+		n = strcspn(p, "\"");
+	} else {
+		n = strcspn(p, ",}");
+	}
+	snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+static bool selected(const struct run_opts *o, const char *name)
+{
+	int i;
+
+	if (!o->nr_filters)
+		return true;
+	for (i = 0; i < o->nr_filters; i++)
+		if (strstr(name, o->filters[i]))
+			return true;
+	return false;
+}
+
+static int collect(const struct run_opts *o, const char *bin,
+		   struct test_case *cases, int n, bool print)
+{
+	char cmd[PATH_MAX + 16], line[8192], num[32];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --list", bin);
+	p = popen(cmd, "r");
+	if (!p)
+		return n;
+	while (fgets(line, sizeof(line), p) && n < MAX_CASES) {
+		struct test_case *c = &cases[n];
+
+		if (line[0] != '{' && line[0] != ',')
+			continue;
+		json_field(line, "name", c->name, sizeof(c->name));
+		if (!c->name[0] || !selected(o, c->name))
+			continue;
+		if (print)
+			printf("%s%s", n ? "," : "", line[0] == ',' ? line + 1 : line);
+		snprintf(c->bin, sizeof(c->bin), "%s", bin);
+		json_field(line, "topo", c->topo, sizeof(c->topo));
+		json_field(line, "sched", c->sched, sizeof(c->sched));
+		json_field(line, "duration_ms", num, sizeof(num));
+		c->duration_ms = atoi(num);
+		json_field(line, "memory_mb", num, sizeof(num));
+		c->memory_mb = atoi(num);
+		n++;
+	}
+	pclose(p);
+	return n;
+}
+
+static int find_cases(const struct run_opts *o, struct test_case *cases,
+		      bool print)
+{
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	struct dirent **ents;
+	int i, k, n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/tests", ktstr_bin_dir);
+	k = scandir(dir, &ents, NULL, alphasort);
+	if (k < 0) {
+		fprintf(stderr, "ktstr run: no test binaries in %s: build them with 'make'\n",
+			dir);
+		return -1;
+	}
+	for (i = 0; i < k; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		if (ents[i]->d_name[0] != '.' && !access(path, X_OK))
+			n = collect(o, path, cases, n, print);
+		free(ents[i]);
+	}
+	free(ents);
+	return n;
+}
+
+/*
+ * The harness prints "#  RUN  global.name ...", the test's own lines,
+ * "#  OK/FAIL  global.name" and "ok 1 global.name [# SKIP reason]". Keep
+ * the test's lines and the result; drop the framing.
+ */
+static int relay_case_output(const char *path, char *skip, size_t len)
+{
+	char line[4096];
+	int result = -1;
+	bool in = false;
+	FILE *f = fopen(path, "r");
+
+	skip[0] = '\0';
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *s;
+
+		if (strstr(line, "#  RUN ")) {
+			in = true;
+			continue;
+		}
+		if (str_starts_with(line, "ok ") || str_starts_with(line, "not ok ")) {
+			result = line[0] == 'o' ? 0 : 1;
+			s = strstr(line, "# SKIP");
+			if (s) {
+				result = 4;
+				snprintf(skip, len, "%s", s + 7);
+				skip[strcspn(skip, "\n")] = '\0';
+			}
+			in = false;
+			continue;
+		}
+		if (!in || strstr(line, "#            OK ") ||
+		    strstr(line, "#          FAIL ") ||
+		    strstr(line, "#          SKIP "))
+			continue;
+		if (line[0] == '#')
+			fputs(line, stdout);
+		else
+			printf("# %s", line);
+	}
+	fclose(f);
+	return result;
+}
+
+static int run_case(const struct run_opts *o, const struct test_case *c,
+		    bool kvm, char *skip, size_t len)
+{
+	char out[] = "/tmp/ktstr-case-XXXXXX", name_arg[160];
+	char accel[32], sched_env[300], args_env[1100];
+	char *env[4] = { accel, NULL, NULL, NULL };
+	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
+	const char *extra[4] = { c->bin, NULL, NULL, NULL };
+	char fixture[PATH_MAX];
+	struct vm_result res;
+	struct vm_opts vo = o->vm;
+	int fd, rc, nenv = 1;
+	char err[256];
+
+	snprintf(name_arg, sizeof(name_arg), "%s", c->name);
+	snprintf(accel, sizeof(accel), "KTSTR_ACCEL=%s", kvm ? "kvm" : "tcg");
+	snprintf(fixture, sizeof(fixture), "%s/scx_ktstr", ktstr_bin_dir);
+	extra[1] = fixture;
+	if (o->sched) {
+		extra[2] = o->sched;
+		snprintf(sched_env, sizeof(sched_env), "KTSTR_SCHED=%s",
+			 strrchr(o->sched, '/') ? strrchr(o->sched, '/') + 1 : o->sched);
+		snprintf(args_env, sizeof(args_env), "KTSTR_SCHED_ARGS=%s",
+			 o->sched_args);
+		env[nenv++] = sched_env;
+		env[nenv++] = args_env;
+	}
+	if (topo_parse(c->topo, &vo.topo, err, sizeof(err))) {
+		printf("# %s: %s\n", c->name, err);
+		return 1;
+	}
+	if (!vo.memory_mb)
+		vo.memory_mb = c->memory_mb;
+	if (!vo.timeout_s)
+		vo.timeout_s = c->duration_ms / 1000 * 3 + 60;
+	fd = mkstemp(out);
+	if (fd < 0)
+		return 1;
+	fflush(stdout);
+	boot_and_run(&vo, argv, env, extra, false, fd, &res);
+	close(fd);
+	rc = relay_case_output(out, skip, len);
+	unlink(out);
+	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
+		printf("# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
+		       res.reason[0] ? res.reason : "the guest gave no test result");
+		printf("# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
+		       !res.command_ran ? "init started but payload never ran" :
+		       "payload started but produced no test result",
+		       res.exit_code, res.console_log);
+		return 1;
+	}
+	return rc;
+}
+
+static int run_native(const struct test_case *c, char *skip, size_t len)
+{
+	char out[] = "/tmp/ktstr-case-XXXXXX", cmd[PATH_MAX + 300];
+	int fd = mkstemp(out), rc;
+
+	if (fd < 0)
+		return 1;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "'%s' -t '%s' >'%s' 2>&1", c->bin, c->name,
+		 out);
+	fflush(stdout);
+	if (system(cmd) < 0)
+		return 1;
+	rc = relay_case_output(out, skip, len);
+	unlink(out);
+	return rc < 0 ? 1 : rc;
+}
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	int i, r;
+
+	memset(o, 0, sizeof(*o));
+	vm_opts_init(&o->vm);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+			if (o->nr_filters < MAX_FILTERS)
+				o->filters[o->nr_filters++] = argv[++i];
+		} else if (!strcmp(argv[i], "--list")) {
+			o->list = true;
+		} else if (!strcmp(argv[i], "--native")) {
+			o->native = true;
+		} else if (!strcmp(argv[i], "--sched") && i + 1 < argc) {
+			size_t off = 0;
+
+			o->sched = argv[++i];
+			/* its arguments run up to "--" or the end */
+			while (i + 1 < argc && strcmp(argv[i + 1], "--"))
+				off += snprintf(o->sched_args + off,
+						sizeof(o->sched_args) - off,
+						"%s%s", off ? " " : "", argv[++i]);
+			if (i + 1 < argc)
+				i++;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
+			       "  -t FILTER       run cases whose name contains FILTER (repeatable)\n"
+			       "  --sched BIN ... the scheduler under test instead of each case's own\n"
+			       "  --list          print the selected declarations as JSON\n"
+			       "  --native        run in this kernel instead of VMs\n"
+			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
+			return 1;
+		} else {
+			r = vm_opts_parse(&o->vm, argc, argv, &i);
+			if (r < 0)
+				return -1;
+			if (!r) {
+				fprintf(stderr, "ktstr run: unknown argument '%s'\n",
+					argv[i]);
+				return -1;
+			}
+		}
+	}
+	if (o->sched && access(o->sched, X_OK)) {
+		fprintf(stderr, "ktstr run: --sched '%s': %s\n", o->sched,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct test_case cases[MAX_CASES];
+	int pass = 0, fail = 0, skip = 0, i, n, rc, r;
+	struct run_opts o;
+	char why[512], reason[256];
+	bool kvm = false;
+
+	r = parse_run(argc, argv, &o);
+	if (r)
+		return r < 0 ? VM_EXIT_USAGE : 0;
+	if (o.list)
+		fputs("[", stdout);
+	n = find_cases(&o, cases, o.list);
+	if (o.list) {
+		puts("]");
+		return n < 0;
+	}
+	if (n < 0)
+		return 1;
+	if (!o.native) {
+		kvm = o.vm.accel == ACCEL_KVM ||
+		      (o.vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
+		if (!kvm)
+			fprintf(stderr, "ktstr: no usable KVM: every case boots under TCG, slower; timing thresholds are scaled by a slow-down measured in the guest\n");
+		setenv("KTSTR_QUIET_TCG", "1", 1);
+	}
+	printf("KTAP version 1\n1..%d\n", n);
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
+			cases[i].name, cases[i].topo);
+		rc = o.native ? run_native(&cases[i], reason, sizeof(reason)) :
+				run_case(&o, &cases[i], kvm, reason, sizeof(reason));
+		if (rc == 0) {
+			printf("ok %d %s\n", i + 1, cases[i].name);
+			pass++;
+		} else if (rc == 4) {
+			printf("ok %d %s # SKIP %s\n", i + 1, cases[i].name, reason);
+			skip++;
+		} else {
+			printf("not ok %d %s\n", i + 1, cases[i].name);
+			fail++;
+		}
+		fflush(stdout);
+	}
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       pass, fail, skip);
+	printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
+	return fail ? 1 : 0;
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The failure bundle: what a person needs to act on a failed test, in a
+ * fixed order, as '#' lines ahead of the KTAP result line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "util.h"
+
+/* print @text with "# " before each line; at most the last @max lines */
+static void diag_lines(const char *text, int max)
+{
+	const char *p = text;
+	int lines = 0;
+
+	for (p = text; *p; p++)
+		lines += *p == '\n';
+	p = text;
+	while (*p && lines > max) {
+		if (*p++ == '\n')
+			lines--;
+	}
+	while (*p) {
+		int n = strcspn(p, "\n");
+
+		printf("# %.*s\n", n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/*
+ * A log where the same block of lines repeats (a scheduler printing its
+ * stats every second) is shown with the repeats collapsed.
+ */
+static void diag_log_collapsed(const char *text, int max)
+{
+	char *copy = xstrdup(text), *line, *save, *prev = NULL;
+	char *out = xcalloc(1, strlen(text) + 64);
+	size_t len = 0;
+	int repeat = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (prev && !strcmp(prev, line)) {
+			repeat++;
+			continue;
+		}
+		if (repeat)
+			len += sprintf(out + len, "  (previous line repeated %d times)\n",
+				       repeat);
+		repeat = 0;
+		len += sprintf(out + len, "%s\n", line);
+		prev = line;
+	}
+	if (repeat)
+		sprintf(out + len, "  (previous line repeated %d times)\n", repeat);
+	diag_lines(out, max);
+	free(out);
+	free(copy);
+}
+
+static void print_stats(const struct ktstr_test *t, const struct worker *w,
+			int nr)
+{
+	unsigned long long mig = 0;
+	double worst_gap = 0, worst_spread = 0;
+	struct cpus all = { 0 };
+	int i, k, n = 0;
+
+	for (k = 0; k < nr; k++) {
+		const struct worker_report *r = &w[k].report;
+
+		for (i = 0; i < CPUS_MAX / 64; i++)
+			all.bits[i] |= r->used.bits[i];
+		mig += r->migrations;
+		worst_gap = r->max_gap_ms > worst_gap ? r->max_gap_ms : worst_gap;
+		n += r->tid != 0;
+	}
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
+		double lo = 100, hi = 0;
+
+		for (k = 0; k < nr; k++) {
+			const struct worker_report *r = &w[k].report;
+			double off;
+
+			if (w[k].cgroup != i || !r->tid || r->wall_ms <= 0)
+				continue;
+			off = 100 * (r->wall_ms - r->cpu_ms) / r->wall_ms;
+			lo = off < lo ? off : lo;
+			hi = off > hi ? off : hi;
+		}
+		if (hi >= lo && hi - lo > worst_spread)
+			worst_spread = hi - lo;
+	}
+	printf("# --- stats ---\n");
+	printf("# %d workers, %u cpus, %llu migrations, worst_spread=%.1f%%, worst_gap=%.0fms\n",
+	       n, cpus_count(&all), mig, worst_spread, worst_gap);
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
+		unsigned long long units = 0, cmig = 0;
+		double lo = 100, hi = 0, gap = 0, delay = 0, sum_off = 0;
+		struct cpus used = { 0 };
+		int m = 0, j;
+
+		for (k = 0; k < nr; k++) {
+			const struct worker_report *r = &w[k].report;
+			double off;
+
+			if (w[k].cgroup != i || !r->tid)
+				continue;
+			m++;
+			units += r->units;
+			cmig += r->migrations;
+			gap = r->max_gap_ms > gap ? r->max_gap_ms : gap;
+			delay += r->run_delay_ms;
+			for (j = 0; j < CPUS_MAX / 64; j++)
+				used.bits[j] |= r->used.bits[j];
+			off = r->wall_ms > 0 ?
+			      100 * (r->wall_ms - r->cpu_ms) / r->wall_ms : 0;
+			sum_off += off;
+			lo = off < lo ? off : lo;
+			hi = off > hi ? off : hi;
+		}
+		if (!m) {
+			printf("# cg%d %s: workers=0 (no reports)\n", i,
+			       t->cgroups[i].name);
+			continue;
+		}
+		printf("# cg%d %s: workers=%d cpus=%u off-cpu avg=%.1f%% min=%.1f%% max=%.1f%% spread=%.1f%% | run-delay mean=%.1fms | iter=%llu migrations=%llu | gap=%.0fms\n",
+		       i, t->cgroups[i].name, m, cpus_count(&used), sum_off / m,
+		       lo, hi, hi - lo, delay / m, units, cmig, gap);
+	}
+}
+
+/* BUG SUMMARY: the one-line cause of a scheduler crash */
+static void print_bug_summary(const struct sched *s)
+{
+	if (!s || !sched_crashed(s))
+		return;
+	printf("# BUG SUMMARY: %s%s%s%s\n", s->exit_kind,
+	       s->exit_msg[0] ? " (" : "", s->exit_msg,
+	       s->exit_msg[0] ? ")" : "");
+}
+
+static bool text_has(const char *hay, const char *needle)
+{
+	return hay && needle && strstr(hay, needle);
+}
+
+int run_report(const struct ktstr_test *t, struct check_result *res,
+	       struct sched *s, const char *sched_path,
+	       const struct worker *w, int nr, double time_scale,
+	       const char *markers)
+{
+	const char *topo = getenv("KTSTR_TOPO");
+	char *log = s ? read_file(s->log_path, NULL) : NULL;
+	bool failed = res->verdict == VERDICT_FAIL;
+	bool expected = false;
+
+	if (!topo)
+		topo = t->topo ? t->topo : "1n1l2c1t";
+	if (time_scale > 1)
+		printf("# timing thresholds scaled x%.1f: no hardware virtualization (TCG), slow-down measured in the guest\n",
+		       time_scale);
+	if (t->expect_err)
+		expected = failed &&
+			   (text_has(res->details, t->expect_err) ||
+			    text_has(log, t->expect_err) ||
+			    (s && (text_has(s->exit_msg, t->expect_err) ||
+				   text_has(s->exit_kind, t->expect_err))));
+	if (failed)
+		print_bug_summary(s);
+	printf("# ktstr_test '%s' [sched=%s] [topo=%s] %s:\n", t->name,
+	       sched_path ? sched_path : "eevdf", topo,
+	       failed ? "failed" : res->verdict == VERDICT_INCONCLUSIVE ?
+	       "inconclusive" : "passed");
+	diag_lines(res->details, 100);
+	print_stats(t, w, nr);
+	if (markers && *markers) {
+		printf("# --- timeline ---\n");
+		diag_lines(markers, 50);
+	}
+	if (failed && log && *log) {
+		printf("# --- scheduler log ---\n");
+		diag_log_collapsed(log, 80);
+	}
+	if (failed && s && s->kernel_lines[0]) {
+		printf("# --- sched_ext dump ---\n");
+		diag_lines(s->kernel_lines, 60);
+	}
+	free(log);
+	if (t->expect_err) {
+		if (expected) {
+			printf("# expected failure caught: '%s'\n", t->expect_err);
+			return KTSTR_PASS;
+		}
+		printf("# expected a failure with '%s', but the run %s\n",
+		       t->expect_err, failed ? "failed differently" : "passed");
+		return KTSTR_FAIL;
+	}
+	return failed ? KTSTR_FAIL : KTSTR_PASS;
+}

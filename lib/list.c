@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of declared tests and `--list`: the declarations as JSON,
+ * without running anything, for the host runner and for jq.
+ */
+#include <stdio.h>
+
+#include "json.h"
+#include "ktstr.h"
+#include "worker.h"
+
+#define MAX_TESTS	256
+
+static const struct ktstr_test *tests[MAX_TESTS];
+static int nr_tests;
+
+void ktstr_register(const struct ktstr_test *t)
+{
+	if (nr_tests < MAX_TESTS)
+		tests[nr_tests++] = t;
+}
+
+static const char *op_kind_name(enum ktstr_op_kind k)
+{
+	static const char *const names[] = {
+		"none", "add_cgroup", "remove_cgroup", "set_cpuset",
+		"clear_cpuset", "swap_cpusets", "move_all", "freeze",
+		"unfreeze", "set_affinity",
+	};
+
+	return k <= OP_SET_AFFINITY ? names[k] : "?";
+}
+
+static void list_checks(struct json *j, const struct ktstr_checks *c)
+{
+	json_open(j, "checks", '{');
+	json_bool(j, "not_starved", c->not_starved);
+	json_bool(j, "isolation", c->isolation);
+	json_num(j, "max_gap_ms", c->max_gap_ms);
+	json_num(j, "max_spread_pct", c->max_spread_pct);
+	json_num(j, "min_iteration_rate", c->min_iteration_rate);
+	json_num(j, "max_throughput_cv", c->max_throughput_cv);
+	json_num(j, "max_migration_ratio", c->max_migration_ratio);
+	json_num(j, "max_p99_wake_latency_us", c->max_p99_wake_latency_us);
+	json_close(j, '}');
+}
+
+static void list_one(struct json *j, const struct ktstr_test *t)
+{
+	int i, o;
+
+	json_open(j, NULL, '{');
+	json_str(j, "name", t->name);
+	json_str(j, "description", t->description);
+	json_str(j, "topo", t->topo ? t->topo : "1n1l2c1t");
+	json_str(j, "sched", t->sched ? t->sched : "eevdf");
+	json_str(j, "sched_args", t->sched_args);
+	json_int(j, "duration_ms", t->duration_ms ? t->duration_ms : 3000);
+	json_int(j, "memory_mb", t->memory_mb ? t->memory_mb : 2048);
+	json_int(j, "watchdog_ms", t->watchdog_ms ? t->watchdog_ms : 4000);
+	json_str(j, "expect_err", t->expect_err);
+	json_bool(j, "auto_repro", !t->no_auto_repro);
+	json_open(j, "cgroups", '[');
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
+		const struct ktstr_cgroup *cg = &t->cgroups[i];
+
+		json_open(j, NULL, '{');
+		json_str(j, "name", cg->name);
+		json_str(j, "cpuset", cg->cpuset);
+		json_int(j, "workers", cg->workers ? cg->workers : 2);
+		json_str(j, "work", work_name(cg->work));
+		json_int(j, "policy", cg->policy);
+		json_int(j, "nice", cg->nice);
+		json_bool(j, "deferred", cg->deferred);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_open(j, "steps", '[');
+	for (i = 0; i < KTSTR_MAX_STEPS && (t->steps[i].hold || t->steps[i].hold_ms); i++) {
+		json_open(j, NULL, '{');
+		json_str(j, "label", t->steps[i].label);
+		json_num(j, "hold", t->steps[i].hold);
+		json_int(j, "hold_ms", t->steps[i].hold_ms);
+		json_open(j, "ops", '[');
+		for (o = 0; o < KTSTR_MAX_OPS && t->steps[i].ops[o].kind; o++) {
+			const struct ktstr_op *op = &t->steps[i].ops[o];
+
+			json_open(j, NULL, '{');
+			json_str(j, "op", op_kind_name(op->kind));
+			json_str(j, "cgroup", op->cgroup);
+			json_str(j, "other", op->other);
+			json_str(j, "spec", op->spec);
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	list_checks(j, &t->checks);
+	json_close(j, '}');
+}
+
+/* one declaration per line inside the array, so line tools work too */
+int ktstr_list_main(void)
+{
+	struct json j;
+	int i;
+
+	json_init(&j, stdout);
+	json_open(&j, NULL, '[');
+	for (i = 0; i < nr_tests; i++) {
+		fputc('\n', stdout);
+		list_one(&j, tests[i]);
+	}
+	fputc('\n', stdout);
+	json_close(&j, ']');
+	fputc('\n', stdout);
+	return 0;
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Running one declared test in this kernel: scheduler, cgroups, workers,
+ * steps, checks, and the failure bundle as '#' lines before the result.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "checks.h"
+#include "cpus.h"
+#include "ktstr.h"
+#include "run.h"
+#include "scheduler.h"
+#include "util.h"
+#include "worker.h"
+
+#define MAX_WORKERS		256
+#define DEFAULT_DURATION_MS	3000
+#define DEFAULT_WATCHDOG_MS	4000
+#define POLL_MS			50
+/*
+ * One spin unit (worker.c) takes about this long natively on a current
+ * x86 core; under TCG it takes longer, and that ratio is the slow-down
+ * timing thresholds are scaled by.
+ */
+#define NATIVE_UNIT_US		25.0
+
+char ktstr_skip_reason[256];
+
+struct run {
+	const struct ktstr_test *t;
+	struct topo topo;
+	struct cpus usable;
+	struct cpus cpuset[KTSTR_MAX_CGROUPS];
+	bool cg_live[KTSTR_MAX_CGROUPS];
+	struct worker workers[MAX_WORKERS];
+	int nr_workers;
+	struct sched sched;
+	bool have_sched;
+	const char *sched_path;
+	long long start_ms;
+	double time_scale;
+	int steps_done, nr_steps;
+	struct check_result res;
+	char markers[4096];
+	size_t markers_len;
+};
+
+static int cgroup_index(const struct ktstr_test *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
+		if (name && !strcmp(t->cgroups[i].name, name))
+			return i;
+	return -1;
+}
+
+static void marker(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->markers_len + 2 >= sizeof(r->markers))
+		return;
+	va_start(ap, fmt);
+	r->markers_len += vsnprintf(r->markers + r->markers_len,
+				    sizeof(r->markers) - r->markers_len, fmt,
+				    ap);
+	va_end(ap);
+	if (r->markers_len + 1 < sizeof(r->markers))
+		r->markers[r->markers_len++] = '\n';
+	r->markers[r->markers_len] = '\0';
+}
+
+/*
+ * How much slower than native one CPU runs here *while every CPU is
+ * busy*: under single-threaded TCG all vCPUs share one host thread, so
+ * a probe on an otherwise idle guest would overstate the speed by the
+ * number of CPUs. One pinned probe per usable CPU, run together; the
+ * slowest one sets the scale.
+ */
+static double measure_time_scale(const struct cpus *usable)
+{
+	const char *accel = getenv("KTSTR_ACCEL");
+	const char *forced = getenv("KTSTR_TIME_SCALE");
+	double us, worst = 0;
+	unsigned int cpu;
+	int p[2], n = 0;
+
+	if (forced && atof(forced) > 0)
+		return atof(forced);
+	if (!accel || strcmp(accel, "tcg") || pipe(p))
+		return 1.0;
+	for (cpu = 0; cpu < CPUS_MAX; cpu++) {
+		cpu_set_t set;
+
+		if (!cpus_test(usable, cpu))
+			continue;
+		n++;
+		if (fork() == 0) {
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			us = worker_calibrate_unit_us();
+			_exit(write(p[1], &us, sizeof(us)) != sizeof(us));
+		}
+	}
+	close(p[1]);
+	while (n-- > 0 && read(p[0], &us, sizeof(us)) == sizeof(us))
+		worst = us > worst ? us : worst;
+	close(p[0]);
+	while (wait(NULL) > 0)
+		;
+	us = worst / NATIVE_UNIT_US;
+	return us < 1 ? 1 : us > 100 ? 100 : us;
+}
+
+static int start_cgroup(struct run *r, int i)
+{
+	const struct ktstr_cgroup *cg = &r->t->cgroups[i];
+	unsigned int n = cg->workers ? cg->workers : 2, k;
+	char err[256];
+
+	if (cpuset_resolve(cg->cpuset, &r->topo, &r->usable, &r->cpuset[i],
+			   err, sizeof(err))) {
+		check_fail(&r->res, "cgroup %s: %s", cg->name, err);
+		return -1;
+	}
+	if (cg_create(cg->name) ||
+	    cg_set_cpuset(cg->name, cg->cpuset ? &r->cpuset[i] : NULL)) {
+		check_fail(&r->res, "cgroup %s: cannot create it or set cpuset.cpus: %s",
+			   cg->name, strerror(errno));
+		return -1;
+	}
+	r->cg_live[i] = true;
+	for (k = 0; k < n && r->nr_workers < MAX_WORKERS; k++) {
+		struct worker *w = &r->workers[r->nr_workers];
+
+		if (worker_spawn(w, cg, i)) {
+			check_fail(&r->res, "cgroup %s: cannot fork a worker: %s",
+				   cg->name, strerror(errno));
+			return -1;
+		}
+		r->nr_workers++;
+		/* into the cgroup first, then released: no stray samples */
+		if (cg_move(cg->name, w->pid) || worker_release(w)) {
+			check_fail(&r->res, "cgroup %s: cannot move worker %d into it: %s",
+				   cg->name, w->pid, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void stop_cgroup_workers(struct run *r, int i)
+{
+	int k;
+
+	for (k = 0; k < r->nr_workers; k++)
+		if (r->workers[k].cgroup == i)
+			worker_signal_stop(&r->workers[k]);
+	for (k = 0; k < r->nr_workers; k++)
+		if (r->workers[k].cgroup == i && worker_collect(&r->workers[k]))
+			check_fail(&r->res, "tid %d did not report within 5 s of being stopped",
+				   r->workers[k].pid);
+}
+
+static void set_affinity(struct run *r, int i, const struct cpus *c)
+{
+	cpu_set_t set;
+	unsigned int cpu;
+	int k;
+
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < CPUS_MAX && cpu < CPU_SETSIZE; cpu++)
+		if (cpus_test(c, cpu))
+			CPU_SET(cpu, &set);
+	for (k = 0; k < r->nr_workers; k++)
+		if (r->workers[k].cgroup == i && !r->workers[k].stopped)
+			sched_setaffinity(r->workers[k].pid, sizeof(set), &set);
+}
+
+static const char *op_name(enum ktstr_op_kind k)
+{
+	static const char *const names[] = {
+		"none", "add_cgroup", "remove_cgroup", "set_cpuset",
+		"clear_cpuset", "swap_cpusets", "move_all", "freeze",
+		"unfreeze", "set_affinity",
+	};
+
+	return k < ARRAY_SIZE(names) ? names[k] : "?";
+}
+
+static void apply_op(struct run *r, const struct ktstr_step *s,
+		     const struct ktstr_op *op)
+{
+	int i = cgroup_index(r->t, op->cgroup);
+	int j = cgroup_index(r->t, op->other);
+	struct cpus tmp;
+	char err[256], list[256] = "";
+	int ret = 0;
+
+	if (i < 0) {
+		check_fail(&r->res, "step '%s': %s names no declared cgroup '%s'",
+			   s->label ? s->label : "?", op_name(op->kind),
+			   op->cgroup ? op->cgroup : "(null)");
+		return;
+	}
+	switch (op->kind) {
+	case OP_ADD_CGROUP:
+		ret = start_cgroup(r, i);
+		break;
+	case OP_REMOVE_CGROUP:
+		stop_cgroup_workers(r, i);
+		ret = cg_remove(r->t->cgroups[i].name);
+		r->cg_live[i] = false;
+		break;
+	case OP_SET_CPUSET:
+	case OP_SET_AFFINITY:
+		if (cpuset_resolve(op->spec, &r->topo, &r->usable, &tmp, err,
+				   sizeof(err))) {
+			check_fail(&r->res, "step '%s': %s", s->label, err);
+			return;
+		}
+		cpus_format(&tmp, list, sizeof(list));
+		if (op->kind == OP_SET_AFFINITY) {
+			set_affinity(r, i, &tmp);
+		} else {
+			r->cpuset[i] = tmp;
+			ret = cg_set_cpuset(r->t->cgroups[i].name, &tmp);
+		}
+		break;
+	case OP_CLEAR_CPUSET:
+		r->cpuset[i] = r->usable;
+		ret = cg_set_cpuset(r->t->cgroups[i].name, NULL);
+		break;
+	case OP_SWAP_CPUSETS:
+		if (j < 0)
+			return;
+		tmp = r->cpuset[i];
+		r->cpuset[i] = r->cpuset[j];
+		r->cpuset[j] = tmp;
+		ret = cg_set_cpuset(r->t->cgroups[i].name, &r->cpuset[i]) ||
+		      cg_set_cpuset(r->t->cgroups[j].name, &r->cpuset[j]);
+		break;
+	case OP_MOVE_ALL:
+		if (j >= 0)
+			ret = cg_move_all(r->t->cgroups[i].name,
+					  r->t->cgroups[j].name);
+		break;
+	case OP_FREEZE:
+	case OP_UNFREEZE:
+		ret = cg_freeze(r->t->cgroups[i].name, op->kind == OP_FREEZE);
+		break;
+	default:
+		return;
+	}
+	marker(r, ">>> %s: %s (%s%s%s%s%s)", s->label ? s->label : "step",
+	       op_name(op->kind), op->cgroup, op->other ? " -> " : "",
+	       op->other ? op->other : "", list[0] ? " cpus " : "", list);
+	if (ret)
+		check_fail(&r->res, "step '%s': %s on %s failed: %s",
+			   s->label ? s->label : "?", op_name(op->kind),
+			   op->cgroup, strerror(errno));
+}
+
+/* Hold for @ms, watching the scheduler. False if it died. */
+static bool hold(struct run *r, unsigned int ms)
+{
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		if (r->have_sched && !sched_alive(&r->sched, r->start_ms))
+			return false;
+		usleep(POLL_MS * 1000);
+	}
+	return !r->have_sched || sched_alive(&r->sched, r->start_ms);
+}
+
+static const char *resolve_sched(const struct ktstr_test *t, const char **args)
+{
+	const char *env = getenv("KTSTR_SCHED");
+
+	if (env && *env) {
+		*args = getenv("KTSTR_SCHED_ARGS");
+		return strcmp(env, "eevdf") ? env : NULL;
+	}
+	*args = t->sched_args;
+	return t->sched;
+}
+
+static int start_sched(struct run *r)
+{
+	const char *args;
+	char err[4096], full[512];
+
+	r->sched_path = resolve_sched(r->t, &args);
+	if (!r->sched_path)
+		return 0;
+	/* the fixture gets a watchdog shorter than the kernel's 30 s */
+	if (!strcmp(r->sched_path, "scx_ktstr") && !getenv("KTSTR_SCHED")) {
+		snprintf(full, sizeof(full), "--timeout-ms %u %s",
+			 r->t->watchdog_ms ? r->t->watchdog_ms : DEFAULT_WATCHDOG_MS,
+			 args ? args : "");
+		args = full;
+	}
+	if (sched_start(&r->sched, r->sched_path, args,
+			(unsigned int)(10000 * r->time_scale), err, sizeof(err))) {
+		check_fail(&r->res, "%s", err);
+		return -1;
+	}
+	r->have_sched = true;
+	return 0;
+}
+
+static void run_steps(struct run *r)
+{
+	static const struct ktstr_step whole = { .label = "steady", .hold = 1.0 };
+	const struct ktstr_test *t = r->t;
+	unsigned int dur = t->duration_ms ? t->duration_ms : DEFAULT_DURATION_MS;
+	int s, o;
+
+	for (r->nr_steps = 0; r->nr_steps < KTSTR_MAX_STEPS &&
+	     (t->steps[r->nr_steps].hold || t->steps[r->nr_steps].hold_ms);
+	     r->nr_steps++)
+		;
+	for (s = 0; s < (r->nr_steps ? r->nr_steps : 1); s++) {
+		const struct ktstr_step *st = r->nr_steps ? &t->steps[s] : &whole;
+		unsigned int ms = st->hold_ms ? st->hold_ms : st->hold * dur;
+
+		for (o = 0; o < KTSTR_MAX_OPS && st->ops[o].kind; o++)
+			apply_op(r, st, &st->ops[o]);
+		if (!hold(r, ms))
+			return;
+		r->steps_done = s + 1;
+	}
+}
+
+static void judge_sched_death(struct run *r)
+{
+	struct sched *s = &r->sched;
+
+	if (!r->have_sched || s->died_at_s < 0)
+		return;
+	if (r->steps_done && r->steps_done < (r->nr_steps ? r->nr_steps : 1))
+		check_fail(&r->res, "scheduler process died unexpectedly after completing step %d of %d (%.1fs into test)",
+			   r->steps_done, r->nr_steps, s->died_at_s);
+	else
+		check_fail(&r->res, "scheduler process died unexpectedly during workload (%.1fs into test)",
+			   s->died_at_s);
+	if (s->exit_kind[0])
+		check_fail(&r->res, "sched_ext exit: %s%s%s", s->exit_kind,
+			   s->exit_msg[0] ? ": " : "", s->exit_msg);
+}
+
+static void evaluate(struct run *r)
+{
+	struct ktstr_checks eff;
+	struct worker_report reps[MAX_WORKERS];
+	int i, k, n;
+
+	checks_effective(NULL, &r->t->checks, r->time_scale, &eff);
+	for (i = 0; i < KTSTR_MAX_CGROUPS && r->t->cgroups[i].name; i++) {
+		for (n = 0, k = 0; k < r->nr_workers; k++)
+			if (r->workers[k].cgroup == i && r->workers[k].report.tid)
+				reps[n++] = r->workers[k].report;
+		if (n)
+			checks_cgroup(&eff, reps, n, &r->cpuset[i], &r->res);
+	}
+}
+
+int ktstr_run_test(const struct ktstr_test *t)
+{
+	const char *topo_env = getenv("KTSTR_TOPO");
+	struct run *r = xcalloc(1, sizeof(*r));
+	char err[512];
+	unsigned int have;
+	int i, ret;
+
+	r->t = t;
+	ktstr_skip_reason[0] = '\0';
+	check_init(&r->res);
+	if (topo_parse(topo_env ? topo_env : t->topo ? t->topo : "1n1l2c1t",
+		       &r->topo, err, sizeof(err))) {
+		printf("# %s\n", err);
+		free(r);
+		return KTSTR_FAIL;
+	}
+	have = sysconf(_SC_NPROCESSORS_ONLN);
+	if (have < topo_cpus(&r->topo)) {
+		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason),
+			 "topology %s needs %u CPUs, this machine has %u",
+			 topo_env ? topo_env : t->topo, topo_cpus(&r->topo), have);
+		free(r);
+		return KTSTR_SKIP;
+	}
+	cpus_usable(&r->topo, &r->usable);
+	r->time_scale = measure_time_scale(&r->usable);
+	/* the harness itself stays on the CPU kept for the root cgroup */
+	if (topo_cpus(&r->topo) > 2) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(topo_cpus(&r->topo) - 1, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+
+	r->start_ms = now_ms();
+	if (cg_setup(t->name, &r->usable, err, sizeof(err))) {
+		check_fail(&r->res, "%s", err);
+		goto report;
+	}
+	if (start_sched(r))
+		goto cleanup;
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
+		if (!t->cgroups[i].deferred && start_cgroup(r, i))
+			goto cleanup;
+	run_steps(r);
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
+		if (r->cg_live[i])
+			stop_cgroup_workers(r, i);
+cleanup:
+	for (i = 0; i < r->nr_workers; i++)
+		worker_kill(&r->workers[i]);
+	if (r->have_sched) {
+		sched_alive(&r->sched, r->start_ms);
+		sched_stop(&r->sched);
+	}
+	cg_teardown();
+	judge_sched_death(r);
+	evaluate(r);
+report:
+	ret = run_report(r->t, &r->res, r->sched_path ? &r->sched : NULL,
+			 r->sched_path, r->workers, r->nr_workers,
+			 r->time_scale, r->markers);
+	free(r);
+	return ret;
+}

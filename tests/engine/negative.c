@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Negative tests: each passes only because the harness caught a real
+ * failure of the real fixture scheduler, switched on by one of its
+ * knobs, with the text a person would read.
+ */
+#include "kselftest_harness.h"
+#include "ktstr_test.h"
+
+KTSTR_TEST(slow_fails_rate_gate,
+	.description = "slow knob: the rate floor rate_gate_pass meets is missed",
+	.topo = "1n1l2c1t",
+	.sched = "scx_ktstr",
+	.sched_args = "--slow",
+	.cgroups = { { .name = "a", .workers = 2 } },
+	.checks = { .not_starved = true, .min_iteration_rate = 20000 },
+	.expect_err = "iteration rate",
+)
+
+KTSTR_TEST(crash_is_caught,
+	.description = "crash knob: scheduler death with the time and scx_bpf_error text",
+	.topo = "1n1l2c1t",
+	.sched = "scx_ktstr",
+	.sched_args = "--crash-after 1000",
+	.cgroups = { { .name = "a", .workers = 2 } },
+	.checks = { .not_starved = true },
+	.expect_err = "scx_bpf_error: host-triggered crash",
+)
+
+KTSTR_TEST(stall_is_caught,
+	.description = "stall knob: the watchdog's runnable task stall",
+	.topo = "1n1l2c1t",
+	.sched = "scx_ktstr",
+	.sched_args = "--stall-after 1000",
+	.watchdog_ms = 2000,
+	.duration_ms = 6000,
+	.cgroups = { { .name = "a", .workers = 2 } },
+	.checks = { .not_starved = true },
+	.expect_err = "runnable task stall",
+)
+
+KTSTR_TEST(fail_verify_is_caught,
+	.description = "fail-verify knob: did not attach, with the verifier's log",
+	.topo = "1n1l2c1t",
+	.sched = "scx_ktstr",
+	.sched_args = "--fail-verify",
+	.cgroups = { { .name = "a", .workers = 2 } },
+	.expect_err = "invalid mem access",
+)
+
+KTSTR_MAIN

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Steady state: cgroups of spinning workers under EEVDF and under the
+ * fixture scheduler must all make progress, fairly, and stay inside
+ * their cpusets.
+ */
+#include "kselftest_harness.h"
+#include "ktstr_test.h"
+
+/*
+ * 3 workers on the 3 usable CPUs of 1n2l2c1t (the 4th is the root's):
+ * a scheduler that stacks two of them on one CPU shows a spread near 50%.
+ */
+#define TWO_CGROUPS							\
+	.cgroups = { { .name = "a", .workers = 2 },			\
+		     { .name = "b", .workers = 1 } }
+
+#define FAIR .checks = { .not_starved = true, .max_spread_pct = 25 }
+
+KTSTR_TEST(steady_eevdf,
+	.description = "two cgroups, EEVDF baseline: no starvation, fair",
+	.topo = "1n2l2c1t",
+	TWO_CGROUPS,
+	FAIR,
+)
+
+KTSTR_TEST(steady_scx,
+	.description = "two cgroups under scx_ktstr: no starvation, fair",
+	.topo = "1n2l2c1t",
+	.sched = "scx_ktstr",
+	TWO_CGROUPS,
+	FAIR,
+)
+
+KTSTR_TEST(isolation_llc,
+	.description = "one cpuset per LLC: workers never leave theirs",
+	.topo = "1n2l2c1t",
+	.sched = "scx_ktstr",
+	.cgroups = { { .name = "llc0", .cpuset = "llc:0", .workers = 2 },
+		     { .name = "llc1", .cpuset = "llc:1", .workers = 2 } },
+	.checks = { .not_starved = true, .isolation = true },
+)
+
+KTSTR_TEST(oversubscribed,
+	.description = "8 workers on 2 CPUs: nobody starves",
+	.topo = "1n1l2c1t",
+	.sched = "scx_ktstr",
+	.cgroups = { { .name = "crowd", .workers = 8 } },
+	.checks = { .not_starved = true },
+)
+
+KTSTR_TEST(rate_gate_pass,
+	.description = "the rate floor the slow knob must miss, met by a healthy scheduler",
+	.topo = "1n1l2c1t",
+	.sched = "scx_ktstr",
+	.cgroups = { { .name = "a", .workers = 2 } },
+	.checks = { .not_starved = true, .min_iteration_rate = 20000 },
+)
+
+KTSTR_TEST(cgroup_ops,
+	.description = "add and remove a cgroup and change cpusets mid-run",
+	.topo = "1n2l2c1t",
+	.sched = "scx_ktstr",
+	.duration_ms = 4000,
+	.cgroups = { { .name = "base", .workers = 2 },
+		     { .name = "late", .workers = 2, .deferred = true } },
+	.steps = {
+		{ .label = "start", .hold = 0.25 },
+		{ .label = "grow", .hold = 0.25,
+		  .ops = { { OP_ADD_CGROUP, "late" } } },
+		{ .label = "split", .hold = 0.25,
+		  .ops = { { OP_SET_CPUSET, "base", NULL, "llc:0" },
+			   { OP_SET_CPUSET, "late", NULL, "llc:1" } } },
+		{ .label = "shrink", .hold = 0.25,
+		  .ops = { { OP_REMOVE_CGROUP, "late" },
+			   { OP_CLEAR_CPUSET, "base" } } },
+	},
+	.checks = { .not_starved = true },
+)
+
+KTSTR_MAIN
