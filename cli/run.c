@@ -71,8 +71,10 @@ static bool selected(const struct run_opts *o, const char *name)
 
 	if (!o->nr_filters)
 		return true;
+	/* "=name" matches exactly, anything else as a substring */
 	for (i = 0; i < o->nr_filters; i++)
-		if (strstr(name, o->filters[i]))
+		if (o->filters[i][0] == '=' ? !strcmp(name, o->filters[i] + 1) :
+		    !!strstr(name, o->filters[i]))
 			return true;
 	return false;
 }
@@ -280,7 +282,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				i++;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
-			       "  -t FILTER       run cases whose name contains FILTER (repeatable)\n"
+			       "  -t FILTER       run cases whose name contains FILTER, or is NAME for =NAME\n"
 			       "  --sched BIN ... the scheduler under test instead of each case's own\n"
 			       "  --list          print the selected declarations as JSON\n"
 			       "  --native        run in this kernel instead of VMs\n"

@@ -74,10 +74,7 @@ int cg_set_cpuset(const char *name, const struct cpus *cpus)
 {
 	char list[1024];
 
-	if (cpus)
-		cpus_format(cpus, list, sizeof(list));
-	else
-		list[0] = '\n', list[1] = '\0';	/* empty: inherit all */
+	cpus_format(cpus, list, sizeof(list));
 	return cg_write(name, "cpuset.cpus", list);
 }
 

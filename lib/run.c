@@ -134,7 +134,7 @@ static int start_cgroup(struct run *r, int i)
 		return -1;
 	}
 	if (cg_create(cg->name) ||
-	    cg_set_cpuset(cg->name, cg->cpuset ? &r->cpuset[i] : NULL)) {
+	    (cg->cpuset && cg_set_cpuset(cg->name, &r->cpuset[i]))) {
 		check_fail(&r->res, "cgroup %s: cannot create it or set cpuset.cpus: %s",
 			   cg->name, strerror(errno));
 		return -1;
@@ -239,7 +239,7 @@ static void apply_op(struct run *r, const struct ktstr_step *s,
 		break;
 	case OP_CLEAR_CPUSET:
 		r->cpuset[i] = r->usable;
-		ret = cg_set_cpuset(r->t->cgroups[i].name, NULL);
+		ret = cg_set_cpuset(r->t->cgroups[i].name, &r->usable);
 		break;
 	case OP_SWAP_CPUSETS:
 		if (j < 0)
@@ -288,7 +288,8 @@ static const char *resolve_sched(const struct ktstr_test *t, const char **args)
 {
 	const char *env = getenv("KTSTR_SCHED");
 
-	if (env && *env) {
+	/* --sched replaces a test's scheduler; EEVDF baselines stay so */
+	if (env && *env && t->sched) {
 		*args = getenv("KTSTR_SCHED_ARGS");
 		return strcmp(env, "eevdf") ? env : NULL;
 	}
@@ -398,6 +399,14 @@ int ktstr_run_test(const struct ktstr_test *t)
 		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason),
 			 "topology %s needs %u CPUs, this machine has %u",
 			 topo_env ? topo_env : t->topo, topo_cpus(&r->topo), have);
+		free(r);
+		return KTSTR_SKIP;
+	}
+	if (t->expect_err && t->sched && !strcmp(t->sched, "scx_ktstr") &&
+	    getenv("KTSTR_SCHED") && *getenv("KTSTR_SCHED")) {
+		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason),
+			 "needs the fixture's failure knobs, not %s",
+			 getenv("KTSTR_SCHED"));
 		free(r);
 		return KTSTR_SKIP;
 	}

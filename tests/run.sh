@@ -37,6 +37,15 @@ for dir in launcher; do
 	done
 done
 
+# every declared case, each in its own VM through `ktstr run`
+for name in $("$KTSTR_DIR/ktstr" run --list | jq -r '.[].name'); do
+	tests+=("engine/$name")
+done
+# the tree's schedulers through --sched, on the steady and isolation cases
+for s in scx_simple scx_qmap scx_central scx_flatcg; do
+	tests+=("sched/$s")
+done
+
 selected=()
 for t in "${tests[@]}"; do
 	if [ ${#filters[@]} -eq 0 ]; then
@@ -61,6 +70,11 @@ for t in "${selected[@]}"; do
 	echo "# [$n/${#selected[@]}] $t ..." >&2
 	case "$t" in
 	unit/*) out=$("$OUTPUT/bin/$t" 2>&1) ;;
+	engine/*) out=$("$KTSTR_DIR/ktstr" run -t "=${t#engine/}" 2>&1) ;;
+	sched/*)
+		out=$("$KTSTR_DIR/ktstr" run --sched \
+			"$OUTPUT/tree/sched_ext/build/bin/${t#sched/}" -- \
+			-t =steady_scx -t =isolation_llc 2>&1) ;;
 	*) out=$(bash "$KTSTR_DIR/tests/$t.sh" 2>&1) ;;
 	esac
 	rc=$?

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Check math and the exact detail lines people grep for.
+ */
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "checks.h"
+
+static struct worker_report rep(pid_t tid, uint64_t units, double cpu_ms,
+				double wall_ms)
+{
+	struct worker_report r = { .tid = tid, .units = units,
+				   .cpu_ms = cpu_ms, .wall_ms = wall_ms };
+
+	cpus_set(&r.used, 0);
+	return r;
+}
+
+TEST(starved_and_rate_lines)
+{
+	struct ktstr_checks c = { .not_starved = true,
+				  .min_iteration_rate = 1000 };
+	struct worker_report w[2] = { rep(71, 0, 0, 1000),
+				      rep(73, 500, 900, 1000) };
+	struct check_result r;
+	struct cpus all;
+
+	cpus_parse("0-1", &all);
+	check_init(&r);
+	checks_cgroup(&c, w, 2, &all, &r);
+	EXPECT_EQ(VERDICT_FAIL, r.verdict);
+	EXPECT_NE(NULL, strstr(r.details, "tid 71 starved (0 work units)\n"));
+	EXPECT_NE(NULL, strstr(r.details,
+			       "worker 73 iteration rate 500.0/s below floor 1000.0/s\n"));
+}
+
+TEST(spread_line)
+{
+	struct ktstr_checks c = { .max_spread_pct = 15 };
+	/* off-cpu 10% and 40%: spread 30 */
+	struct worker_report w[2] = { rep(1, 10, 900, 1000),
+				      rep(2, 10, 600, 1000) };
+	struct check_result r;
+	struct cpus all;
+
+	cpus_parse("0-3", &all);
+	check_init(&r);
+	checks_cgroup(&c, w, 2, &all, &r);
+	EXPECT_STREQ("unfair cgroup: spread=30% (10-40%) 2 workers on 4 cpus (threshold 15%)\n",
+		     r.details);
+}
+
+TEST(gap_and_isolation_lines)
+{
+	struct ktstr_checks c = { .isolation = true, .max_gap_ms = 2000 };
+	struct worker_report w = rep(9, 10, 500, 1000);
+	struct check_result r;
+	struct cpus set;
+
+	w.max_gap_ms = 2500;
+	w.gap_cpu = 3;
+	w.gap_at_ms = 1200;
+	cpus_set(&w.used, 5);
+	cpus_set(&w.used, 6);
+	cpus_parse("0-3", &set);
+	check_init(&r);
+	checks_cgroup(&c, &w, 1, &set, &r);
+	EXPECT_NE(NULL, strstr(r.details, "tid 9 ran on unexpected CPUs {5, 6}\n"));
+	EXPECT_NE(NULL, strstr(r.details,
+			       "tid 9 stuck 2500ms on cpu3 at +1200ms (threshold 2000ms)\n"));
+}
+
+TEST(passing_workers_pass)
+{
+	struct ktstr_checks c = { .not_starved = true, .isolation = true,
+				  .max_gap_ms = 2000, .max_spread_pct = 15 };
+	struct worker_report w[2] = { rep(1, 10, 950, 1000),
+				      rep(2, 12, 940, 1000) };
+	struct check_result r;
+	struct cpus all;
+
+	cpus_parse("0-1", &all);
+	check_init(&r);
+	checks_cgroup(&c, w, 2, &all, &r);
+	EXPECT_EQ(VERDICT_PASS, r.verdict);
+	EXPECT_STREQ("", r.details);
+}
+
+TEST(migration_ratio_and_inconclusive)
+{
+	struct ktstr_checks c = { .max_migration_ratio = 0.01 };
+	struct worker_report w = rep(1, 1000, 900, 1000);
+	struct check_result r;
+	struct cpus all;
+
+	cpus_parse("0-1", &all);
+	w.migrations = 50;
+	check_init(&r);
+	checks_cgroup(&c, &w, 1, &all, &r);
+	EXPECT_STREQ("migration ratio 0.0500 exceeds threshold 0.0100 (50 migrations / 1000 iterations)\n",
+		     r.details);
+	/* no work at all: the ratio has no denominator */
+	w = rep(1, 0, 0, 1000);
+	check_init(&r);
+	checks_cgroup(&c, &w, 1, &all, &r);
+	EXPECT_EQ(VERDICT_INCONCLUSIVE, r.verdict);
+}
+
+TEST(verdict_lattice_and_merge_order)
+{
+	struct ktstr_checks sched = { .max_gap_ms = 500, .max_spread_pct = 20 };
+	struct ktstr_checks test = { .max_spread_pct = 10 };
+	struct ktstr_checks eff;
+	struct check_result r;
+
+	check_init(&r);
+	check_merge(&r, VERDICT_SKIP);
+	EXPECT_EQ(VERDICT_PASS, r.verdict);
+	check_merge(&r, VERDICT_INCONCLUSIVE);
+	check_merge(&r, VERDICT_PASS);
+	EXPECT_EQ(VERDICT_INCONCLUSIVE, r.verdict);
+	check_merge(&r, VERDICT_FAIL);
+	EXPECT_EQ(VERDICT_FAIL, r.verdict);
+
+	/* defaults, then the scheduler's, then the test's */
+	checks_effective(NULL, &(struct ktstr_checks){ 0 }, 1, &eff);
+	EXPECT_EQ(2000, eff.max_gap_ms);
+	checks_effective(&sched, &test, 1, &eff);
+	EXPECT_EQ(500, eff.max_gap_ms);
+	EXPECT_EQ(10, eff.max_spread_pct);
+	/* TCG: time thresholds relaxed by the measured scale */
+	test.min_iteration_rate = 1000;
+	checks_effective(NULL, &test, 4, &eff);
+	EXPECT_EQ(8000, eff.max_gap_ms);
+	EXPECT_EQ(250, eff.min_iteration_rate);
+}
+
+TEST_HARNESS_MAIN
