@@ -75,7 +75,7 @@ int cmd_exec(int argc, char **argv)
 
 int cmd_shell(int argc, char **argv)
 {
-	static char *sh[] = { "/bin/sh", "-l", NULL };
+	static char *const sh[] = { "/bin/sh", "-l", NULL };
 	struct vm_result res;
 	struct vm_opts o;
 	int at, r = parse(argc, argv, &o, &at, "shell");

@@ -186,14 +186,18 @@ static int run_case(const struct run_opts *o, const struct test_case *c,
 		    bool kvm, char *skip, size_t len)
 {
 	char out[] = "/tmp/ktstr-case-XXXXXX", name_arg[160];
-	char accel[32], sched_env[300], args_env[1100];
-	char *env[4] = { accel, NULL, NULL, NULL };
+	static const char *const forwarded[] = {
+		"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
+	};
+	char accel[32], sched_env[300], args_env[1100], fwd[3][128];
+	char *env[8] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
 	const char *extra[4] = { c->bin, NULL, NULL, NULL };
 	char fixture[PATH_MAX];
 	struct vm_result res;
 	struct vm_opts vo = o->vm;
 	int fd, rc, nenv = 1;
+	size_t i;
 	char err[256];
 
 	snprintf(name_arg, sizeof(name_arg), "%s", c->name);
@@ -208,6 +212,13 @@ static int run_case(const struct run_opts *o, const struct test_case *c,
 			 o->sched_args);
 		env[nenv++] = sched_env;
 		env[nenv++] = args_env;
+	}
+	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
+		if (!getenv(forwarded[i]))
+			continue;
+		snprintf(fwd[i], sizeof(fwd[i]), "%s=%s", forwarded[i],
+			 getenv(forwarded[i]));
+		env[nenv++] = fwd[i];
 	}
 	if (topo_parse(c->topo, &vo.topo, err, sizeof(err))) {
 		printf("# %s: %s\n", c->name, err);
@@ -338,8 +349,10 @@ int cmd_run(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
 			cases[i].name, cases[i].topo);
-		rc = o.native ? run_native(&cases[i], reason, sizeof(reason)) :
-				run_case(&o, &cases[i], kvm, reason, sizeof(reason));
+		if (o.native)
+			rc = run_native(&cases[i], reason, sizeof(reason));
+		else
+			rc = run_case(&o, &cases[i], kvm, reason, sizeof(reason));
 		if (rc == 0) {
 			printf("ok %d %s\n", i + 1, cases[i].name);
 			pass++;

@@ -301,6 +301,7 @@ static int start_sched(struct run *r)
 {
 	const char *args;
 	char err[4096], full[512];
+	int attempt, retries;
 
 	r->sched_path = resolve_sched(r->t, &args);
 	if (!r->sched_path)
@@ -312,13 +313,27 @@ static int start_sched(struct run *r)
 			 args ? args : "");
 		args = full;
 	}
-	if (sched_start(&r->sched, r->sched_path, args,
-			(unsigned int)(10000 * r->time_scale), err, sizeof(err))) {
-		check_fail(&r->res, "%s", err);
-		return -1;
+	/*
+	 * KTSTR_ATTACH_RETRIES: attempts after a failed attach, for
+	 * schedulers whose attach is known to be racy on some kernels. Each
+	 * failed attempt is still reported.
+	 */
+	retries = getenv("KTSTR_ATTACH_RETRIES") ?
+		  atoi(getenv("KTSTR_ATTACH_RETRIES")) : 0;
+	for (attempt = 0; attempt <= retries; attempt++) {
+		if (!sched_start(&r->sched, r->sched_path, args,
+				 (unsigned int)(10000 * r->time_scale), err,
+				 sizeof(err))) {
+			r->have_sched = true;
+			return 0;
+		}
+		if (attempt < retries)
+			printf("# attach attempt %d of %d failed, retrying: %.*s\n",
+			       attempt + 1, retries + 1,
+			       (int)strcspn(err, "\n"), err);
 	}
-	r->have_sched = true;
-	return 0;
+	check_fail(&r->res, "%s", err);
+	return -1;
 }
 
 static void run_steps(struct run *r)

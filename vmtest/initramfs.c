@@ -199,7 +199,7 @@ static int write_archive(struct initramfs *ir, struct mapped *maps,
 		return ir_err(ir, "cannot write '%s': %s", path,
 			      strerror(errno));
 	cpio_init(&c, f);
-	for (i = 0; i < (int)(sizeof(dirs) / sizeof(dirs[0])); i++)
+	for (i = 0; i < (int)ARRAY_SIZE(dirs); i++)
 		cpio_dir(&c, dirs[i], 0755);
 	for (i = 0; i < ir->nr; i++) {
 		add_parents(&c, made, &nmade, ir->files[i].guest);

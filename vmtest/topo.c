@@ -44,7 +44,7 @@ int topo_parse(const char *s, struct topo *t, char *err, size_t errlen)
 		"NUMA nodes", "LLCs", "cores per LLC", "threads per core"
 	};
 	unsigned int *fields[] = { &t->nodes, &t->llcs, &t->cores, &t->threads };
-	const char letters[] = "nlct";
+	static const char letters[] = "nlct";
 	const char *p = s;
 	unsigned long long cpus;
 	unsigned int i;
