@@ -27,7 +27,9 @@ $(error no kernel tree at KSRC='$(KSRC)': pass KSRC=<kernel tree> or run vmtest/
 endif
 
 TEST_PROGS := run_ktstr.sh
-TEST_FILES := ktstr
+TEST_FILES := ktstr vmtest
+# the host tool, its guest init, the test binaries and the fixture
+TEST_GEN_FILES := bin
 OVERRIDE_TARGETS := 1
 include $(SELFTESTS)/lib.mk
 
