@@ -74,8 +74,11 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_x86		\
 	      -Wall -Wno-compare-distinct-pointer-types
 
 UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
-# libktstr: everything in lib/ (util.c included), plus the topology
+# libktstr: everything in lib/ (util.c included), plus the topology; the
+# pure part (no libbpf) is what the unit tests link
 LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
+LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
+		monitor.c)
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
 VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
@@ -91,11 +94,11 @@ HOST_HDRS := $(wildcard $(KTSTR_DIR)/vmtest/*.h $(KTSTR_DIR)/lib/*.h		\
 .DEFAULT_GOAL := all
 all: host guest tree-scx
 
-host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS) $(ENGINE_TESTS)
+host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
 
 BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
 		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
-guest: $(addprefix $(BIN)/,$(BPF_SCHEDS))
+guest: $(addprefix $(BIN)/,$(BPF_SCHEDS)) $(ENGINE_TESTS)
 
 $(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
@@ -111,17 +114,18 @@ $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
 	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $(KTSTR_DIR)/vmtest/init.c	\
 		$(KTSTR_DIR)/vmtest/channel.c $(UTIL_SRCS)
 
-$(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_SRCS)	\
+$(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
 	       $(HOST_HDRS) | $(BIN)/unit
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -o $@ $< $(VMTEST_SRCS)	\
-		$(filter-out %/topo.c,$(LIB_SRCS)) -lm -lpthread
+		$(LIB_PURE) -lm -lpthread
 
 # declared tests: kselftest-harness binaries on libktstr
 $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\
-		| $(BIN)/tests
+		$(INCLUDE_DIR)/rq_sampler.bpf.skel.h $(LIBBPF) | $(BIN)/tests
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -o $@ $< $(LIB_SRCS) -lm -lpthread
+	$(Q)$(CC) $(CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf -o $@ $< $(LIB_SRCS) \
+		$(LDLIBS_BPF) -lm -lpthread
 
 # programs the tests run inside the guest
 $(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/vmtest/topo.c		\

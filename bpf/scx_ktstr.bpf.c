@@ -27,6 +27,9 @@
  *		skipped: worse latency and migrations, still no stall.
  * scattershot	every enqueue goes to a CPU in another LLC: a migration
  *		storm across LLCs.
+ * pile		every enqueue goes to CPU 0's local DSQ: a deep local queue
+ *		and a lopsided machine that the run-queue monitor must see,
+ *		while every task still gets CPU 0 in turn.
  * fail_verify	makes a program the verifier rejects (load time only: the
  *		bad branch is dead code unless the constant says otherwise).
  *
@@ -58,6 +61,7 @@ volatile bool knob_stall;
 volatile bool knob_slow;
 volatile bool knob_degrade;
 volatile bool knob_scattershot;
+volatile bool knob_pile;
 
 /* counters, read by the loader and printed by ops.dump */
 u64 nr_enqueued, nr_dispatched, nr_skipped, nr_direct, nr_remote;
@@ -133,7 +137,7 @@ s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu,
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	/* a stalling scheduler must not let tasks slip past the shared DSQ */
 	if (is_idle && !knob_stall && !knob_slow && !knob_scattershot &&
-	    !knob_degrade) {
+	    !knob_degrade && !knob_pile) {
 		__sync_fetch_and_add(&nr_direct, 1);
 		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, task_slice(), 0);
 	}
@@ -146,7 +150,9 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 	s32 target = -1;
 
 	__sync_fetch_and_add(&nr_enqueued, 1);
-	if (knob_scattershot)
+	if (knob_pile)
+		target = 0;
+	else if (knob_scattershot)
 		target = remote_cpu(scx_bpf_task_cpu(p));
 	else if (knob_degrade)
 		target = bpf_get_prandom_u32() % nr_cpus;
@@ -264,9 +270,9 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(ktstr_init)
 
 void BPF_STRUCT_OPS(ktstr_dump, struct scx_dump_ctx *dctx)
 {
-	scx_bpf_dump("scx_ktstr: crash=%d stall=%d slow=%d degrade=%d scattershot=%d",
+	scx_bpf_dump("scx_ktstr: crash=%d stall=%d slow=%d degrade=%d scattershot=%d pile=%d",
 		     knob_crash, knob_stall, knob_slow, knob_degrade,
-		     knob_scattershot);
+		     knob_scattershot, knob_pile);
 	scx_bpf_dump(" enqueued=%llu dispatched=%llu skipped=%llu direct=%llu remote=%llu queued=%d\n",
 		     nr_enqueued, nr_dispatched, nr_skipped, nr_direct,
 		     nr_remote, scx_bpf_dsq_nr_queued(SHARED_DSQ));

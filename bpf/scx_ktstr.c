@@ -31,6 +31,7 @@ static const char help[] =
 "  --slow                    skip 3 of 4 dispatches: slower, no stall\n"
 "  --degrade                 random placement, skip every other dispatch\n"
 "  --scattershot             place every task in another LLC\n"
+"  --pile                    queue every task on CPU 0's local DSQ\n"
 "  --fail-verify             load a program the verifier rejects\n"
 "  --timeout-ms MS           watchdog timeout (ops.timeout_ms)\n"
 "  --slice-us US             time slice (default 20000)\n"
@@ -95,7 +96,7 @@ static long long now_ms(void)
 enum {
 	OPT_CRASH = 256, OPT_CRASH_AFTER, OPT_STALL, OPT_STALL_AFTER,
 	OPT_SLOW, OPT_DEGRADE, OPT_SCATTER, OPT_FAIL_VERIFY, OPT_TIMEOUT,
-	OPT_SLICE, OPT_STATS,
+	OPT_SLICE, OPT_STATS, OPT_PILE,
 };
 
 static const struct option longopts[] = {
@@ -106,6 +107,7 @@ static const struct option longopts[] = {
 	{ "slow", no_argument, NULL, OPT_SLOW },
 	{ "degrade", no_argument, NULL, OPT_DEGRADE },
 	{ "scattershot", no_argument, NULL, OPT_SCATTER },
+	{ "pile", no_argument, NULL, OPT_PILE },
 	{ "fail-verify", no_argument, NULL, OPT_FAIL_VERIFY },
 	{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
 	{ "slice-us", required_argument, NULL, OPT_SLICE },
@@ -157,6 +159,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SCATTER:
 			skel->bss->knob_scattershot = true;
+			break;
+		case OPT_PILE:
+			skel->bss->knob_pile = true;
 			break;
 		case OPT_FAIL_VERIFY:
 			skel->rodata->fail_verify = true;

@@ -226,6 +226,9 @@ static int run_case(const struct run_opts *o, const struct test_case *c,
 	}
 	if (!vo.memory_mb)
 		vo.memory_mb = c->memory_mb;
+	/* KTSTR_VERBOSE=1: loglevel=7, and the guest adds diagnostics */
+	if (getenv("KTSTR_VERBOSE") && !strcmp(getenv("KTSTR_VERBOSE"), "1"))
+		vo.verbose = true;
 	if (!vo.timeout_s)
 		vo.timeout_s = c->duration_ms / 1000 * 3 + 60;
 	fd = mkstemp(out);

@@ -3,9 +3,13 @@
  * The failure bundle: what a person needs to act on a failed test, in a
  * fixed order, as '#' lines ahead of the KTAP result line.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "run.h"
 #include "util.h"
@@ -149,47 +153,147 @@ static bool text_has(const char *hay, const char *needle)
 	return hay && needle && strstr(hay, needle);
 }
 
-int run_report(const struct ktstr_test *t, struct check_result *res,
-	       struct sched *s, const char *sched_path,
-	       const struct worker *w, int nr, double time_scale,
-	       const char *markers)
+#define TRACE_DIR	"/sys/kernel/tracing"
+#define DUMP_EVENT	TRACE_DIR "/events/sched_ext/sched_ext_dump/enable"
+
+void dump_trace_arm(void)
 {
+	FILE *f = fopen(TRACE_DIR "/trace", "w");	/* clears the buffer */
+
+	if (f)
+		fclose(f);
+	f = fopen(DUMP_EVENT, "w");
+	if (f) {
+		fputs("1", f);
+		fclose(f);
+	}
+}
+
+/*
+ * The sched_ext_dump trace event carries the kernel's debug dump line by
+ * line, for every scheduler, whether or not its loader prints the dump.
+ */
+static char *dump_trace_read(void)
+{
+	char *trace = read_file(TRACE_DIR "/trace", NULL), *line, *save;
+	char *out;
+	size_t len = 0;
+
+	if (!trace)
+		return NULL;
+	out = xcalloc(1, strlen(trace) + 1);
+	for (line = strtok_r(trace, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, "sched_ext_dump: ");
+
+		if (p)
+			len += sprintf(out + len, "%s\n", p + strlen("sched_ext_dump: "));
+	}
+	free(trace);
+	if (!len) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* the last @n lines of the kernel log, as the guest's console */
+static void print_dmesg_tail(int n)
+{
+	char rec[1024], *all = xcalloc(1, 1 << 20);
+	size_t len = 0;
+	ssize_t got;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	while (fd >= 0 && (got = read(fd, rec, sizeof(rec) - 1)) != 0) {
+		char *text;
+
+		if (got < 0) {
+			if (errno == EPIPE)
+				continue;
+			break;
+		}
+		rec[got] = '\0';
+		text = strchr(rec, ';');
+		if (text && len + got + 2 < (1 << 20))
+			len += sprintf(all + len, "%s", text + 1);
+	}
+	if (fd >= 0)
+		close(fd);
+	diag_lines(all, n);
+	free(all);
+}
+
+static void print_diagnostics(const struct run_outcome *o, bool failed)
+{
+	const struct sched *s = o->sched;
+	bool died = s && s->died_at_s >= 0;
+	const char *verbose = getenv("KTSTR_VERBOSE");
+
+	if (!died && !(failed && verbose && *verbose == '1'))
+		return;
+	printf("# --- diagnostics ---\n");
+	if (died)
+		printf("# stage: workload running; the scheduler died %.1fs into the test\n",
+		       s->died_at_s);
+	else
+		printf("# stage: workload completed\n");
+	if (s && s->exited)
+		printf("# scheduler exit_code=%d\n",
+		       WIFEXITED(s->status) ? WEXITSTATUS(s->status) :
+		       128 + WTERMSIG(s->status));
+	printf("# last kernel log lines:\n");
+	print_dmesg_tail(verbose && *verbose == '1' ? 200 : 20);
+}
+
+int run_report(const struct run_outcome *o)
+{
+	const struct ktstr_test *t = o->t;
+	struct check_result *res = o->res;
+	struct sched *s = o->sched;
 	const char *topo = getenv("KTSTR_TOPO");
 	char *log = s ? read_file(s->log_path, NULL) : NULL;
 	bool failed = res->verdict == VERDICT_FAIL;
 	bool expected = false;
+	char *dump = NULL;
 
 	if (!topo)
 		topo = t->topo ? t->topo : "1n1l2c1t";
-	if (time_scale > 1)
+	if (o->time_scale > 1)
 		printf("# timing thresholds scaled x%.1f: no hardware virtualization (TCG), slow-down measured in the guest\n",
-		       time_scale);
+		       o->time_scale);
+	/* only detail lines count: they are the verdict, logs are context */
 	if (t->expect_err)
-		expected = failed &&
-			   (text_has(res->details, t->expect_err) ||
-			    text_has(log, t->expect_err) ||
-			    (s && (text_has(s->exit_msg, t->expect_err) ||
-				   text_has(s->exit_kind, t->expect_err))));
+		expected = failed && text_has(res->details, t->expect_err);
 	if (failed)
 		print_bug_summary(s);
 	printf("# ktstr_test '%s' [sched=%s] [topo=%s] %s:\n", t->name,
-	       sched_path ? sched_path : "eevdf", topo,
+	       o->sched_path ? o->sched_path : "eevdf", topo,
 	       failed ? "failed" : res->verdict == VERDICT_INCONCLUSIVE ?
 	       "inconclusive" : "passed");
 	diag_lines(res->details, 100);
-	print_stats(t, w, nr);
-	if (markers && *markers) {
-		printf("# --- timeline ---\n");
-		diag_lines(markers, 50);
-	}
+	print_stats(t, o->workers, o->nr_workers);
+	print_diagnostics(o, failed);
+	if (o->mon && o->tl)
+		timeline_print(o->tl, t, topo,
+			       o->sched_path ? o->sched_path : "eevdf", o->mon,
+			       o->workers, o->nr_workers);
 	if (failed && log && *log) {
 		printf("# --- scheduler log ---\n");
 		diag_log_collapsed(log, 80);
 	}
-	if (failed && s && s->kernel_lines[0]) {
-		printf("# --- sched_ext dump ---\n");
-		diag_lines(s->kernel_lines, 60);
+	if (o->mon)
+		monitor_print(o->mon);
+	if (failed && s) {
+		dump = dump_trace_read();
+		if (dump || s->kernel_lines[0]) {
+			printf("# --- sched_ext dump ---\n");
+			diag_lines(s->kernel_lines, 40);
+			if (dump)
+				diag_lines(dump, 120);
+		}
 	}
+	free(dump);
 	free(log);
 	if (t->expect_err) {
 		if (expected) {

@@ -79,6 +79,11 @@ struct ktstr_checks {
 	double max_throughput_cv;	/* off unless set */
 	double max_migration_ratio;	/* off unless set */
 	double max_p99_wake_latency_us;	/* off unless set */
+	/* the monitor's thresholds */
+	double max_imbalance_ratio;	/* default 4.0 */
+	unsigned int max_local_dsq_depth;	/* default 50 */
+	unsigned int sustained_samples;	/* default 5 */
+	bool ignore_rq_stall;
 };
 
 struct ktstr_test {

@@ -41,7 +41,11 @@ struct run {
 	struct cpus cpuset[KTSTR_MAX_CGROUPS];
 	bool cg_live[KTSTR_MAX_CGROUPS];
 	struct worker workers[MAX_WORKERS];
+	struct worker_live *live;
 	int nr_workers;
+	struct monitor mon;
+	bool mon_started;
+	struct timeline tl;
 	struct sched sched;
 	bool have_sched;
 	const char *sched_path;
@@ -49,8 +53,6 @@ struct run {
 	double time_scale;
 	int steps_done, nr_steps;
 	struct check_result res;
-	char markers[4096];
-	size_t markers_len;
 };
 
 static int cgroup_index(const struct ktstr_test *t, const char *name)
@@ -65,18 +67,13 @@ static int cgroup_index(const struct ktstr_test *t, const char *name)
 
 static void marker(struct run *r, const char *fmt, ...)
 {
+	char line[512];
 	va_list ap;
 
-	if (r->markers_len + 2 >= sizeof(r->markers))
-		return;
 	va_start(ap, fmt);
-	r->markers_len += vsnprintf(r->markers + r->markers_len,
-				    sizeof(r->markers) - r->markers_len, fmt,
-				    ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (r->markers_len + 1 < sizeof(r->markers))
-		r->markers[r->markers_len++] = '\n';
-	r->markers[r->markers_len] = '\0';
+	timeline_marker(&r->tl, line);
 }
 
 /*
@@ -143,7 +140,8 @@ static int start_cgroup(struct run *r, int i)
 	for (k = 0; k < n && r->nr_workers < MAX_WORKERS; k++) {
 		struct worker *w = &r->workers[r->nr_workers];
 
-		if (worker_spawn(w, cg, i)) {
+		if (worker_spawn(w, cg, i,
+				 r->live ? &r->live[r->nr_workers] : NULL)) {
 			check_fail(&r->res, "cgroup %s: cannot fork a worker: %s",
 				   cg->name, strerror(errno));
 			return -1;
@@ -306,6 +304,7 @@ static int start_sched(struct run *r)
 	r->sched_path = resolve_sched(r->t, &args);
 	if (!r->sched_path)
 		return 0;
+	dump_trace_arm();
 	/* the fixture gets a watchdog shorter than the kernel's 30 s */
 	if (!strcmp(r->sched_path, "scx_ktstr") && !getenv("KTSTR_SCHED")) {
 		snprintf(full, sizeof(full), "--timeout-ms %u %s",
@@ -351,6 +350,8 @@ static void run_steps(struct run *r)
 		const struct ktstr_step *st = r->nr_steps ? &t->steps[s] : &whole;
 		unsigned int ms = st->hold_ms ? st->hold_ms : st->hold * dur;
 
+		monitor_phase(&r->mon, st->label ? st->label : "step");
+		timeline_cut(&r->tl, r->workers, r->nr_workers);
 		for (o = 0; o < KTSTR_MAX_OPS && st->ops[o].kind; o++)
 			apply_op(r, st, &st->ops[o]);
 		if (!hold(r, ms))
@@ -383,6 +384,16 @@ static void evaluate(struct run *r)
 	int i, k, n;
 
 	checks_effective(NULL, &r->t->checks, r->time_scale, &eff);
+	if (r->mon_started && r->mon.nr_violations) {
+		const char *p = r->mon.violations;
+
+		while (*p) {
+			int len = strcspn(p, "\n");
+
+			check_fail(&r->res, "%.*s", len, p);
+			p += len + (p[len] == '\n');
+		}
+	}
 	for (i = 0; i < KTSTR_MAX_CGROUPS && r->t->cgroups[i].name; i++) {
 		for (n = 0, k = 0; k < r->nr_workers; k++)
 			if (r->workers[k].cgroup == i && r->workers[k].report.tid)
@@ -396,6 +407,7 @@ int ktstr_run_test(const struct ktstr_test *t)
 {
 	const char *topo_env = getenv("KTSTR_TOPO");
 	struct run *r = xcalloc(1, sizeof(*r));
+	struct monitor_cfg mcfg;
 	char err[512];
 	unsigned int have;
 	int i, ret;
@@ -436,6 +448,7 @@ int ktstr_run_test(const struct ktstr_test *t)
 		sched_setaffinity(0, sizeof(set), &set);
 	}
 
+	r->live = worker_live_alloc(MAX_WORKERS);
 	r->start_ms = now_ms();
 	if (cg_setup(t->name, &r->usable, err, sizeof(err))) {
 		check_fail(&r->res, "%s", err);
@@ -446,13 +459,21 @@ int ktstr_run_test(const struct ktstr_test *t)
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
 		if (!t->cgroups[i].deferred && start_cgroup(r, i))
 			goto cleanup;
+	monitor_cfg_init(&mcfg, &t->checks, &r->usable);
+	monitor_start(&r->mon, &mcfg);
+	r->mon_started = true;
 	run_steps(r);
+	timeline_cut(&r->tl, r->workers, r->nr_workers);
+	/* before the scheduler stops: its programs' stats are wanted */
+	monitor_stop(&r->mon);
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
 		if (r->cg_live[i])
 			stop_cgroup_workers(r, i);
 cleanup:
 	for (i = 0; i < r->nr_workers; i++)
 		worker_kill(&r->workers[i]);
+	if (r->mon_started && r->mon.running)
+		monitor_stop(&r->mon);
 	if (r->have_sched) {
 		sched_alive(&r->sched, r->start_ms);
 		sched_stop(&r->sched);
@@ -461,9 +482,19 @@ cleanup:
 	judge_sched_death(r);
 	evaluate(r);
 report:
-	ret = run_report(r->t, &r->res, r->sched_path ? &r->sched : NULL,
-			 r->sched_path, r->workers, r->nr_workers,
-			 r->time_scale, r->markers);
+	{
+		struct run_outcome o = {
+			.t = t, .res = &r->res,
+			.sched = r->sched_path ? &r->sched : NULL,
+			.sched_path = r->sched_path,
+			.workers = r->workers, .nr_workers = r->nr_workers,
+			.time_scale = r->time_scale,
+			.mon = r->mon_started ? &r->mon : NULL,
+			.tl = &r->tl,
+		};
+
+		ret = run_report(&o);
+	}
 	free(r);
 	return ret;
 }

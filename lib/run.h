@@ -6,7 +6,9 @@
 #define __KTSTR_RUN_H
 
 #include "checks.h"
+#include "monitor.h"
 #include "scheduler.h"
+#include "timeline.h"
 #include "worker.h"
 
 /* kselftest's exit codes */
@@ -20,9 +22,21 @@ extern char ktstr_skip_reason[256];
  * Print the failure bundle (or, on a pass, the stats) as '#' lines and
  * decide the result, honouring the test's expect_err.
  */
-int run_report(const struct ktstr_test *t, struct check_result *res,
-	       struct sched *s, const char *sched_path,
-	       const struct worker *w, int nr, double time_scale,
-	       const char *markers);
+struct run_outcome {
+	const struct ktstr_test *t;
+	struct check_result *res;
+	struct sched *sched;		/* NULL: EEVDF */
+	const char *sched_path;
+	const struct worker *workers;
+	int nr_workers;
+	double time_scale;
+	const struct monitor *mon;	/* NULL: never started */
+	const struct timeline *tl;
+};
+
+int run_report(const struct run_outcome *o);
+
+/* Clear the trace buffer and enable the sched_ext_dump event. */
+void dump_trace_arm(void);
 
 #endif /* __KTSTR_RUN_H */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -53,6 +54,20 @@ int work_from_name(const char *name)
 }
 
 static volatile sig_atomic_t stop;
+volatile unsigned int *worker_epoch;
+
+struct worker_live *worker_live_alloc(unsigned int n)
+{
+	/* one page for the epoch, then the workers' slots */
+	size_t len = 4096 + n * sizeof(struct worker_live);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	worker_epoch = p;
+	return (struct worker_live *)((char *)p + 4096);
+}
 
 static void on_stop(int sig)
 {
@@ -226,9 +241,31 @@ static void setup_policy(const struct ktstr_cgroup *cg)
 		setpriority(PRIO_PROCESS, 0, cg->nice);
 }
 
+static void publish(struct worker_live *live, const struct worker_report *r,
+		    double gap, int cpu, double wall, double cpu0)
+{
+	unsigned int epoch = worker_epoch ? *worker_epoch : 0;
+
+	if (live->seen_epoch != epoch) {
+		live->seen_epoch = epoch;
+		live->phase_max_gap_ms = 0;
+	}
+	if (gap > live->phase_max_gap_ms) {
+		live->phase_max_gap_ms = gap;
+		live->phase_gap_cpu = cpu;
+	}
+	live->units = r->units;
+	live->migrations = r->migrations;
+	live->wall_ms = wall;
+	if (!(r->units % 64)) {
+		live->cpu_ms = ts_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+		live->run_delay_ms = run_delay_ms();
+	}
+}
+
 /* the child side: wait for release, work until SIGUSR1, report */
 static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
-			int release, int report)
+			int release, int report, struct worker_live *live)
 {
 	struct worker_report *r = xcalloc(1, sizeof(*r));
 	struct pingpong pp = { .work = cg->work };
@@ -273,6 +310,8 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 			r->gap_cpu = cpu;
 			r->gap_at_ms = last - start;
 		}
+		if (live)
+			publish(live, r, now - last, cpu, now - start, cpu0);
 		last = now;
 	}
 	r->wall_ms = ts_ms(CLOCK_MONOTONIC) - start;
@@ -283,12 +322,14 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 	_exit(0);
 }
 
-int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup)
+int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup,
+		 struct worker_live *live)
 {
 	int rel[2], rep[2];
 
 	memset(w, 0, sizeof(*w));
 	w->cgroup = cgroup;
+	w->live = live;
 	if (pipe2(rel, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
 		return -1;
 	w->pid = fork();
@@ -297,7 +338,7 @@ int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup)
 	if (w->pid == 0) {
 		close(rel[1]);
 		close(rep[0]);
-		worker_main(cg, cgroup, rel[0], rep[1]);
+		worker_main(cg, cgroup, rel[0], rep[1], live);
 	}
 	close(rel[0]);
 	close(rep[1]);

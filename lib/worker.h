@@ -8,10 +8,33 @@
 #define __KTSTR_WORKER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ktstr.h"
 #include "report.h"
+
+/*
+ * What a worker publishes while it runs, in memory shared with the
+ * harness, so the timeline can cut the run into phases. Written only by
+ * the worker; the harness reads it at phase boundaries.
+ */
+struct worker_live {
+	volatile uint64_t units;
+	volatile uint64_t migrations;
+	volatile double cpu_ms;		/* refreshed every 64 units */
+	volatile double run_delay_ms;	/* likewise, from schedstat */
+	volatile double wall_ms;
+	volatile double phase_max_gap_ms;	/* since the epoch changed */
+	volatile int phase_gap_cpu;
+	volatile unsigned int seen_epoch;
+};
+
+/* bumped by the harness at each phase: workers restart phase maxima */
+extern volatile unsigned int *worker_epoch;
+
+/* Shared memory for @n workers' live counters (and the epoch). */
+struct worker_live *worker_live_alloc(unsigned int n);
 
 struct worker {
 	pid_t pid;
@@ -19,14 +42,16 @@ struct worker {
 	int release_fd;		/* parent writes one byte: go */
 	int report_fd;		/* child writes its worker_report */
 	bool stopped;
+	struct worker_live *live;
 	struct worker_report report;
 };
 
 const char *work_name(enum ktstr_work w);
 int work_from_name(const char *name);
 
-/* Fork a worker that waits for worker_release(). */
-int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup);
+/* Fork a worker that waits for worker_release(); @live may be NULL. */
+int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup,
+		 struct worker_live *live);
 int worker_release(struct worker *w);
 
 /* Signal stop; worker_collect() then reads the report (5 s deadline). */

@@ -213,7 +213,7 @@ static void build_argv(struct argv_buf *a, const struct vm_config *cfg,
 	 */
 	arg(a, "-append");
 	arg(a, "console=ttyS0,115200 rdinit=/init panic=-1 oops=panic loglevel=%d mitigations=off nokaslr i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd tsc=reliable%s%s",
-	    cfg->verbose ? 7 : 4, cfg->append ? " " : "",
+	    cfg->verbose || cfg->dmesg ? 7 : 4, cfg->append ? " " : "",
 	    cfg->append ? cfg->append : "");
 	arg(a, "-no-reboot");
 	if (cfg->tty) {

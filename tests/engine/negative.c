@@ -48,4 +48,15 @@ KTSTR_TEST(fail_verify_is_caught,
 	.expect_err = "invalid mem access",
 )
 
+KTSTR_TEST(pile_fails_monitor_only,
+	.description = "pile knob: the monitor sees CPU 0's deep local DSQ while worker checks pass",
+	.topo = "1n1l2c1t",
+	.sched = "scx_ktstr",
+	.sched_args = "--pile",
+	.duration_ms = 4000,
+	.cgroups = { { .name = "crowd", .workers = 6 } },
+	.checks = { .not_starved = true, .max_local_dsq_depth = 3 },
+	.expect_err = "local DSQ depth",
+)
+
 KTSTR_MAIN
