@@ -98,9 +98,24 @@ host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
 
 BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
 		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
-guest: $(addprefix $(BIN)/,$(BPF_SCHEDS)) $(ENGINE_TESTS)
+guest: $(addprefix $(BIN)/,$(BPF_SCHEDS)) $(ENGINE_TESTS) $(BIN)/bpftool
 
-$(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
+# bpftool goes into guests too, to dump a failing scheduler's maps: a
+# build without the LLVM/libbfd disassembler, which would pull a hundred
+# megabytes of libraries into every initramfs, and without the pid
+# iterator, which costs a second of TCG per "map show"
+$(BIN)/bpftool: $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)	\
+		| $(BIN) $(OBJ)/guest-bpftool
+	$(call msg,BPFTOOL,guest,$@)
+	$(Q)$(MAKE) -s -C $(BPFTOOLDIR) OUTPUT=$(OBJ)/guest-bpftool/		\
+		LIBBPF_OUTPUT=$(OBJ)/guest-bpftool/libbpf/			\
+		LIBBPF_DESTDIR=$(OBJ)/guest-bpftool/libbpf/			\
+		feature-llvm=0 feature-libbfd=0 feature-libcap=0		\
+		feature-clang-bpf-co-re=0					\
+		EXTRA_CFLAGS='-g -O2' $(OBJ)/guest-bpftool/bpftool >/dev/null
+	$(Q)cp $(OBJ)/guest-bpftool/bpftool $@
+
+$(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
 
 $(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)

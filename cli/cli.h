@@ -38,11 +38,12 @@ const char *find_kernel(void);
  */
 int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		 char *const *env, const char **extra, bool tty, int out_fd,
-		 struct vm_result *res);
+		 int err_fd, struct vm_result *res);
 
 int cmd_exec(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 extern const char *ktstr_bin_dir;
 

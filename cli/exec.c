@@ -70,7 +70,7 @@ int cmd_exec(int argc, char **argv)
 		fprintf(stderr, "ktstr exec: no command: ktstr exec [options] -- CMD [ARGS...]\n");
 		return VM_EXIT_USAGE;
 	}
-	return boot_and_run(&o, argv + at, NULL, NULL, false, 0, &res);
+	return boot_and_run(&o, argv + at, NULL, NULL, false, 0, 0, &res);
 }
 
 int cmd_shell(int argc, char **argv)
@@ -88,5 +88,5 @@ int cmd_shell(int argc, char **argv)
 		return VM_EXIT_USAGE;
 	}
 	fprintf(stderr, "ktstr: root shell in the guest; 'exit' or Ctrl-A x leaves\n");
-	return boot_and_run(&o, sh, NULL, NULL, true, 0, &res);
+	return boot_and_run(&o, sh, NULL, NULL, true, 0, 0, &res);
 }

@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "rundir.h"
 #include "util.h"
 
 #define MAX_CASES	512
@@ -30,6 +32,11 @@ struct test_case {
 	char sched[128];
 	unsigned int duration_ms;
 	unsigned int memory_mb;
+	/* filled by the run */
+	uint64_t hash;
+	bool failed;
+	char stats_path[4200];
+	char dump_path[4200];
 };
 
 struct run_opts {
@@ -141,9 +148,37 @@ static int find_cases(const struct run_opts *o, struct test_case *cases,
  * "#  OK/FAIL  global.name" and "ok 1 global.name [# SKIP reason]". Keep
  * the test's lines and the result; drop the framing.
  */
-static int relay_case_output(const char *path, char *skip, size_t len)
+/* An "@@ktstr.<kind> <json>" line: into the run directory. */
+static void save_artifact(const struct rundir *rd, struct test_case *c,
+			  char *line)
 {
-	char line[4096];
+	char *kind = line + strlen("@@ktstr."), *json = strchr(kind, ' ');
+	char path[4200];
+
+	if (!rd || !json)
+		return;
+	*json++ = '\0';
+	json[strcspn(json, "\n")] = '\0';
+	if (rundir_write(rd, c->name, c->hash, kind, json, path, sizeof(path))) {
+		printf("# cannot write %s: %s\n", path, strerror(errno));
+		return;
+	}
+	if (!strcmp(kind, "json"))
+		snprintf(c->stats_path, sizeof(c->stats_path), "%s", path);
+	else
+		snprintf(c->dump_path, sizeof(c->dump_path), "%s", path);
+}
+
+/*
+ * The harness prints "#  RUN  global.name ...", the test's own lines,
+ * "#  OK/FAIL  global.name" and "ok 1 global.name [# SKIP reason]". Keep
+ * the test's lines and the result; drop the framing; artifacts go to
+ * the run directory.
+ */
+static int relay_case_output(const char *path, const struct rundir *rd,
+			     struct test_case *c, char *skip, size_t len)
+{
+	static char line[1 << 20];
 	int result = -1;
 	bool in = false;
 	FILE *f = fopen(path, "r");
@@ -154,6 +189,10 @@ static int relay_case_output(const char *path, char *skip, size_t len)
 	while (fgets(line, sizeof(line), f)) {
 		char *s;
 
+		if (str_starts_with(line, "@@ktstr.")) {
+			save_artifact(rd, c, line);
+			continue;
+		}
 		if (strstr(line, "#  RUN ")) {
 			in = true;
 			continue;
@@ -182,21 +221,37 @@ static int relay_case_output(const char *path, char *skip, size_t len)
 	return result;
 }
 
-static int run_case(const struct run_opts *o, const struct test_case *c,
-		    bool kvm, char *skip, size_t len)
+/* the test's stderr (harness assertions, library warnings) as '#' lines */
+static void relay_stderr(const char *path)
 {
-	char out[] = "/tmp/ktstr-case-XXXXXX", name_arg[160];
+	char line[4096];
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (line[0] == '#')
+			fputs(line, stdout);
+		else if (line[0] != '\n')
+			printf("# %s", line);
+	if (f)
+		fclose(f);
+}
+
+static int run_case(const struct run_opts *o, struct test_case *c,
+		    const struct rundir *rd, bool kvm, char *skip, size_t len)
+{
+	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
+	char name_arg[160];
 	static const char *const forwarded[] = {
 		"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
 	};
 	char accel[32], sched_env[300], args_env[1100], fwd[3][128];
 	char *env[8] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
-	const char *extra[4] = { c->bin, NULL, NULL, NULL };
-	char fixture[PATH_MAX];
+	const char *extra[5] = { c->bin, NULL, NULL, NULL, NULL };
+	char fixture[PATH_MAX], bpftool[PATH_MAX];
 	struct vm_result res;
 	struct vm_opts vo = o->vm;
-	int fd, rc, nenv = 1;
+	int fd, efd, rc, nenv = 1;
 	size_t i;
 	char err[256];
 
@@ -204,6 +259,10 @@ static int run_case(const struct run_opts *o, const struct test_case *c,
 	snprintf(accel, sizeof(accel), "KTSTR_ACCEL=%s", kvm ? "kvm" : "tcg");
 	snprintf(fixture, sizeof(fixture), "%s/scx_ktstr", ktstr_bin_dir);
 	extra[1] = fixture;
+	/* bpftool dumps a failing scheduler's maps in the guest */
+	snprintf(bpftool, sizeof(bpftool), "%s/bpftool", ktstr_bin_dir);
+	if (!access(bpftool, X_OK))
+		extra[o->sched ? 3 : 2] = bpftool;
 	if (o->sched) {
 		extra[2] = o->sched;
 		snprintf(sched_env, sizeof(sched_env), "KTSTR_SCHED=%s",
@@ -231,14 +290,19 @@ static int run_case(const struct run_opts *o, const struct test_case *c,
 		vo.verbose = true;
 	if (!vo.timeout_s)
 		vo.timeout_s = c->duration_ms / 1000 * 3 + 60;
+	/* stdout and stderr apart: a long artifact line stays whole */
 	fd = mkstemp(out);
-	if (fd < 0)
+	efd = mkstemp(errf);
+	if (fd < 0 || efd < 0)
 		return 1;
 	fflush(stdout);
-	boot_and_run(&vo, argv, env, extra, false, fd, &res);
+	boot_and_run(&vo, argv, env, extra, false, fd, efd, &res);
 	close(fd);
-	rc = relay_case_output(out, skip, len);
+	close(efd);
+	rc = relay_case_output(out, rd, c, skip, len);
+	relay_stderr(errf);
 	unlink(out);
+	unlink(errf);
 	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
 		printf("# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
 		       res.reason[0] ? res.reason : "the guest gave no test result");
@@ -251,21 +315,26 @@ static int run_case(const struct run_opts *o, const struct test_case *c,
 	return rc;
 }
 
-static int run_native(const struct test_case *c, char *skip, size_t len)
+static int run_native(struct test_case *c, const struct rundir *rd,
+		      char *skip, size_t len)
 {
-	char out[] = "/tmp/ktstr-case-XXXXXX", cmd[PATH_MAX + 300];
-	int fd = mkstemp(out), rc;
+	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
+	char cmd[PATH_MAX + 400];
+	int fd = mkstemp(out), efd = mkstemp(errf), rc;
 
-	if (fd < 0)
+	if (fd < 0 || efd < 0)
 		return 1;
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "'%s' -t '%s' >'%s' 2>&1", c->bin, c->name,
-		 out);
+	close(efd);
+	snprintf(cmd, sizeof(cmd), "'%s' -t '%s' >'%s' 2>'%s'", c->bin,
+		 c->name, out, errf);
 	fflush(stdout);
 	if (system(cmd) < 0)
 		return 1;
-	rc = relay_case_output(out, skip, len);
+	rc = relay_case_output(out, rd, c, skip, len);
+	relay_stderr(errf);
 	unlink(out);
+	unlink(errf);
 	return rc < 0 ? 1 : rc;
 }
 
@@ -321,12 +390,53 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
+/*
+ * After the run: each failure with its files and the command that reruns
+ * it; the same list for `ktstr replay`.
+ */
+static void report_failures(const struct rundir *rd,
+			    const struct test_case *cases, int n,
+			    int argc, char **argv)
+{
+	FILE *f = fopen(rd->last_run, "w");
+	int i, a, nr = 0;
+
+	if (f)
+		for (a = 1; a < argc; a++) {
+			if (!strcmp(argv[a], "-t") && a + 1 < argc) {
+				a++;
+				continue;
+			}
+			fprintf(f, "arg %s\n", argv[a]);
+		}
+	printf("# test outputs: %s\n", rd->path);
+	for (i = 0; i < n; i++) {
+		if (!cases[i].failed)
+			continue;
+		nr++;
+		printf("# FAILED %s [%s %s]\n", cases[i].name, cases[i].sched,
+		       cases[i].topo);
+		if (cases[i].dump_path[0])
+			printf("#   failure dump %s\n", cases[i].dump_path);
+		if (cases[i].stats_path[0])
+			printf("#   stats        %s\n", cases[i].stats_path);
+		printf("#   replay       ./ktstr run -t =%s\n", cases[i].name);
+		if (f)
+			fprintf(f, "fail %s\n", cases[i].name);
+	}
+	if (nr)
+		printf("# rerun all failures: ./ktstr replay --exec\n");
+	if (f)
+		fclose(f);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct test_case cases[MAX_CASES];
 	int pass = 0, fail = 0, skip = 0, i, n, rc, r;
 	struct run_opts o;
-	char why[512], reason[256];
+	char why[512], reason[256], release[128];
+	struct rundir rd;
 	bool kvm = false;
 
 	r = parse_run(argc, argv, &o);
@@ -341,6 +451,17 @@ int cmd_run(int argc, char **argv)
 	}
 	if (n < 0)
 		return 1;
+	if (o.native) {
+		struct utsname u;
+
+		uname(&u);
+		snprintf(release, sizeof(release), "%s", u.release);
+	} else {
+		kernel_release(o.vm.kernel ? o.vm.kernel : find_kernel(),
+			       release, sizeof(release));
+	}
+	if (rundir_open(&rd, release))
+		return 1;
 	if (!o.native) {
 		kvm = o.vm.accel == ACCEL_KVM ||
 		      (o.vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
@@ -352,10 +473,16 @@ int cmd_run(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
 			cases[i].name, cases[i].topo);
+		cases[i].hash = variant_hash(cases[i].name, cases[i].topo,
+					     o.sched ? o.sched : cases[i].sched,
+					     o.sched_args);
+		rundir_clear(&rd, cases[i].name, cases[i].hash);
 		if (o.native)
-			rc = run_native(&cases[i], reason, sizeof(reason));
+			rc = run_native(&cases[i], &rd, reason, sizeof(reason));
 		else
-			rc = run_case(&o, &cases[i], kvm, reason, sizeof(reason));
+			rc = run_case(&o, &cases[i], &rd, kvm, reason,
+				      sizeof(reason));
+		cases[i].failed = rc != 0 && rc != 4;
 		if (rc == 0) {
 			printf("ok %d %s\n", i + 1, cases[i].name);
 			pass++;
@@ -368,6 +495,7 @@ int cmd_run(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
+	report_failures(&rd, cases, n, argc, argv);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
 	       pass, fail, skip);
 	printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);

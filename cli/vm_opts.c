@@ -122,7 +122,7 @@ const char *find_kernel(void)
 
 int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		 char *const *env, const char **extra, bool tty, int out_fd,
-		 struct vm_result *res)
+		 int err_fd, struct vm_result *res)
 {
 	struct vm_config cfg = {
 		.kernel = o->kernel ? o->kernel : find_kernel(),
@@ -137,16 +137,20 @@ int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		.env = env,
 		.append = o->append,
 		.out_fd = out_fd,
+		.err_fd = err_fd,
 	};
 	const char *busybox = getenv("KTSTR_BUSYBOX");
 	char init[4096], cache[4096], image[4096];
 	struct initramfs *ir = xcalloc(1, sizeof(*ir));
 	int i, ret = 0;
 
+	memset(res, 0, sizeof(*res));
 	if (!cfg.kernel) {
 		fprintf(stderr,
 			"ktstr: no kernel: build one with './ktstr kernel build' or pass --kernel PATH\n");
 		free(ir);
+		res->exit_code = VM_EXIT_BAD_KERNEL;
+		snprintf(res->reason, sizeof(res->reason), "no kernel");
 		return VM_EXIT_BAD_KERNEL;
 	}
 	initramfs_init(ir);
@@ -164,6 +168,9 @@ int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		ret = initramfs_build(ir, cache, image, sizeof(image));
 	if (ret) {
 		fprintf(stderr, "ktstr: %s\n", ir->err);
+		res->exit_code = VM_EXIT_USAGE;
+		snprintf(res->reason, sizeof(res->reason), "initramfs: %s",
+			 ir->err);
 		initramfs_free(ir);
 		free(ir);
 		return VM_EXIT_USAGE;

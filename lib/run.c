@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "artifacts.h"
 #include "cgroup.h"
 #include "checks.h"
 #include "cpus.h"
@@ -46,6 +47,9 @@ struct run {
 	struct monitor mon;
 	bool mon_started;
 	struct timeline tl;
+	bool evaluated;
+	char *maps;			/* the scheduler's maps, on failure */
+	char maps_why[256];
 	struct sched sched;
 	bool have_sched;
 	const char *sched_path;
@@ -383,6 +387,9 @@ static void evaluate(struct run *r)
 	struct worker_report reps[MAX_WORKERS];
 	int i, k, n;
 
+	if (r->evaluated)
+		return;
+	r->evaluated = true;
 	checks_effective(NULL, &r->t->checks, r->time_scale, &eff);
 	if (r->mon_started && r->mon.nr_violations) {
 		const char *p = r->mon.violations;
@@ -469,6 +476,12 @@ int ktstr_run_test(const struct ktstr_test *t)
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
 		if (r->cg_live[i])
 			stop_cgroup_workers(r, i);
+	evaluate(r);
+	/* a failing run's scheduler state, read while it still exists */
+	if (r->res.verdict == VERDICT_FAIL && r->have_sched &&
+	    sched_alive(&r->sched, r->start_ms))
+		r->maps = mapdump_capture(r->sched.pid, r->maps_why,
+					  sizeof(r->maps_why));
 cleanup:
 	for (i = 0; i < r->nr_workers; i++)
 		worker_kill(&r->workers[i]);
@@ -481,6 +494,13 @@ cleanup:
 	cg_teardown();
 	judge_sched_death(r);
 	evaluate(r);
+	if (!r->maps && !r->maps_why[0])
+		snprintf(r->maps_why, sizeof(r->maps_why), "%s",
+			 !r->sched_path ? "no sched_ext scheduler (EEVDF): no BPF state" :
+			 !r->have_sched ? "the scheduler never attached: no BPF state" :
+			 r->sched.died_at_s >= 0 ?
+			 "the scheduler had exited before its maps could be read" :
+			 "the failure was found after the scheduler stopped");
 report:
 	{
 		struct run_outcome o = {
@@ -494,7 +514,9 @@ report:
 		};
 
 		ret = run_report(&o);
+		artifacts_emit(&o, ret == KTSTR_FAIL, r->maps, r->maps_why);
 	}
+	free(r->maps);
 	free(r);
 	return ret;
 }

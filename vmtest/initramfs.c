@@ -57,9 +57,13 @@ int initramfs_add(struct initramfs *ir, const char *host, const char *guest)
 		return ir_err(ir, "cannot include '%s': not a regular file",
 			      host);
 	for (i = 0; i < ir->nr; i++) {
+		char a[PATH_MAX], b[PATH_MAX];
+
 		if (strcmp(ir->files[i].guest, guest))
 			continue;
-		if (!strcmp(ir->files[i].host, host))
+		/* the same file named two ways is one file */
+		if (realpath(ir->files[i].host, a) && realpath(host, b) &&
+		    !strcmp(a, b))
 			return 0;
 		return ir_err(ir, "'%s' and '%s' would both be %s in the guest: rename one",
 			      ir->files[i].host, host, guest);

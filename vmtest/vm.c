@@ -422,7 +422,7 @@ static void handle_frame(struct vm_state *s)
 		write_out(s->cfg->out_fd > 0 ? s->cfg->out_fd : 1, buf, len);
 		break;
 	case CH_STDERR:
-		write_out(s->cfg->out_fd > 0 ? s->cfg->out_fd : 2, buf, len);
+		write_out(s->cfg->err_fd > 0 ? s->cfg->err_fd : 2, buf, len);
 		break;
 	case CH_EXIT:
 		s->res->command_exited = true;

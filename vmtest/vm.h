@@ -43,7 +43,8 @@ struct vm_config {
 	char *const *env;		/* NAME=value for the command */
 	const char *append;		/* extra kernel command line */
 	const char *log_dir;		/* where console logs are kept */
-	int out_fd;			/* command's stdout+stderr; 0: ours */
+	int out_fd;			/* command's stdout; 0: ours */
+	int err_fd;			/* command's stderr; 0: ours */
 };
 
 struct vm_result {

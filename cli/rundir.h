@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The run directory: <output>/runs/<kernel release>-<suite commit7>[-dirty]/
+ * with {test}-{variant_hash:016x}.ktstr.json for every case and
+ * {test}-{hash}.failure-dump.json for every failure.
+ */
+#ifndef __KTSTR_RUNDIR_H
+#define __KTSTR_RUNDIR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct rundir {
+	char path[4096];
+	char last_run[4096];	/* the file `ktstr replay` reads */
+};
+
+/* Kernel release from the bzImage's version string, or "unknown". */
+void kernel_release(const char *bzimage, char *buf, size_t len);
+
+int rundir_open(struct rundir *rd, const char *release);
+
+uint64_t variant_hash(const char *test, const char *topo, const char *sched,
+		      const char *sched_args);
+
+/* Remove what an earlier run of this case left. */
+void rundir_clear(const struct rundir *rd, const char *test, uint64_t hash);
+
+/*
+ * An "@@ktstr.<kind> <json>" line from the guest: write it atomically
+ * as {test}-{hash}.<kind>.json, with the host's facts spliced into the
+ * stats. Returns 0 or -1.
+ */
+int rundir_write(const struct rundir *rd, const char *test, uint64_t hash,
+		 const char *kind, const char *json, char *path, size_t len);
+
+#endif /* __KTSTR_RUNDIR_H */

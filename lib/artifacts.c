@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-case JSON sidecar and the failure dump, printed for the host.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "artifacts.h"
+#include "json.h"
+#include "util.h"
+
+#define MAX_MAP_JSON	(4 << 20)
+/*
+ * Larger maps (the exit info's dump buffer, big arrays) cost seconds of
+ * bpftool under TCG and say little as byte lists: shown, not dumped.
+ */
+#define MAX_DUMP_BYTES	(16 << 10)
+
+static char *run_capture(const char *cmd, size_t max)
+{
+	char *buf = xcalloc(1, max + 1);
+	size_t len = 0, n;
+	FILE *p = popen(cmd, "r");
+
+	if (!p) {
+		free(buf);
+		return NULL;
+	}
+	while (len < max && (n = fread(buf + len, 1, max - len, p)) > 0)
+		len += n;
+	/* drain the rest, or the writer blocks and pclose() never returns */
+	if (len == max) {
+		char sink[4096];
+
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	if (pclose(p) || !len || len == max) {
+		free(buf);
+		return NULL;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/*
+ * The maps the scheduler holds, from its fdinfo, read with one bpftool
+ * batch: "map show" for each, "map dump" (BTF-typed: field names) for
+ * those small enough. The answer is bpftool's batch JSON, as is.
+ */
+char *mapdump_capture(pid_t sched_pid, char *why, size_t len)
+{
+	char dir[64], path[300], line[128], batch[] = "/tmp/ktstr-maps-XXXXXX";
+	char cmd[128];
+	struct dirent *de;
+	char *out;
+	FILE *b;
+	DIR *d;
+	int fd, nr = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", sched_pid);
+	d = opendir(dir);
+	fd = mkstemp(batch);
+	if (!d || fd < 0) {
+		snprintf(why, len, "the scheduler (pid %d) was gone before its maps could be read",
+			 sched_pid);
+		if (d)
+			closedir(d);
+		return NULL;
+	}
+	b = fdopen(fd, "w");
+	while ((de = readdir(d))) {
+		unsigned long long id = 0, vsize = 0, entries = 0, v;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "map_id: %llu", &v) == 1)
+				id = v;
+			else if (sscanf(line, "value_size: %llu", &v) == 1)
+				vsize = v;
+			else if (sscanf(line, "max_entries: %llu", &v) == 1)
+				entries = v;
+		}
+		fclose(f);
+		if (!id)
+			continue;
+		fprintf(b, "map show id %llu\n", id);
+		if (vsize * entries <= MAX_DUMP_BYTES)
+			fprintf(b, "map dump id %llu\n", id);
+		nr++;
+	}
+	closedir(d);
+	fclose(b);
+	if (!nr) {
+		snprintf(why, len, "the scheduler holds no BPF map");
+		unlink(batch);
+		return NULL;
+	}
+	snprintf(cmd, sizeof(cmd), "bpftool -j batch file %s 2>/dev/null", batch);
+	out = run_capture(cmd, MAX_MAP_JSON);
+	unlink(batch);
+	if (!out)
+		snprintf(why, len, "bpftool could not read the scheduler's %d maps (is bpftool in the guest?)",
+			 nr);
+	return out;
+}
+
+static void emit(const char *kind, char *buf)
+{
+	printf("%s%s %s\n", ARTIFACT_PREFIX, kind, buf);
+	fflush(stdout);
+	free(buf);
+}
+
+static void cgroup_stats(struct json *j, const struct run_outcome *o)
+{
+	const struct ktstr_test *t = o->t;
+	int i, k;
+
+	json_open(j, "cgroups", '[');
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
+		double lo = 100, hi = 0, sum = 0, gap = 0, delay = 0;
+		unsigned long long units = 0, mig = 0;
+		int n = 0;
+
+		for (k = 0; k < o->nr_workers; k++) {
+			const struct worker_report *r = &o->workers[k].report;
+			double off;
+
+			if (o->workers[k].cgroup != i || !r->tid || r->wall_ms <= 0)
+				continue;
+			off = 100 * (r->wall_ms - r->cpu_ms) / r->wall_ms;
+			n++;
+			sum += off;
+			lo = off < lo ? off : lo;
+			hi = off > hi ? off : hi;
+			units += r->units;
+			mig += r->migrations;
+			delay += r->run_delay_ms;
+			gap = r->max_gap_ms > gap ? r->max_gap_ms : gap;
+		}
+		json_open(j, NULL, '{');
+		json_str(j, "name", t->cgroups[i].name);
+		json_int(j, "workers", n);
+		json_int(j, "units", units);
+		json_int(j, "migrations", mig);
+		json_num(j, "off_cpu_avg_pct", n ? sum / n : 0);
+		json_num(j, "off_cpu_min_pct", n ? lo : 0);
+		json_num(j, "off_cpu_max_pct", n ? hi : 0);
+		json_num(j, "spread_pct", n ? hi - lo : 0);
+		json_num(j, "max_gap_ms", gap);
+		json_num(j, "run_delay_mean_ms", n ? delay / n : 0);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+static void monitor_summary(struct json *j, const struct monitor *m)
+{
+	unsigned int n = m->samples ? m->samples : 1;
+	int i;
+
+	json_open(j, "monitor", '{');
+	json_int(j, "samples", m->samples);
+	json_num(j, "max_imbalance", m->max_imbalance);
+	json_int(j, "max_dsq_depth", m->max_dsq);
+	json_int(j, "stuck", m->stuck);
+	json_num(j, "avg_imbalance", m->sum_imbalance / n);
+	json_num(j, "avg_nr_running", m->sum_nr / n);
+	json_str(j, "unavailable", m->unavailable[0] ? m->unavailable : NULL);
+	json_int(j, "violations", m->nr_violations);
+	json_str(j, "verdict", m->nr_violations ? "FAILED" : "OK");
+	json_close(j, '}');
+	json_open(j, "phases", '[');
+	for (i = 0; i < m->nr_phases; i++) {
+		const struct monitor_phase *p = &m->phases[i];
+
+		json_open(j, NULL, '{');
+		json_str(j, "label", p->label);
+		json_int(j, "duration_ms", p->end_ms - p->start_ms);
+		json_int(j, "samples", p->samples);
+		json_num(j, "avg_imbalance", p->samples ? p->sum_imbalance / p->samples : 0);
+		json_int(j, "max_dsq_depth", p->max_dsq);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+static void details(struct json *j, const char *text)
+{
+	char *copy = xstrdup(text), *line, *save;
+
+	json_open(j, "details", '[');
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		json_str(j, NULL, line);
+	json_close(j, ']');
+	free(copy);
+}
+
+void artifacts_emit(const struct run_outcome *o, bool failed,
+		    const char *maps, const char *maps_why)
+{
+	const char *topo = getenv("KTSTR_TOPO");
+	struct utsname u;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j;
+	int i;
+
+	if (!f)
+		return;
+	uname(&u);
+	json_init(&j, f);
+	json_open(&j, NULL, '{');
+	json_str(&j, "test", o->t->name);
+	json_str(&j, "topology", topo ? topo : o->t->topo ? o->t->topo : "1n1l2c1t");
+	json_str(&j, "scheduler", o->sched_path ? o->sched_path : "eevdf");
+	json_str(&j, "verdict", verdict_name(o->res->verdict));
+	json_bool(&j, "passed", !failed);
+	json_bool(&j, "skipped", false);
+	json_str(&j, "expect_err", o->t->expect_err);
+	details(&j, o->res->details);
+	json_num(&j, "time_scale", o->time_scale);
+	cgroup_stats(&j, o);
+	if (o->mon)
+		monitor_summary(&j, o->mon);
+	if (o->sched) {
+		json_open(&j, "sched_ext_exit", '{');
+		json_str(&j, "kind", o->sched->exit_kind);
+		json_str(&j, "message", o->sched->exit_msg);
+		json_num(&j, "died_at_s", o->sched->died_at_s);
+		json_close(&j, '}');
+	}
+	json_open(&j, "kernel", '{');
+	json_str(&j, "release", u.release);
+	json_str(&j, "version", u.version);
+	json_str(&j, "machine", u.machine);
+	json_close(&j, '}');
+	json_close(&j, '}');
+	fclose(f);
+	emit(ARTIFACT_STATS, buf);
+	if (!failed)
+		return;
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	json_init(&j, f);
+	json_open(&j, NULL, '{');
+	json_str(&j, "test", o->t->name);
+	json_str(&j, "schema", "single");
+	json_bool(&j, "is_placeholder", !maps);
+	if (!maps)
+		json_str(&j, "stage", maps_why ? maps_why :
+			 "no scheduler: nothing to capture");
+	fputs(",\"maps\":", f);
+	fputs(maps ? maps : "[]", f);
+	j.need_comma[j.depth] = true;
+	json_open(&j, "programs", '[');
+	for (i = 0; o->mon && i < o->mon->nr_progs1; i++) {
+		const struct prog_stat *p = &o->mon->progs1[i];
+
+		json_open(&j, NULL, '{');
+		json_int(&j, "id", p->id);
+		json_str(&j, "name", p->name);
+		json_int(&j, "run_cnt", p->run_cnt);
+		json_int(&j, "run_time_ns", p->run_time_ns);
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	json_close(&j, '}');
+	fclose(f);
+	emit(ARTIFACT_FAILURE_DUMP, buf);
+}
