@@ -10,8 +10,9 @@
  * Then knobs that break it on purpose, so the suite can prove that it
  * catches real failures of a real scheduler rather than simulated ones:
  *
- * crash	ops.dispatch calls scx_bpf_error(): the kernel ejects us with
- *		an error exit and a backtrace. Settable at run time.
+ * crash	ops.dispatch calls scx_bpf_error() with its file and line:
+ *		the kernel ejects us with an error exit and a backtrace.
+ *		Settable at run time.
  * stall	ops.dispatch stops moving tasks and select_cpu stops direct
  *		dispatching: runnable tasks sit in the shared DSQ until the
  *		watchdog (ops.timeout_ms) fires. Settable at run time.
@@ -197,7 +198,9 @@ static bool skip_this_dispatch(u32 share)
 void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 {
 	if (knob_crash) {
-		scx_bpf_error("host-triggered crash");
+		/* where it was raised, so the report can point at it */
+		scx_bpf_error("%s:%d: host-triggered crash", __FILE_NAME__,
+			      __LINE__);
 		return;
 	}
 	if (knob_stall)

@@ -28,7 +28,7 @@ static const char help[] =
 "usage: scx_ktstr [options]\n"
 "  --crash[-after MS]        dispatch calls scx_bpf_error(\"host-triggered crash\")\n"
 "  --stall[-after MS]        stop dispatching: the watchdog must fire\n"
-"  --slow                    skip 3 of 4 dispatches: slower, no stall\n"
+"  --slow[-after MS]         throttle dispatching: slower, no stall\n"
 "  --degrade                 random placement, skip every other dispatch\n"
 "  --scattershot             place every task in another LLC\n"
 "  --pile                    queue every task on CPU 0's local DSQ\n"
@@ -96,7 +96,7 @@ static long long now_ms(void)
 enum {
 	OPT_CRASH = 256, OPT_CRASH_AFTER, OPT_STALL, OPT_STALL_AFTER,
 	OPT_SLOW, OPT_DEGRADE, OPT_SCATTER, OPT_FAIL_VERIFY, OPT_TIMEOUT,
-	OPT_SLICE, OPT_STATS, OPT_PILE,
+	OPT_SLICE, OPT_STATS, OPT_PILE, OPT_SLOW_AFTER,
 };
 
 static const struct option longopts[] = {
@@ -105,6 +105,7 @@ static const struct option longopts[] = {
 	{ "stall", no_argument, NULL, OPT_STALL },
 	{ "stall-after", required_argument, NULL, OPT_STALL_AFTER },
 	{ "slow", no_argument, NULL, OPT_SLOW },
+	{ "slow-after", required_argument, NULL, OPT_SLOW_AFTER },
 	{ "degrade", no_argument, NULL, OPT_DEGRADE },
 	{ "scattershot", no_argument, NULL, OPT_SCATTER },
 	{ "pile", no_argument, NULL, OPT_PILE },
@@ -118,7 +119,7 @@ static const struct option longopts[] = {
 
 int main(int argc, char **argv)
 {
-	long long crash_at = -1, stall_at = -1, start;
+	long long crash_at = -1, stall_at = -1, slow_at = -1, start;
 	bool crash = false, stall = false, stats = false;
 	struct scx_ktstr *skel;
 	struct bpf_link *link;
@@ -153,6 +154,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SLOW:
 			skel->bss->knob_slow = true;
+			break;
+		case OPT_SLOW_AFTER:
+			slow_at = atoll(optarg);
 			break;
 		case OPT_DEGRADE:
 			skel->bss->knob_degrade = true;
@@ -217,6 +221,10 @@ int main(int argc, char **argv)
 			if (!skel->bss->knob_stall)
 				printf("scx_ktstr: stall knob set at +%lldms\n", t);
 			skel->bss->knob_stall = true;
+		}
+		if (slow_at >= 0 && t >= slow_at && !skel->bss->knob_slow) {
+			printf("scx_ktstr: slow knob set at +%lldms\n", t);
+			skel->bss->knob_slow = true;
 		}
 		if (stats && t / 1000 != (t + 50) / 1000)
 			printf("scx_ktstr: enqueued=%llu dispatched=%llu skipped=%llu direct=%llu remote=%llu\n",

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rundir.h"
 #include "util.h"
 
 #define MAX_ARGS	256
@@ -16,15 +17,12 @@
 int cmd_replay(int argc, char **argv)
 {
 	char path[4096], line[1024], *args[MAX_ARGS + 3];
-	const char *out = getenv("OUTPUT");
 	bool exec = argc > 1 && !strcmp(argv[1], "--exec");
 	int n = 0, fails = 0, i;
 	FILE *f;
 
-	if (out && *out)
-		snprintf(path, sizeof(path), "%s/runs/last-run", out);
-	else
-		cache_path(path, sizeof(path), "runs/last-run");
+	runs_base(path, sizeof(path) - 16);
+	strcat(path, "/last-run");
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "ktstr replay: no earlier run recorded (%s): run 'ktstr run' first\n",

@@ -58,16 +58,25 @@ static void suite_commit(char *buf, size_t len)
 	pclose(p);
 }
 
+void runs_base(char *buf, size_t len)
+{
+	const char *runs = getenv("KTSTR_RUNS");
+	const char *out = getenv("OUTPUT");
+
+	if (runs && *runs)
+		snprintf(buf, len, "%s", runs);
+	else if (out && *out)
+		snprintf(buf, len, "%s/runs", out);
+	else
+		cache_path(buf, len, "runs");
+}
+
 int rundir_open(struct rundir *rd, const char *release)
 {
-	const char *out = getenv("OUTPUT");
 	char commit[64], base[4096];
 
 	suite_commit(commit, sizeof(commit));
-	if (out && *out)
-		snprintf(base, sizeof(base), "%s/runs", out);
-	else
-		cache_path(base, sizeof(base), "runs");
+	runs_base(base, sizeof(base));
 	snprintf(rd->path, sizeof(rd->path), "%s/%s-%s", base, release, commit);
 	snprintf(rd->last_run, sizeof(rd->last_run), "%s/last-run", base);
 	if (mkdir_p(rd->path)) {

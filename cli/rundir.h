@@ -19,6 +19,9 @@ struct rundir {
 /* Kernel release from the bzImage's version string, or "unknown". */
 void kernel_release(const char *bzimage, char *buf, size_t len);
 
+/* $KTSTR_RUNS, else $OUTPUT/runs, else the cache's runs/ */
+void runs_base(char *buf, size_t len);
+
 int rundir_open(struct rundir *rd, const char *release);
 
 uint64_t variant_hash(const char *test, const char *topo, const char *sched,

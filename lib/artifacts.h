@@ -18,13 +18,6 @@
 #define ARTIFACT_STATS		"json"
 #define ARTIFACT_FAILURE_DUMP	"failure-dump"
 
-/*
- * While the scheduler still runs: its BPF maps as bpftool's BTF-typed
- * JSON, kept until we know whether the test failed. NULL with @why set
- * when nothing could be read.
- */
-char *mapdump_capture(pid_t sched_pid, char *why, size_t len);
-
 void artifacts_emit(const struct run_outcome *o, bool failed,
 		    const char *maps, const char *maps_why);
 

@@ -14,6 +14,7 @@
 
 #include "artifacts.h"
 #include "cgroup.h"
+#include "mapdump.h"
 #include "checks.h"
 #include "cpus.h"
 #include "ktstr.h"
@@ -48,6 +49,7 @@ struct run {
 	bool mon_started;
 	struct timeline tl;
 	bool evaluated;
+	struct map_hold maps_held;	/* taken at attach */
 	char *maps;			/* the scheduler's maps, on failure */
 	char maps_why[256];
 	struct sched sched;
@@ -328,6 +330,7 @@ static int start_sched(struct run *r)
 				 (unsigned int)(10000 * r->time_scale), err,
 				 sizeof(err))) {
 			r->have_sched = true;
+			mapdump_hold(&r->maps_held, r->sched.pid);
 			return 0;
 		}
 		if (attempt < retries)
@@ -477,11 +480,6 @@ int ktstr_run_test(const struct ktstr_test *t)
 		if (r->cg_live[i])
 			stop_cgroup_workers(r, i);
 	evaluate(r);
-	/* a failing run's scheduler state, read while it still exists */
-	if (r->res.verdict == VERDICT_FAIL && r->have_sched &&
-	    sched_alive(&r->sched, r->start_ms))
-		r->maps = mapdump_capture(r->sched.pid, r->maps_why,
-					  sizeof(r->maps_why));
 cleanup:
 	for (i = 0; i < r->nr_workers; i++)
 		worker_kill(&r->workers[i]);
@@ -494,13 +492,15 @@ cleanup:
 	cg_teardown();
 	judge_sched_death(r);
 	evaluate(r);
+	/* the maps were held since attach: they outlive a crashed loader */
+	if (r->res.verdict == VERDICT_FAIL && r->have_sched)
+		r->maps = mapdump_capture(&r->maps_held, r->maps_why,
+					  sizeof(r->maps_why));
+	mapdump_release(&r->maps_held);
 	if (!r->maps && !r->maps_why[0])
 		snprintf(r->maps_why, sizeof(r->maps_why), "%s",
 			 !r->sched_path ? "no sched_ext scheduler (EEVDF): no BPF state" :
-			 !r->have_sched ? "the scheduler never attached: no BPF state" :
-			 r->sched.died_at_s >= 0 ?
-			 "the scheduler had exited before its maps could be read" :
-			 "the failure was found after the scheduler stopped");
+			 "the scheduler never attached: no BPF state");
 report:
 	{
 		struct run_outcome o = {

@@ -31,7 +31,7 @@ tests=()
 for t in "$OUTPUT"/bin/unit/*; do
 	[ -x "$t" ] && tests+=("unit/$(basename "$t")")
 done
-for dir in launcher; do
+for dir in launcher observe; do
 	for t in "$KTSTR_DIR/tests/$dir"/*.sh; do
 		[ -f "$t" ] && tests+=("$dir/$(basename "$t" .sh)")
 	done

@@ -24,7 +24,7 @@ KTSTR_TEST(crash_is_caught,
 	.sched_args = "--crash-after 1000",
 	.cgroups = { { .name = "a", .workers = 2 } },
 	.checks = { .not_starved = true },
-	.expect_err = "scx_bpf_error: host-triggered crash",
+	.expect_err = "host-triggered crash",
 )
 
 KTSTR_TEST(stall_is_caught,

@@ -1,0 +1,48 @@
+#!/bin/bash
+# The run directory: a sidecar for every case, a failure dump for every
+# failure (a placeholder saying why when nothing could be captured),
+# every file valid JSON, stale files cleared, and replay reruns exactly
+# the failures.
+. "$(dirname "$0")/../lib.sh"
+need_kernel
+export KTSTR_RUNS="$TMP/runs"
+
+# --sched /bin/true never attaches: steady_scx fails with nothing to
+# capture (a placeholder); steady_eevdf keeps EEVDF and passes.
+"$KTSTR" run --sched /bin/true -- -t =steady_eevdf -t =steady_scx \
+	>"$TMP/run" 2>&1 && fail "a scheduler that never attaches passed"
+dir=$(sed -n 's/^# test outputs: //p' "$TMP/run")
+[ -d "$dir" ] || fail "no run directory ($dir)"
+case "$(basename "$dir")" in
+6.*-*) ;;
+*) fail "run directory $(basename "$dir") is not <release>-<commit>" ;;
+esac
+n=0
+for f in "$dir"/*.json; do
+	jq -e . "$f" >/dev/null || fail "$f is not valid JSON"
+	n=$((n + 1))
+done
+[ $n = 3 ] || fail "expected 2 sidecars and 1 failure dump, found $n files"
+jq -e '.test == "steady_eevdf" and .passed == true and .kernel.release != null and .timestamp != null and (.cgroups | length) == 2 and .monitor.verdict == "OK"' \
+	"$dir"/steady_eevdf-*.ktstr.json >/dev/null || fail "steady_eevdf sidecar lacks fields"
+jq -e '.is_placeholder == true and (.stage | test("never attached"))' \
+	"$dir"/steady_scx-*.failure-dump.json >/dev/null || fail "no placeholder for steady_scx"
+expect_in "$TMP/run" "^# FAILED steady_scx"
+expect_in "$TMP/run" "^#   replay       ./ktstr run -t =steady_scx"
+
+# replay names exactly the failure, with the run's own options
+"$KTSTR" replay >"$TMP/replay"
+grep -qx './ktstr run --sched /bin/true -- -t =steady_scx' "$TMP/replay" ||
+	fail "replay printed: $(cat "$TMP/replay")"
+
+# the same variant failing, then passing: the stale failure dump goes.
+# KTSTR_TIME_SCALE=1 holds the rate floor at native speed, which TCG
+# cannot meet.
+KTSTR_TIME_SCALE=1 "$KTSTR" run -t =rate_gate_pass >"$TMP/f1" 2>&1 &&
+	fail "rate_gate_pass met a native-speed floor under TCG"
+ls "$dir"/rate_gate_pass-*.failure-dump.json >/dev/null 2>&1 ||
+	fail "no failure dump for the failing rate_gate_pass"
+"$KTSTR" run -t =rate_gate_pass >"$TMP/f2" 2>&1 || fail "rate_gate_pass failed"
+ls "$dir"/rate_gate_pass-*.failure-dump.json >/dev/null 2>&1 &&
+	fail "a passing rerun left the old failure dump behind"
+echo "run directory $(basename "$dir"): $n JSON files valid, placeholder, replay, stale dump cleared"

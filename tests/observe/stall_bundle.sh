@@ -1,0 +1,16 @@
+#!/bin/bash
+# The fixture's stall knob: the watchdog's runnable task stall is named in
+# BUG SUMMARY and shows in the sched_ext dump.
+. "$(dirname "$0")/../lib.sh"
+need_kernel
+
+KTSTR_RUNS="$TMP/runs" "$KTSTR" run --sched "$BIN/scx_ktstr" --stall-after 800 \
+	--timeout-ms 2000 -- -t =steady_scx >"$TMP/run" 2>&1 &&
+	fail "a stalling scheduler passed"
+# the watchdog names a task that failed to run, or itself when every CPU
+# was stuck and its own work could not run either
+expect_in "$TMP/run" "^# BUG SUMMARY: runnable task stall \((.*failed to run for|watchdog failed to check in)"
+expect_in "$TMP/run" "^# sched_ext exit: runnable task stall"
+sed -n '/--- sched_ext dump ---/,$p' "$TMP/run" >"$TMP/dump"
+expect_in "$TMP/dump" "runnable task stall"
+echo "the stall is named in BUG SUMMARY and the sched_ext dump"
