@@ -284,7 +284,8 @@ int run_report(const struct run_outcome *o)
 	}
 	if (o->mon)
 		monitor_print(o->mon);
-	if (failed && s) {
+	/* the kernel's dump exists for error exits only */
+	if (failed && s && sched_crashed(s)) {
 		dump = dump_trace_read();
 		if (dump || s->kernel_lines[0]) {
 			printf("# --- sched_ext dump ---\n");
