@@ -106,7 +106,7 @@ static void *sampler(void *arg)
 	uint32_t nr[CPUS_MAX], dsq[CPUS_MAX];
 	uint64_t clock[CPUS_MAX];
 	double cpu0 = thread_cpu_ms();
-	long long next = now_ms();
+	long long next = now_ms(), left;
 	unsigned int cpu;
 
 	while (!m->stop) {
@@ -123,8 +123,10 @@ static void *sampler(void *arg)
 			}
 			monitor_judge(m, nr, dsq, clock);
 		}
-		while (!m->stop && now_ms() < next)
-			usleep(10000);
+		/* one sleep per sample: every wake-up costs, more so under TCG */
+		left = next - now_ms();
+		if (!m->stop && left > 0)
+			usleep(left * 1000);
 	}
 	m->cpu_ms = thread_cpu_ms() - cpu0;
 	return NULL;

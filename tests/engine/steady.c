@@ -78,4 +78,42 @@ KTSTR_TEST(cgroup_ops,
 	.checks = { .not_starved = true },
 )
 
+KTSTR_TEST(mixed_workloads,
+	.description = "every work type side by side: each makes progress",
+	.topo = "1n2l2c1t",
+	.sched = "scx_ktstr",
+	.duration_ms = 4000,
+	.cgroups = {
+		{ .name = "yield", .workers = 1, .work = WORK_YIELD },
+		{ .name = "mixed", .workers = 1, .work = WORK_MIXED },
+		{ .name = "io", .workers = 1, .work = WORK_IO },
+		{ .name = "bursty", .workers = 1, .work = WORK_BURSTY },
+		{ .name = "pipe", .workers = 1, .work = WORK_PIPE_PINGPONG },
+		{ .name = "futex", .workers = 1, .work = WORK_FUTEX_PINGPONG },
+		{ .name = "cache", .workers = 1, .work = WORK_CACHE },
+		{ .name = "fork", .workers = 1, .work = WORK_FORK_EXIT },
+	},
+	.checks = { .not_starved = true },
+)
+
+KTSTR_TEST(cgroup_freeze_move_affinity,
+	.description = "freeze and thaw a cgroup, move its tasks, pin a cgroup",
+	.topo = "1n2l2c1t",
+	.sched = "scx_ktstr",
+	.duration_ms = 4000,
+	.cgroups = { { .name = "a", .workers = 2 },
+		     { .name = "b", .workers = 1 } },
+	.steps = {
+		{ .label = "freeze", .hold = 0.25,
+		  .ops = { { OP_FREEZE, "b" } } },
+		{ .label = "thaw", .hold = 0.25,
+		  .ops = { { OP_UNFREEZE, "b" } } },
+		{ .label = "pin", .hold = 0.25,
+		  .ops = { { OP_SET_AFFINITY, "a", NULL, "cpus:0" } } },
+		{ .label = "merge", .hold = 0.25,
+		  .ops = { { OP_MOVE_ALL, "b", "a" } } },
+	},
+	.checks = { .not_starved = true },
+)
+
 KTSTR_MAIN
