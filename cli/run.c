@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ktap.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -37,6 +38,9 @@ struct test_case {
 	bool failed;
 	char stats_path[4200];
 	char dump_path[4200];
+	char bundle_path[4200];
+	char *report;			/* the case's '#' lines, as printed */
+	size_t report_len;
 };
 
 struct run_opts {
@@ -148,6 +152,26 @@ static int find_cases(const struct run_opts *o, struct test_case *cases,
  * "#  OK/FAIL  global.name" and "ok 1 global.name [# SKIP reason]". Keep
  * the test's lines and the result; drop the framing.
  */
+/* What the case printed, kept for the bundle file in the run directory. */
+static void append_report(struct test_case *c, const char *line)
+{
+	size_t n = strlen(line);
+	char *p = realloc(c->report, c->report_len + n + 1);
+
+	if (!p)
+		return;
+	memcpy(p + c->report_len, line, n + 1);
+	c->report = p;
+	c->report_len += n;
+}
+
+/* print a '#' line and keep it, without the "# ", for the bundle file */
+static void keep_line(struct test_case *c, const char *line)
+{
+	fputs(line, stdout);
+	append_report(c, line[1] == ' ' ? line + 2 : line + 1);
+}
+
 /* An "@@ktstr.<kind> <json>" line: into the run directory. */
 static void save_artifact(const struct rundir *rd, struct test_case *c,
 			  char *line)
@@ -212,26 +236,31 @@ static int relay_case_output(const char *path, const struct rundir *rd,
 		    strstr(line, "#          FAIL ") ||
 		    strstr(line, "#          SKIP "))
 			continue;
-		if (line[0] == '#')
-			fputs(line, stdout);
-		else
+		if (line[0] == '#') {
+			keep_line(c, line);
+		} else {
 			printf("# %s", line);
+			append_report(c, line);
+		}
 	}
 	fclose(f);
 	return result;
 }
 
 /* the test's stderr (harness assertions, library warnings) as '#' lines */
-static void relay_stderr(const char *path)
+static void relay_stderr(const char *path, struct test_case *c)
 {
 	char line[4096];
 	FILE *f = fopen(path, "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (line[0] == '#')
-			fputs(line, stdout);
-		else if (line[0] != '\n')
+	while (f && fgets(line, sizeof(line), f)) {
+		if (line[0] == '#') {
+			keep_line(c, line);
+		} else if (line[0] != '\n') {
 			printf("# %s", line);
+			append_report(c, line);
+		}
+	}
 	if (f)
 		fclose(f);
 }
@@ -300,7 +329,7 @@ static int run_case(const struct run_opts *o, struct test_case *c,
 	close(fd);
 	close(efd);
 	rc = relay_case_output(out, rd, c, skip, len);
-	relay_stderr(errf);
+	relay_stderr(errf, c);
 	unlink(out);
 	unlink(errf);
 	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
@@ -332,7 +361,7 @@ static int run_native(struct test_case *c, const struct rundir *rd,
 	if (system(cmd) < 0)
 		return 1;
 	rc = relay_case_output(out, rd, c, skip, len);
-	relay_stderr(errf);
+	relay_stderr(errf, c);
 	unlink(out);
 	unlink(errf);
 	return rc < 0 ? 1 : rc;
@@ -416,6 +445,8 @@ static void report_failures(const struct rundir *rd,
 		nr++;
 		printf("# FAILED %s [%s %s]\n", cases[i].name, cases[i].sched,
 		       cases[i].topo);
+		if (cases[i].bundle_path[0])
+			printf("#   report       %s\n", cases[i].bundle_path);
 		if (cases[i].dump_path[0])
 			printf("#   failure dump %s\n", cases[i].dump_path);
 		if (cases[i].stats_path[0])
@@ -433,7 +464,8 @@ static void report_failures(const struct rundir *rd,
 int cmd_run(int argc, char **argv)
 {
 	static struct test_case cases[MAX_CASES];
-	int pass = 0, fail = 0, skip = 0, i, n, rc, r;
+	struct ktap ktap;
+	int i, n, rc, r;
 	struct run_opts o;
 	char why[512], reason[256], release[128];
 	struct rundir rd;
@@ -469,7 +501,7 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "ktstr: no usable KVM: every case boots under TCG, slower; timing thresholds are scaled by a slow-down measured in the guest\n");
 		setenv("KTSTR_QUIET_TCG", "1", 1);
 	}
-	printf("KTAP version 1\n1..%d\n", n);
+	ktap_begin(&ktap, stdout, n);
 	for (i = 0; i < n; i++) {
 		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
 			cases[i].name, cases[i].topo);
@@ -483,21 +515,18 @@ int cmd_run(int argc, char **argv)
 			rc = run_case(&o, &cases[i], &rd, kvm, reason,
 				      sizeof(reason));
 		cases[i].failed = rc != 0 && rc != 4;
-		if (rc == 0) {
-			printf("ok %d %s\n", i + 1, cases[i].name);
-			pass++;
-		} else if (rc == 4) {
-			printf("ok %d %s # SKIP %s\n", i + 1, cases[i].name, reason);
-			skip++;
-		} else {
-			printf("not ok %d %s\n", i + 1, cases[i].name);
-			fail++;
-		}
-		fflush(stdout);
+		/* a failure's report also as plain text beside its JSON */
+		if (cases[i].failed && cases[i].report)
+			rundir_write_text(&rd, cases[i].name, cases[i].hash,
+					  "bundle", cases[i].report,
+					  cases[i].bundle_path,
+					  sizeof(cases[i].bundle_path));
+		free(cases[i].report);
+		cases[i].report = NULL;
+		ktap_result(&ktap, cases[i].name, rc == 0 ? KTAP_PASS :
+			    rc == 4 ? KTAP_SKIP : KTAP_FAIL, reason);
 	}
 	report_failures(&rd, cases, n, argc, argv);
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       pass, fail, skip);
-	printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
-	return fail ? 1 : 0;
+	ktap_end(&ktap);
+	return ktap.fail ? 1 : 0;
 }

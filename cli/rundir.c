@@ -108,15 +108,27 @@ uint64_t variant_hash(const char *test, const char *topo, const char *sched,
 static void file_path(const struct rundir *rd, const char *test,
 		      uint64_t hash, const char *kind, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s-%016llx.%s.json", rd->path, test,
-		 (unsigned long long)hash,
-		 !strcmp(kind, "json") ? "ktstr" : kind);
+	if (!strcmp(kind, "bundle"))
+		snprintf(buf, len, "%s/%s-%016llx.bundle.txt", rd->path, test,
+			 (unsigned long long)hash);
+	else
+		snprintf(buf, len, "%s/%s-%016llx.%s.json", rd->path, test,
+			 (unsigned long long)hash,
+			 !strcmp(kind, "json") ? "ktstr" : kind);
+}
+
+int rundir_write_text(const struct rundir *rd, const char *test,
+		      uint64_t hash, const char *kind, const char *text,
+		      char *path, size_t len)
+{
+	file_path(rd, test, hash, kind, path, len);
+	return write_file_atomic(path, text, strlen(text));
 }
 
 void rundir_clear(const struct rundir *rd, const char *test, uint64_t hash)
 {
 	static const char *const kinds[] = {
-		"json", "failure-dump", "repro.failure-dump",
+		"json", "failure-dump", "repro.failure-dump", "bundle",
 	};
 	char path[4200];
 	size_t i;

@@ -38,4 +38,9 @@ void rundir_clear(const struct rundir *rd, const char *test, uint64_t hash);
 int rundir_write(const struct rundir *rd, const char *test, uint64_t hash,
 		 const char *kind, const char *json, char *path, size_t len);
 
+/* The failure bundle as plain text: {test}-{hash}.bundle.txt */
+int rundir_write_text(const struct rundir *rd, const char *test,
+		      uint64_t hash, const char *kind, const char *text,
+		      char *path, size_t len);
+
 #endif /* __KTSTR_RUNDIR_H */

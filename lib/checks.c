@@ -73,6 +73,7 @@ void checks_effective(const struct ktstr_checks *sched_overrides,
 	MERGE(max_throughput_cv);
 	MERGE(max_migration_ratio);
 	MERGE(max_p99_wake_latency_us);
+	MERGE(max_wake_latency_cv);
 	if (time_scale > 1) {
 		out->max_gap_ms *= time_scale;
 		out->min_iteration_rate /= time_scale;
@@ -171,6 +172,32 @@ static void check_throughput_cv(const struct ktstr_checks *c,
 			   cv, c->max_throughput_cv, mean);
 }
 
+/* how evenly wake-ups are served: the CV of every sample in the cgroup */
+static void check_wake_cv(const struct ktstr_checks *c,
+			  const struct worker_report *w, int n,
+			  struct check_result *r)
+{
+	double sum = 0, sq = 0, mean, cv;
+	unsigned int i, m = 0;
+	int k;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; i < w[k].nr_wake; i++) {
+			sum += w[k].wake_us[i];
+			sq += (double)w[k].wake_us[i] * w[k].wake_us[i];
+			m++;
+		}
+	if (m < 2 || sum <= 0) {
+		check_merge(r, VERDICT_INCONCLUSIVE);
+		return;
+	}
+	mean = sum / m;
+	cv = sqrt(fmax(sq / m - mean * mean, 0)) / mean;
+	if (cv > c->max_wake_latency_cv)
+		check_fail(r, "wake latency CV %.3f exceeds limit %.3f (%u samples, mean %.0fus)",
+			   cv, c->max_wake_latency_cv, m, mean);
+}
+
 void checks_cgroup(const struct ktstr_checks *c,
 		   const struct worker_report *w, int n,
 		   const struct cpus *cpuset, struct check_result *r)
@@ -210,6 +237,8 @@ void checks_cgroup(const struct ktstr_checks *c,
 		check_spread(c, w, n, cpuset, r);
 	if (c->max_throughput_cv)
 		check_throughput_cv(c, w, n, r);
+	if (c->max_wake_latency_cv)
+		check_wake_cv(c, w, n, r);
 	if (c->max_migration_ratio) {
 		if (!units)
 			check_merge(r, VERDICT_INCONCLUSIVE);

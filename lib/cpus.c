@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpus.h"
+#include "util.h"
 
 unsigned int cpus_count(const struct cpus *c)
 {
@@ -89,16 +89,6 @@ void cpus_usable(const struct topo *t, struct cpus *c)
 		c->bits[(n - 1) / 64] &= ~(1ULL << ((n - 1) % 64));
 }
 
-static int spec_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* the @i-th usable CPU, in order */
 static int nth_usable(const struct cpus *usable, unsigned int i)
 {
@@ -139,7 +129,7 @@ int cpuset_resolve(const char *spec, const struct topo *t,
 	}
 	if (sscanf(spec, "llc:%u%c", &i, &tail) == 1) {
 		if (i >= t->llcs)
-			return spec_err(err, errlen,
+			return set_err(err, errlen,
 					"cpuset '%s': LLC %u does not exist (topology has %u LLCs, 0-%u)",
 					spec, i, t->llcs, t->llcs - 1);
 		for (cpu = 0; cpu < topo_cpus(t); cpu++)
@@ -147,7 +137,7 @@ int cpuset_resolve(const char *spec, const struct topo *t,
 				cpus_set(out, cpu);
 	} else if (sscanf(spec, "node:%u%c", &i, &tail) == 1) {
 		if (i >= t->nodes)
-			return spec_err(err, errlen,
+			return set_err(err, errlen,
 					"cpuset '%s': NUMA node %u does not exist (topology has %u nodes)",
 					spec, i, t->nodes);
 		for (cpu = 0; cpu < topo_cpus(t); cpu++)
@@ -155,7 +145,7 @@ int cpuset_resolve(const char *spec, const struct topo *t,
 				cpus_set(out, cpu);
 	} else if (sscanf(spec, "range:%lf-%lf%c", &a, &b, &tail) == 2) {
 		if (a < 0 || b > 1 || a >= b)
-			return spec_err(err, errlen,
+			return set_err(err, errlen,
 					"cpuset '%s': a range is two fractions 0 <= A < B <= 1, e.g. range:0-0.5",
 					spec);
 		i = (unsigned int)(a * n);
@@ -166,7 +156,7 @@ int cpuset_resolve(const char *spec, const struct topo *t,
 		unsigned int from, to;
 
 		if (!k || i >= k || k > n)
-			return spec_err(err, errlen,
+			return set_err(err, errlen,
 					"cpuset '%s': slice I/N needs I < N <= %u usable CPUs",
 					spec, n);
 		from = i * n / k;
@@ -181,20 +171,20 @@ int cpuset_resolve(const char *spec, const struct topo *t,
 		take_range(usable, from, to, out);
 	} else if (!strncmp(spec, "cpus:", 5)) {
 		if (cpus_parse(spec + 5, out))
-			return spec_err(err, errlen,
+			return set_err(err, errlen,
 					"cpuset '%s': not a CPU list like cpus:0-2,4",
 					spec);
 		if (!cpus_subset(out, usable))
-			return spec_err(err, errlen,
+			return set_err(err, errlen,
 					"cpuset '%s' names CPUs the test cannot use (usable: %u CPUs)",
 					spec, n);
 	} else {
-		return spec_err(err, errlen,
+		return set_err(err, errlen,
 				"cpuset '%s' is not a spec: use llc:I, node:N, range:A-B, slice:I/N, overlap:I/N or cpus:LIST",
 				spec);
 	}
 	if (!cpus_count(out))
-		return spec_err(err, errlen, "cpuset '%s' has no usable CPU",
+		return set_err(err, errlen, "cpuset '%s' has no usable CPU",
 				spec);
 	return 0;
 }

@@ -23,6 +23,13 @@ enum ktstr_work {
 	WORK_FUTEX_PINGPONG,	/* pairs waking each other on a futex */
 	WORK_CACHE,		/* strided walk over a buffer bigger than L2 */
 	WORK_FORK_EXIT,		/* fork a child that exits at once */
+	WORK_FUTEX_FANOUT,	/* one waker, 3 waiters: wake latency */
+	WORK_NICE_SWEEP,	/* nice 0..19 and back, every 64 units */
+	WORK_AFFINITY_CHURN,	/* pinned to a random allowed CPU every 16 units */
+	WORK_POLICY_CHURN,	/* OTHER/BATCH/IDLE in turn every 32 units */
+	WORK_PAGE_FAULT,	/* map, touch and unmap 1 MiB */
+	WORK_MUTEX,		/* 3 threads on one mutex, short hold */
+	WORK_SEQUENCE,		/* spin, yield, io, bursty: 500 ms each */
 	WORK_NR,
 };
 
@@ -79,6 +86,7 @@ struct ktstr_checks {
 	double max_throughput_cv;	/* off unless set */
 	double max_migration_ratio;	/* off unless set */
 	double max_p99_wake_latency_us;	/* off unless set */
+	double max_wake_latency_cv;	/* off unless set */
 	/* the monitor's thresholds */
 	double max_imbalance_ratio;	/* default 4.0 */
 	unsigned int max_local_dsq_depth;	/* default 50 */
@@ -109,6 +117,8 @@ struct ktstr_test {
 	const char *expect_err;
 	bool no_auto_repro;
 };
+
+const char *ktstr_op_name(enum ktstr_op_kind k);
 
 /* Run one declared test in this (guest) kernel. Returns a KSFT_ code. */
 int ktstr_run_test(const struct ktstr_test *t);

@@ -20,7 +20,7 @@ void ktstr_register(const struct ktstr_test *t)
 		tests[nr_tests++] = t;
 }
 
-static const char *op_kind_name(enum ktstr_op_kind k)
+const char *ktstr_op_name(enum ktstr_op_kind k)
 {
 	static const char *const names[] = {
 		"none", "add_cgroup", "remove_cgroup", "set_cpuset",
@@ -42,6 +42,10 @@ static void list_checks(struct json *j, const struct ktstr_checks *c)
 	json_num(j, "max_throughput_cv", c->max_throughput_cv);
 	json_num(j, "max_migration_ratio", c->max_migration_ratio);
 	json_num(j, "max_p99_wake_latency_us", c->max_p99_wake_latency_us);
+	json_num(j, "max_wake_latency_cv", c->max_wake_latency_cv);
+	json_num(j, "max_imbalance_ratio", c->max_imbalance_ratio);
+	json_int(j, "max_local_dsq_depth", c->max_local_dsq_depth);
+	json_int(j, "sustained_samples", c->sustained_samples);
 	json_close(j, '}');
 }
 
@@ -86,7 +90,7 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 			const struct ktstr_op *op = &t->steps[i].ops[o];
 
 			json_open(j, NULL, '{');
-			json_str(j, "op", op_kind_name(op->kind));
+			json_str(j, "op", ktstr_op_name(op->kind));
 			json_str(j, "cgroup", op->cgroup);
 			json_str(j, "other", op->other);
 			json_str(j, "spec", op->spec);

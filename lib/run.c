@@ -191,17 +191,6 @@ static void set_affinity(struct run *r, int i, const struct cpus *c)
 			sched_setaffinity(r->workers[k].pid, sizeof(set), &set);
 }
 
-static const char *op_name(enum ktstr_op_kind k)
-{
-	static const char *const names[] = {
-		"none", "add_cgroup", "remove_cgroup", "set_cpuset",
-		"clear_cpuset", "swap_cpusets", "move_all", "freeze",
-		"unfreeze", "set_affinity",
-	};
-
-	return k < ARRAY_SIZE(names) ? names[k] : "?";
-}
-
 static void apply_op(struct run *r, const struct ktstr_step *s,
 		     const struct ktstr_op *op)
 {
@@ -213,7 +202,7 @@ static void apply_op(struct run *r, const struct ktstr_step *s,
 
 	if (i < 0) {
 		check_fail(&r->res, "step '%s': %s names no declared cgroup '%s'",
-			   s->label ? s->label : "?", op_name(op->kind),
+			   s->label ? s->label : "?", ktstr_op_name(op->kind),
 			   op->cgroup ? op->cgroup : "(null)");
 		return;
 	}
@@ -267,11 +256,11 @@ static void apply_op(struct run *r, const struct ktstr_step *s,
 		return;
 	}
 	marker(r, ">>> %s: %s (%s%s%s%s%s)", s->label ? s->label : "step",
-	       op_name(op->kind), op->cgroup, op->other ? " -> " : "",
+	       ktstr_op_name(op->kind), op->cgroup, op->other ? " -> " : "",
 	       op->other ? op->other : "", list[0] ? " cpus " : "", list);
 	if (ret)
 		check_fail(&r->res, "step '%s': %s on %s failed: %s",
-			   s->label ? s->label : "?", op_name(op->kind),
+			   s->label ? s->label : "?", ktstr_op_name(op->kind),
 			   op->cgroup, strerror(errno));
 }
 

@@ -35,4 +35,8 @@ long long now_ms(void);
 
 bool str_starts_with(const char *s, const char *prefix);
 
+/* Format a sentence into @buf and return -1: for parsers' error paths. */
+int set_err(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif /* __KTSTR_UTIL_H */

@@ -36,7 +36,19 @@ static const char *const work_names[WORK_NR] = {
 	[WORK_FUTEX_PINGPONG] = "futex_pingpong",
 	[WORK_CACHE] = "cache",
 	[WORK_FORK_EXIT] = "fork_exit",
+	[WORK_FUTEX_FANOUT] = "futex_fanout",
+	[WORK_NICE_SWEEP] = "nice_sweep",
+	[WORK_AFFINITY_CHURN] = "affinity_churn",
+	[WORK_POLICY_CHURN] = "policy_churn",
+	[WORK_PAGE_FAULT] = "page_fault",
+	[WORK_MUTEX] = "mutex",
+	[WORK_SEQUENCE] = "sequence",
 };
+
+#define FANOUT_WAITERS	3
+#define MUTEX_THREADS	2	/* besides the worker itself */
+#define PAGE_FAULT_BYTES	(1 << 20)
+#define SEQUENCE_PHASE_MS	500
 
 const char *work_name(enum ktstr_work w)
 {
@@ -104,14 +116,18 @@ static void spin(unsigned int iters)
 		x += i;
 }
 
+static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* reservoir of wake latencies: the first WAKE_SAMPLES, then replace */
 static void add_wake(struct worker_report *r, double us)
 {
+	pthread_mutex_lock(&wake_lock);
 	r->nr_wake_total++;
 	if (r->nr_wake < WAKE_SAMPLES)
 		r->wake_us[r->nr_wake++] = us;
 	else
 		r->wake_us[random() % WAKE_SAMPLES] = us;
+	pthread_mutex_unlock(&wake_lock);
 }
 
 /* sleep @us and record how late the wake-up was */
@@ -177,8 +193,114 @@ static void pingpong_once(struct pingpong *pp, struct worker_report *r)
 	add_wake(r, (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 / 2);
 }
 
+/*
+ * Helper threads of the fan-out and mutex types. They live in the
+ * worker's process, so they are in its cgroup and stop with it.
+ */
+struct helpers {
+	struct worker_report *r;
+	uint32_t fanout_seq;		/* futex word the waiters wait on */
+	double fanout_woken_at;		/* when the waker woke them (ms) */
+	pthread_mutex_t mutex;
+	pthread_t threads[FANOUT_WAITERS > MUTEX_THREADS ?
+			  FANOUT_WAITERS : MUTEX_THREADS];
+};
+
+static void *fanout_waiter(void *arg)
+{
+	struct helpers *h = arg;
+	uint32_t seen = __atomic_load_n(&h->fanout_seq, __ATOMIC_ACQUIRE);
+
+	while (!stop) {
+		futex(&h->fanout_seq, FUTEX_WAIT, seen);
+		if (__atomic_load_n(&h->fanout_seq, __ATOMIC_ACQUIRE) == seen)
+			continue;
+		seen = __atomic_load_n(&h->fanout_seq, __ATOMIC_ACQUIRE);
+		add_wake(h->r, (ts_ms(CLOCK_MONOTONIC) - h->fanout_woken_at) * 1000);
+	}
+	return NULL;
+}
+
+static void *mutex_contender(void *arg)
+{
+	struct helpers *h = arg;
+
+	while (!stop) {
+		pthread_mutex_lock(&h->mutex);
+		spin(SPIN_ITERS / 20);
+		pthread_mutex_unlock(&h->mutex);
+		spin(SPIN_ITERS / 20);
+	}
+	return NULL;
+}
+
+static int start_helpers(enum ktstr_work work, struct helpers *h)
+{
+	int i;
+
+	pthread_mutex_init(&h->mutex, NULL);
+	if (work == WORK_FUTEX_FANOUT)
+		for (i = 0; i < FANOUT_WAITERS; i++)
+			if (pthread_create(&h->threads[i], NULL, fanout_waiter, h))
+				return -1;
+	if (work == WORK_MUTEX)
+		for (i = 0; i < MUTEX_THREADS; i++)
+			if (pthread_create(&h->threads[i], NULL, mutex_contender, h))
+				return -1;
+	return 0;
+}
+
+/* one CPU of those allowed, then all of them again next time */
+static void churn_affinity(uint64_t units)
+{
+	static cpu_set_t allowed;
+	static bool have;
+	cpu_set_t one;
+	int n, pick, cpu;
+
+	if (!have) {
+		sched_getaffinity(0, sizeof(allowed), &allowed);
+		have = true;
+	}
+	if ((units / 16) % 2) {
+		sched_setaffinity(0, sizeof(allowed), &allowed);
+		return;
+	}
+	n = CPU_COUNT(&allowed);
+	pick = n ? random() % n : 0;
+	CPU_ZERO(&one);
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &allowed) && !pick--) {
+			CPU_SET(cpu, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+			return;
+		}
+}
+
+static void churn_policy(uint64_t units)
+{
+	static const int policies[] = { SCHED_OTHER, SCHED_BATCH, SCHED_IDLE };
+	struct sched_param sp = { 0 };
+
+	sched_setscheduler(0, policies[(units / 32) % 3], &sp);
+}
+
+static void fault_pages(void)
+{
+	char *p = mmap(NULL, PAGE_FAULT_BYTES, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t off;
+
+	if (p == MAP_FAILED)
+		return;
+	for (off = 0; off < PAGE_FAULT_BYTES; off += 4096)
+		p[off] = 1;
+	munmap(p, PAGE_FAULT_BYTES);
+}
+
 static void work_unit(enum ktstr_work work, struct worker_report *r,
-		      struct pingpong *pp, char *cache, double start)
+		      struct pingpong *pp, char *cache, double start,
+		      struct helpers *h)
 {
 	static size_t pos;
 	pid_t child;
@@ -224,6 +346,46 @@ static void work_unit(enum ktstr_work work, struct worker_report *r,
 		if (child > 0)
 			waitpid(child, NULL, 0);
 		break;
+	case WORK_FUTEX_FANOUT:
+		spin(SPIN_ITERS / 4);
+		h->fanout_woken_at = ts_ms(CLOCK_MONOTONIC);
+		__atomic_add_fetch(&h->fanout_seq, 1, __ATOMIC_RELEASE);
+		futex(&h->fanout_seq, FUTEX_WAKE, FANOUT_WAITERS);
+		timed_sleep(r, 200);
+		break;
+	case WORK_NICE_SWEEP:
+		spin(SPIN_ITERS);
+		if (!(r->units % 64))
+			setpriority(PRIO_PROCESS, 0, (r->units / 64) % 20);
+		break;
+	case WORK_AFFINITY_CHURN:
+		spin(SPIN_ITERS);
+		if (!(r->units % 16))
+			churn_affinity(r->units);
+		break;
+	case WORK_POLICY_CHURN:
+		spin(SPIN_ITERS);
+		if (!(r->units % 32))
+			churn_policy(r->units);
+		break;
+	case WORK_PAGE_FAULT:
+		fault_pages();
+		break;
+	case WORK_MUTEX:
+		pthread_mutex_lock(&h->mutex);
+		spin(SPIN_ITERS / 20);
+		pthread_mutex_unlock(&h->mutex);
+		spin(SPIN_ITERS / 20);
+		break;
+	case WORK_SEQUENCE: {
+		static const enum ktstr_work seq[] = {
+			WORK_SPIN, WORK_YIELD, WORK_IO, WORK_BURSTY,
+		};
+		long ph = (long)(ts_ms(CLOCK_MONOTONIC) - start) / SEQUENCE_PHASE_MS;
+
+		work_unit(seq[ph % 4], r, pp, cache, start, h);
+		break;
+	}
 	default:
 		spin(SPIN_ITERS);
 	}
@@ -269,6 +431,7 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 {
 	struct worker_report *r = xcalloc(1, sizeof(*r));
 	struct pingpong pp = { .work = cg->work };
+	struct helpers h = { .r = r };
 	double start, last, cpu0, delay0, now;
 	char *cache = NULL, c;
 	pthread_t thr;
@@ -287,6 +450,8 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 		    pthread_create(&thr, NULL, partner, &pp))
 			_exit(1);
 	}
+	if (start_helpers(cg->work, &h))
+		_exit(1);
 
 	r->tid = getpid();
 	r->cgroup = cgroup;
@@ -294,7 +459,7 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 	cpu0 = ts_ms(CLOCK_THREAD_CPUTIME_ID);
 	delay0 = run_delay_ms();
 	while (!stop) {
-		work_unit(cg->work, r, &pp, cache, start);
+		work_unit(cg->work, r, &pp, cache, start, &h);
 		r->units++;
 		now = ts_ms(CLOCK_MONOTONIC);
 		cpu = sched_getcpu();

@@ -3,22 +3,12 @@
  * Topology strings: parsing with errors a person can act on.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "topo.h"
-
-static int topo_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "util.h"
 
 /* One "<number><letter>" field; returns the rest of the string or NULL. */
 static const char *parse_field(const char *p, char letter, unsigned int *val)
@@ -50,31 +40,31 @@ int topo_parse(const char *s, struct topo *t, char *err, size_t errlen)
 	unsigned int i;
 
 	if (!s || !*s)
-		return topo_err(err, errlen,
+		return set_err(err, errlen,
 				"empty topology: write NnLlCcTt, e.g. 1n2l2c1t");
 	for (i = 0; i < 4; i++) {
 		p = parse_field(p, letters[i], fields[i]);
 		if (!p)
-			return topo_err(err, errlen,
+			return set_err(err, errlen,
 					"topology '%s' is not of the form NnLlCcTt (e.g. 1n2l2c1t: 1 NUMA node, 2 LLCs, 2 cores per LLC, 1 thread per core)",
 					s);
 	}
 	if (*p)
-		return topo_err(err, errlen,
+		return set_err(err, errlen,
 				"topology '%s' has trailing junk '%s' (form NnLlCcTt)",
 				s, p);
 	for (i = 0; i < 4; i++)
 		if (!*fields[i])
-			return topo_err(err, errlen,
+			return set_err(err, errlen,
 					"topology '%s' has zero %s: every field must be at least 1",
 					s, names[i]);
 	if (t->llcs % t->nodes)
-		return topo_err(err, errlen,
+		return set_err(err, errlen,
 				"topology '%s': %u LLCs cannot be split evenly over %u NUMA nodes (LLCs must be a multiple of nodes)",
 				s, t->llcs, t->nodes);
 	cpus = (unsigned long long)t->llcs * t->cores * t->threads;
 	if (cpus > TOPO_MAX_CPUS)
-		return topo_err(err, errlen,
+		return set_err(err, errlen,
 				"topology '%s' has %llu CPUs, more than the %u a guest can have",
 				s, cpus, TOPO_MAX_CPUS);
 	return 0;

@@ -59,4 +59,14 @@ KTSTR_TEST(pile_fails_monitor_only,
 	.expect_err = "local DSQ depth",
 )
 
+KTSTR_TEST(scattershot_fails_migration_ratio,
+	.description = "scattershot knob: the cross-LLC migration storm trips the migration ratio",
+	.topo = "1n2l2c1t",
+	.sched = "scx_ktstr",
+	.sched_args = "--scattershot",
+	.cgroups = { { .name = "a", .workers = 3, .work = WORK_IO } },
+	.checks = { .not_starved = true, .max_migration_ratio = 0.2 },
+	.expect_err = "migration ratio",
+)
+
 KTSTR_MAIN

@@ -96,6 +96,23 @@ KTSTR_TEST(mixed_workloads,
 	.checks = { .not_starved = true },
 )
 
+KTSTR_TEST(churning_workloads,
+	.description = "work types that churn scheduler state: each makes progress",
+	.topo = "1n2l2c1t",
+	.sched = "scx_ktstr",
+	.duration_ms = 4000,
+	.cgroups = {
+		{ .name = "fanout", .workers = 1, .work = WORK_FUTEX_FANOUT },
+		{ .name = "nice", .workers = 1, .work = WORK_NICE_SWEEP },
+		{ .name = "affinity", .workers = 1, .work = WORK_AFFINITY_CHURN },
+		{ .name = "policy", .workers = 1, .work = WORK_POLICY_CHURN },
+		{ .name = "faults", .workers = 1, .work = WORK_PAGE_FAULT },
+		{ .name = "mutex", .workers = 1, .work = WORK_MUTEX },
+		{ .name = "sequence", .workers = 1, .work = WORK_SEQUENCE },
+	},
+	.checks = { .not_starved = true },
+)
+
 KTSTR_TEST(cgroup_freeze_move_affinity,
 	.description = "freeze and thaw a cgroup, move its tasks, pin a cgroup",
 	.topo = "1n2l2c1t",

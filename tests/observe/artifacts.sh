@@ -27,6 +27,8 @@ jq -e '.test == "steady_eevdf" and .passed == true and .kernel.release != null a
 	"$dir"/steady_eevdf-*.ktstr.json >/dev/null || fail "steady_eevdf sidecar lacks fields"
 jq -e '.is_placeholder == true and (.stage | test("never attached"))' \
 	"$dir"/steady_scx-*.failure-dump.json >/dev/null || fail "no placeholder for steady_scx"
+grep -q "scheduler did not attach" "$dir"/steady_scx-*.bundle.txt ||
+	fail "the failure's report is not in the run directory as text"
 expect_in "$TMP/run" "^# FAILED steady_scx"
 expect_in "$TMP/run" "^#   replay       ./ktstr run -t =steady_scx"
 

@@ -107,6 +107,32 @@ TEST(migration_ratio_and_inconclusive)
 	EXPECT_EQ(VERDICT_INCONCLUSIVE, r.verdict);
 }
 
+TEST(wake_latency_lines)
+{
+	struct ktstr_checks c = { .max_p99_wake_latency_us = 500,
+				  .max_wake_latency_cv = 0.5 };
+	struct worker_report w = rep(4, 100, 500, 1000);
+	struct check_result r;
+	struct cpus all;
+	int i;
+
+	cpus_parse("0", &all);
+	/* 99 samples at 100us, one at 900us: p99 100us, CV 0.737 */
+	for (i = 0; i < 99; i++)
+		w.wake_us[i] = 100;
+	w.wake_us[99] = 900;
+	w.nr_wake = 100;
+	check_init(&r);
+	checks_cgroup(&c, &w, 1, &all, &r);
+	EXPECT_EQ(NULL, strstr(r.details, "p99 wake latency"));
+	EXPECT_NE(NULL, strstr(r.details, "wake latency CV 0.737 exceeds limit 0.500 (100 samples, mean 108us)\n"));
+	/* 2 slow samples of 100: p99 is the slow one */
+	w.wake_us[98] = 900;
+	check_init(&r);
+	checks_cgroup(&c, &w, 1, &all, &r);
+	EXPECT_NE(NULL, strstr(r.details, "p99 wake latency 900000ns exceeds limit 500000ns (100 samples)\n"));
+}
+
 TEST(verdict_lattice_and_merge_order)
 {
 	struct ktstr_checks sched = { .max_gap_ms = 500, .max_spread_pct = 20 };
