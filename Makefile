@@ -118,11 +118,12 @@ $(BIN)/bpftool: $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)	\
 $(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
 
-$(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(KTSTR_DIR)/lib/ktap.c \
-	      $(HOST_HDRS) | $(BIN)
+HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c)
+$(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_LIB) $(HOST_HDRS) \
+	      | $(BIN)
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) \
-		$(KTSTR_DIR)/lib/ktap.c
+		$(HOST_LIB) -lm
 
 # PID 1 of the guest: static, so the initramfs needs no libc for it
 $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\

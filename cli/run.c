@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "checks.h"
 #include "ktap.h"
 #include "rundir.h"
 #include "util.h"
@@ -272,8 +273,9 @@ static int run_case(const struct run_opts *o, struct test_case *c,
 	char name_arg[160];
 	static const char *const forwarded[] = {
 		"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
+		"KTSTR_SCHED_CHECKS",
 	};
-	char accel[32], sched_env[300], args_env[1100], fwd[3][128];
+	char accel[32], sched_env[300], args_env[1100], fwd[4][512];
 	char *env[8] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
 	const char *extra[5] = { c->bin, NULL, NULL, NULL, NULL };
@@ -381,6 +383,16 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->list = true;
 		} else if (!strcmp(argv[i], "--native")) {
 			o->native = true;
+		} else if (!strcmp(argv[i], "--sched-checks") && i + 1 < argc) {
+			struct ktstr_checks c;
+			char err[256];
+
+			/* checked here so a typo fails before any boot */
+			if (checks_parse(argv[++i], &c, err, sizeof(err))) {
+				fprintf(stderr, "ktstr run: --sched-checks: %s\n", err);
+				return -1;
+			}
+			setenv("KTSTR_SCHED_CHECKS", argv[i], 1);
 		} else if (!strcmp(argv[i], "--sched") && i + 1 < argc) {
 			size_t off = 0;
 
@@ -398,6 +410,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			       "  --sched BIN ... the scheduler under test instead of each case's own\n"
 			       "  --list          print the selected declarations as JSON\n"
 			       "  --native        run in this kernel instead of VMs\n"
+			       "  --sched-checks NAME=VALUE,...  the scheduler's threshold overrides\n"
 			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
 			return 1;
 		} else {

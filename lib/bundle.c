@@ -285,8 +285,11 @@ int run_report(const struct run_outcome *o)
 	if (!topo)
 		topo = t->topo ? t->topo : "1n1l2c1t";
 	if (o->time_scale > 1)
-		printf("# timing thresholds scaled x%.1f: no hardware virtualization (TCG), slow-down measured in the guest\n",
-		       o->time_scale);
+		printf("# timing thresholds scaled x%.1f: %s, slow-down measured with every CPU busy\n",
+		       o->time_scale,
+		       getenv("KTSTR_ACCEL") && !strcmp(getenv("KTSTR_ACCEL"), "tcg") ?
+		       "no hardware virtualization (TCG)" :
+		       "this machine is slower than the reference");
 	/* only detail lines count: they are the verdict, logs are context */
 	if (t->expect_err)
 		expected = failed && text_has(res->details, t->expect_err);

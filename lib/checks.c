@@ -7,9 +7,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "checks.h"
+#include "util.h"
 
 const char *verdict_name(enum verdict v)
 {
@@ -79,6 +81,57 @@ void checks_effective(const struct ktstr_checks *sched_overrides,
 		out->min_iteration_rate /= time_scale;
 		out->max_p99_wake_latency_us *= time_scale;
 	}
+}
+
+int checks_parse(const char *s, struct ktstr_checks *c, char *err,
+		 size_t errlen)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+#define F(f) { #f, offsetof(struct ktstr_checks, f) }
+		F(max_gap_ms), F(max_spread_pct), F(min_iteration_rate),
+		F(max_throughput_cv), F(max_migration_ratio),
+		F(max_p99_wake_latency_us), F(max_wake_latency_cv),
+		F(max_imbalance_ratio),
+#undef F
+	};
+	char *copy = strdup(s ? s : ""), *tok, *save;
+	size_t i;
+	int ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (tok = strtok_r(copy, ",", &save); tok && !ret;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '='), *end;
+		double v;
+
+		if (!eq) {
+			ret = set_err(err, errlen, "'%s' is not name=value", tok);
+			break;
+		}
+		*eq = '\0';
+		v = strtod(eq + 1, &end);
+		if (*end || end == eq + 1 || v < 0) {
+			ret = set_err(err, errlen, "'%s=%s': not a number >= 0",
+				      tok, eq + 1);
+			break;
+		}
+		for (i = 0; i < ARRAY_SIZE(fields); i++)
+			if (!strcmp(tok, fields[i].name))
+				break;
+		if (i < ARRAY_SIZE(fields))
+			*(double *)((char *)c + fields[i].off) = v;
+		else if (!strcmp(tok, "max_local_dsq_depth"))
+			c->max_local_dsq_depth = v;
+		else if (!strcmp(tok, "sustained_samples"))
+			c->sustained_samples = v;
+		else
+			ret = set_err(err, errlen, "unknown threshold '%s'", tok);
+	}
+	free(copy);
+	return ret;
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -53,6 +53,14 @@ void checks_cgroup(const struct ktstr_checks *c,
 		   const struct worker_report *w, int n,
 		   const struct cpus *cpuset, struct check_result *r);
 
+/*
+ * A scheduler's threshold overrides as "name=value,...", e.g.
+ * "max_gap_ms=500,max_spread_pct=20" (ktstr run --sched-checks). Returns
+ * 0, or -1 with a sentence in @err.
+ */
+int checks_parse(const char *s, struct ktstr_checks *c, char *err,
+		 size_t errlen);
+
 /* the p-th percentile of @n samples (sorted in place) */
 double percentile_u32(uint32_t *v, unsigned int n, double p);
 

@@ -162,4 +162,20 @@ TEST(verdict_lattice_and_merge_order)
 	EXPECT_EQ(250, eff.min_iteration_rate);
 }
 
+TEST(scheduler_overrides_parse)
+{
+	struct ktstr_checks c;
+	char err[256];
+
+	ASSERT_EQ(0, checks_parse("max_gap_ms=500,max_spread_pct=20,max_local_dsq_depth=8",
+				  &c, err, sizeof(err)));
+	EXPECT_EQ(500, c.max_gap_ms);
+	EXPECT_EQ(20, c.max_spread_pct);
+	EXPECT_EQ(8, c.max_local_dsq_depth);
+	ASSERT_EQ(-1, checks_parse("max_gap=5", &c, err, sizeof(err)));
+	EXPECT_STREQ("unknown threshold 'max_gap'", err);
+	ASSERT_EQ(-1, checks_parse("max_gap_ms=fast", &c, err, sizeof(err)));
+	EXPECT_STREQ("'max_gap_ms=fast': not a number >= 0", err);
+}
+
 TEST_HARNESS_MAIN
