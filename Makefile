@@ -140,7 +140,8 @@ $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
 
 # declared tests: kselftest-harness binaries on libktstr
 $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\
-		$(INCLUDE_DIR)/rq_sampler.bpf.skel.h $(LIBBPF) | $(BIN)/tests
+		$(INCLUDE_DIR)/rq_sampler.bpf.skel.h				\
+		$(INCLUDE_DIR)/repro_probes.bpf.skel.h $(LIBBPF) | $(BIN)/tests
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf -o $@ $< $(LIB_SRCS) \
 		$(LDLIBS_BPF) -lm -lpthread

@@ -18,41 +18,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "run.h"
 #include "checks.h"
 #include "ktap.h"
 #include "rundir.h"
 #include "util.h"
 
-#define MAX_CASES	512
-#define MAX_FILTERS	32
 
-struct test_case {
-	char bin[PATH_MAX];
-	char name[128];
-	char topo[32];
-	char sched[128];
-	unsigned int duration_ms;
-	unsigned int memory_mb;
-	/* filled by the run */
-	uint64_t hash;
-	bool failed;
-	char stats_path[4200];
-	char dump_path[4200];
-	char bundle_path[4200];
-	char *report;			/* the case's '#' lines, as printed */
-	size_t report_len;
-};
 
-struct run_opts {
-	struct vm_opts vm;
-	const char *filters[MAX_FILTERS];
-	int nr_filters;
-	bool list;
-	bool native;
-	const char *sched;		/* --sched BIN */
-	char sched_args[1024];
-};
 
 /* "key":"value" or "key":number from one line of --list output */
 static void json_field(const char *line, const char *key, char *out,
@@ -118,6 +91,8 @@ static int collect(const struct run_opts *o, const char *bin,
 		c->duration_ms = atoi(num);
 		json_field(line, "memory_mb", num, sizeof(num));
 		c->memory_mb = atoi(num);
+		json_field(line, "auto_repro", num, sizeof(num));
+		c->auto_repro = strcmp(num, "false");
 		n++;
 	}
 	pclose(p);
@@ -169,7 +144,7 @@ static void append_report(struct test_case *c, const char *line)
 /* print a '#' line and keep it, without the "# ", for the bundle file */
 static void keep_line(struct test_case *c, const char *line)
 {
-	fputs(line, stdout);
+	fputs(line, c->out);
 	append_report(c, line[1] == ' ' ? line + 2 : line + 1);
 }
 
@@ -184,6 +159,12 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
 		return;
 	*json++ = '\0';
 	json[strcspn(json, "\n")] = '\0';
+	/* the rerun's own dump sits beside the first one's */
+	if (c->repro) {
+		if (strcmp(kind, "failure-dump"))
+			return;
+		kind = "repro.failure-dump";
+	}
 	if (rundir_write(rd, c->name, c->hash, kind, json, path, sizeof(path))) {
 		printf("# cannot write %s: %s\n", path, strerror(errno));
 		return;
@@ -240,7 +221,7 @@ static int relay_case_output(const char *path, const struct rundir *rd,
 		if (line[0] == '#') {
 			keep_line(c, line);
 		} else {
-			printf("# %s", line);
+			fprintf(c->out, "# %s", line);
 			append_report(c, line);
 		}
 	}
@@ -258,7 +239,7 @@ static void relay_stderr(const char *path, struct test_case *c)
 		if (line[0] == '#') {
 			keep_line(c, line);
 		} else if (line[0] != '\n') {
-			printf("# %s", line);
+			fprintf(c->out, "# %s", line);
 			append_report(c, line);
 		}
 	}
@@ -266,17 +247,18 @@ static void relay_stderr(const char *path, struct test_case *c)
 		fclose(f);
 }
 
-static int run_case(const struct run_opts *o, struct test_case *c,
-		    const struct rundir *rd, bool kvm, char *skip, size_t len)
+int run_case(const struct run_opts *o, struct test_case *c,
+	     const struct rundir *rd, bool kvm, char *skip, size_t len,
+	     char *const *env_extra, struct vm_result *res_out)
 {
 	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
 	char name_arg[160];
 	static const char *const forwarded[] = {
 		"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
-		"KTSTR_SCHED_CHECKS",
+		"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS",
 	};
-	char accel[32], sched_env[300], args_env[1100], fwd[4][512];
-	char *env[8] = { accel };
+	char accel[32], sched_env[300], args_env[1100], fwd[5][2048];
+	char *env[10] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
 	const char *extra[5] = { c->bin, NULL, NULL, NULL, NULL };
 	char fixture[PATH_MAX], bpftool[PATH_MAX];
@@ -310,8 +292,10 @@ static int run_case(const struct run_opts *o, struct test_case *c,
 			 getenv(forwarded[i]));
 		env[nenv++] = fwd[i];
 	}
+	for (i = 0; env_extra && env_extra[i] && nenv < 9; i++)
+		env[nenv++] = env_extra[i];
 	if (topo_parse(c->topo, &vo.topo, err, sizeof(err))) {
-		printf("# %s: %s\n", c->name, err);
+		fprintf(c->out, "# %s: %s\n", c->name, err);
 		return 1;
 	}
 	if (!vo.memory_mb)
@@ -328,6 +312,8 @@ static int run_case(const struct run_opts *o, struct test_case *c,
 		return 1;
 	fflush(stdout);
 	boot_and_run(&vo, argv, env, extra, false, fd, efd, &res);
+	if (res_out)
+		*res_out = res;
 	close(fd);
 	close(efd);
 	rc = relay_case_output(out, rd, c, skip, len);
@@ -335,9 +321,9 @@ static int run_case(const struct run_opts *o, struct test_case *c,
 	unlink(out);
 	unlink(errf);
 	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
-		printf("# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
-		       res.reason[0] ? res.reason : "the guest gave no test result");
-		printf("# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
+		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
+			res.reason[0] ? res.reason : "the guest gave no test result");
+		fprintf(c->out, "# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
 		       !res.command_ran ? "init started but payload never ran" :
 		       "payload started but produced no test result",
 		       res.exit_code, res.console_log);
@@ -383,6 +369,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->list = true;
 		} else if (!strcmp(argv[i], "--native")) {
 			o->native = true;
+		} else if (!strcmp(argv[i], "--no-auto-repro")) {
+			o->no_auto_repro = true;
 		} else if (!strcmp(argv[i], "--sched-checks") && i + 1 < argc) {
 			struct ktstr_checks c;
 			char err[256];
@@ -410,6 +398,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			       "  --sched BIN ... the scheduler under test instead of each case's own\n"
 			       "  --list          print the selected declarations as JSON\n"
 			       "  --native        run in this kernel instead of VMs\n"
+			       "  --no-auto-repro no second VM with probes after a scheduler crash\n"
 			       "  --sched-checks NAME=VALUE,...  the scheduler's threshold overrides\n"
 			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
 			return 1;
@@ -522,12 +511,15 @@ int cmd_run(int argc, char **argv)
 					     o.sched ? o.sched : cases[i].sched,
 					     o.sched_args);
 		rundir_clear(&rd, cases[i].name, cases[i].hash);
+		cases[i].out = stdout;
 		if (o.native)
 			rc = run_native(&cases[i], &rd, reason, sizeof(reason));
 		else
 			rc = run_case(&o, &cases[i], &rd, kvm, reason,
-				      sizeof(reason));
+				      sizeof(reason), NULL, NULL);
 		cases[i].failed = rc != 0 && rc != 4;
+		if (cases[i].failed && !o.native && !o.no_auto_repro)
+			auto_repro(&o, &cases[i], &rd, kvm);
 		/* a failure's report also as plain text beside its JSON */
 		if (cases[i].failed && cases[i].report)
 			rundir_write_text(&rd, cases[i].name, cases[i].hash,

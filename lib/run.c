@@ -15,6 +15,7 @@
 #include "artifacts.h"
 #include "cgroup.h"
 #include "mapdump.h"
+#include "repro.h"
 #include "checks.h"
 #include "cpus.h"
 #include "ktstr.h"
@@ -50,6 +51,7 @@ struct run {
 	struct timeline tl;
 	bool evaluated;
 	struct map_hold maps_held;	/* taken at attach */
+	struct repro repro;		/* auto-repro probes, if asked */
 	char *maps;			/* the scheduler's maps, on failure */
 	char maps_why[256];
 	struct sched sched;
@@ -305,6 +307,8 @@ static int start_sched(struct run *r)
 	if (!r->sched_path)
 		return 0;
 	dump_trace_arm();
+	/* armed before the scheduler starts: a crash at attach is seen too */
+	repro_start(&r->repro);
 	/* the fixture gets a watchdog shorter than the kernel's 30 s */
 	if (!strcmp(r->sched_path, "scx_ktstr") && !getenv("KTSTR_SCHED")) {
 		snprintf(full, sizeof(full), "--timeout-ms %u %s",
@@ -485,6 +489,7 @@ cleanup:
 		worker_kill(&r->workers[i]);
 	if (r->mon_started && r->mon.running)
 		monitor_stop(&r->mon);
+	repro_stop(&r->repro);
 	if (r->have_sched) {
 		sched_alive(&r->sched, r->start_ms);
 		sched_stop(&r->sched);
@@ -514,6 +519,7 @@ report:
 		};
 
 		ret = run_report(&o);
+		repro_print(&r->repro);
 		artifacts_emit(&o, ret == KTSTR_FAIL, r->maps, r->maps_why);
 	}
 	free(r->maps);

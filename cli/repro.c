@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Auto-repro, host side: after a scheduler crash, take the functions of
+ * the crash backtrace, rerun the same case in a second VM with probes on
+ * them, and print what the probes saw under --- auto-repro ---.
+ */
+#include <ctype.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "util.h"
+
+#define MAX_FRAMES	64
+#define TAIL_LINES	40
+
+/* frames that say nothing about the scheduler: entry, locks, irq, exit */
+static const char *const generic_prefixes[] = {
+	"entry_", "do_syscall", "__x64_sys", "x64_sys", "syscall_",
+	"ret_from_fork", "asm_", "_raw_spin", "raw_spin", "__raw_spin",
+	"queued_spin", "mutex_", "__mutex", "lock_", "scx_bpf_error",
+	"scx_ops_exit", "scx_ops_error", "scx_exit", "stack_trace",
+	"bpf__sched_ext_ops", "kthread", "worker_thread", "process_one_work",
+	"common_startup", "x86_64_start", "start_kernel", "rest_init",
+	"cpu_startup_entry", "do_idle", "__sysvec", "sysvec_", "irq_exit",
+	"__irq_exit", "hrtimer_", "__hrtimer", "tick_", "update_process_times",
+	"pv_native", "default_idle", "arch_cpu_idle",
+};
+
+struct pipeline {
+	char frames[MAX_FRAMES][96];
+	int nr_frames;
+	char kernel[MAX_FRAMES][96];	/* to probe */
+	int nr_kernel;
+	char callbacks[MAX_FRAMES][96];	/* bpf_prog_<tag>_<name> -> name */
+	int nr_callbacks;
+	char generic[2048];
+	int nr_generic;
+};
+
+static bool is_generic(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(generic_prefixes); i++)
+		if (str_starts_with(name, generic_prefixes[i]))
+			return true;
+	return false;
+}
+
+static void add_unique(char list[][96], int *n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(list[i], name))
+			return;
+	if (*n < MAX_FRAMES)
+		snprintf(list[(*n)++], 96, "%s", name);
+}
+
+/* "   balance_scx+0x177/0x3a0" lines of the first run's report */
+static void extract(const char *report, struct pipeline *p)
+{
+	const char *line = report;
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	while (line && *line) {
+		const char *s = line;
+		char name[96];
+		int n = 0;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (n < 95 && (isalnum((unsigned char)s[n]) || s[n] == '_' ||
+				  s[n] == '.'))
+			n++;
+		if (s != line && n && !strncmp(s + n, "+0x", 3)) {
+			snprintf(name, sizeof(name), "%.*s", n, s);
+			add_unique(p->frames, &p->nr_frames, name);
+		}
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	for (i = 0; i < p->nr_frames; i++) {
+		const char *f = p->frames[i];
+
+		if (str_starts_with(f, "bpf_prog_") && strlen(f) > 26 &&
+		    f[25] == '_') {
+			add_unique(p->callbacks, &p->nr_callbacks, f + 26);
+		} else if (is_generic(f)) {
+			size_t len = strlen(p->generic);
+
+			snprintf(p->generic + len, sizeof(p->generic) - len,
+				 "%s%s", p->nr_generic ? ", " : "", f);
+			p->nr_generic++;
+		} else {
+			add_unique(p->kernel, &p->nr_kernel, f);
+		}
+	}
+}
+
+/* out and the case's report: the block is part of the bundle */
+static void emit(struct test_case *c, const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(c->out, "# %s\n", line);
+	if (c->report) {
+		size_t n = strlen(line);
+		char *r = realloc(c->report, c->report_len + n + 2);
+
+		if (r) {
+			memcpy(r + c->report_len, line, n);
+			r[c->report_len + n] = '\n';
+			r[c->report_len + n + 1] = '\0';
+			c->report = r;
+			c->report_len += n + 1;
+		}
+	}
+}
+
+/* file:line of each kernel function, from the vmlinux next to the image */
+static void sources(struct test_case *c, const struct pipeline *p,
+		    const char *kernel)
+{
+	char img[4096], dir[4200], cmd[8192], line[512], sym[256], t;
+	unsigned long long addr, addrs[MAX_FRAMES] = { 0 };
+	size_t off;
+	FILE *f;
+	int i;
+
+	if (!kernel || !p->nr_kernel)
+		return;
+	/* the build tree: <build>/arch/x86/boot/bzImage */
+	snprintf(img, sizeof(img), "%s", kernel);
+	snprintf(dir, sizeof(dir), "%s/../../..", dirname(img));
+	snprintf(cmd, sizeof(cmd), "%s/System.map", dir);
+	f = fopen(cmd, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &addr, &t, sym) == 3)
+			for (i = 0; i < p->nr_kernel; i++)
+				if (!strcmp(sym, p->kernel[i]))
+					addrs[i] = addr;
+	if (f)
+		fclose(f);
+	off = snprintf(cmd, sizeof(cmd), "addr2line -e '%s/vmlinux'", dir);
+	for (i = 0; i < p->nr_kernel && off < sizeof(cmd) - 24; i++)
+		off += snprintf(cmd + off, sizeof(cmd) - off, " 0x%llx", addrs[i]);
+	off += snprintf(cmd + off, sizeof(cmd) - off, " 2>/dev/null");
+	f = popen(cmd, "r");
+	emit(c, "functions (source from DWARF):");
+	for (i = 0; f && i < p->nr_kernel && fgets(line, sizeof(line), f); i++) {
+		char *src = strstr(line, "/kernel/") ? strstr(line, "/kernel/") + 1 :
+			    line;
+
+		line[strcspn(line, "\n")] = '\0';
+		emit(c, "  %-28s %s", p->kernel[i], addrs[i] ? src : "(not in System.map)");
+	}
+	if (f)
+		pclose(f);
+}
+
+/* the last @n lines of section @name ("--- x ---") of @report */
+static void section_tail(struct test_case *c, const char *report,
+			 const char *name, const char *title, int n)
+{
+	const char *s = report ? strstr(report, name) : NULL, *end, *p;
+	int lines = 0;
+
+	emit(c, "--- %s (last %d lines) ---", title, n);
+	if (!s) {
+		emit(c, "(none)");
+		return;
+	}
+	s = strchr(s, '\n');
+	s = s ? s + 1 : "";
+	end = strstr(s, "--- ");
+	if (!end)
+		end = s + strlen(s);
+	for (p = end; p > s && lines <= n; p--)
+		if (p[-1] == '\n')
+			lines++;
+	while (p < end) {
+		int len = strcspn(p, "\n");
+
+		if (p + len > end)
+			len = end - p;
+		if (len)
+			emit(c, "%.*s", len, p);
+		p += len + 1;
+	}
+}
+
+static const char *find_line(const char *text, const char *what, char *buf,
+			     size_t len)
+{
+	const char *s = text ? strstr(text, what) : NULL;
+
+	if (!s)
+		return NULL;
+	snprintf(buf, len, "%.*s", (int)strcspn(s, "\n"), s);
+	return buf;
+}
+
+void auto_repro(const struct run_opts *o, struct test_case *c,
+		const struct rundir *rd, bool kvm)
+{
+	char first_bug[512], second_bug[512], line[512], env[4200], skip[256];
+	char *env_extra[2] = { env, NULL };
+	struct test_case rc = *c;
+	struct pipeline p;
+	struct vm_result res;
+	char *buf = NULL;
+	size_t buflen = 0, off;
+	long long t0;
+	int i;
+
+	if (!c->auto_repro || !c->report ||
+	    !find_line(c->report, "BUG SUMMARY: ", first_bug, sizeof(first_bug)))
+		return;
+	emit(c, "--- auto-repro ---");
+	if (strstr(c->report, "scheduler did not attach"))
+		emit(c, "the first VM never reached the workload (the scheduler died while attaching): the rerun shows the attach only");
+	extract(c->report, &p);
+	emit(c, "--- probe pipeline ---");
+	emit(c, "extracted: %d functions from the crash backtrace", p.nr_frames);
+	emit(c, "generic: %d dropped%s%s", p.nr_generic, p.nr_generic ? ": " : "",
+	     p.generic);
+	emit(c, "bpf callbacks: %d (fentry/fexit on them: not attached yet, kprobes cover the kernel side)",
+	     p.nr_callbacks);
+	for (i = 0; i < p.nr_callbacks; i++)
+		emit(c, "  %s", p.callbacks[i]);
+	emit(c, "kernel functions to probe: %d", p.nr_kernel);
+	if (!p.nr_kernel) {
+		emit(c, "no kernel function left to probe: no repro VM");
+		return;
+	}
+	sources(c, &p, o->vm.kernel ? o->vm.kernel : find_kernel());
+
+	off = snprintf(env, sizeof(env), "KTSTR_REPRO_FUNCS=");
+	for (i = 0; i < p.nr_kernel && off < sizeof(env) - 100; i++)
+		off += snprintf(env + off, sizeof(env) - off, "%s%s",
+				i ? "," : "", p.kernel[i]);
+	rc.out = open_memstream(&buf, &buflen);
+	rc.repro = true;
+	rc.report = NULL;
+	rc.report_len = 0;
+	if (!rc.out)
+		return;
+	t0 = now_ms();
+	fprintf(stderr, "ktstr: auto-repro: rerunning %s with probes on %d functions\n",
+		c->name, p.nr_kernel);
+	run_case(o, &rc, rd, kvm, skip, sizeof(skip), env_extra, &res);
+	fclose(rc.out);
+	free(buf);
+
+	/* the rerun's probe data, as its guest printed it */
+	if (rc.report && strstr(rc.report, "--- probe data ---")) {
+		const char *s = strchr(strstr(rc.report, "--- probe data ---"), '\n');
+
+		emit(c, "--- probe data ---");
+		while (s && *++s && (str_starts_with(s, "repro: ") || *s == '*' ||
+				     *s == ' ')) {
+			int len = strcspn(s, "\n");
+
+			emit(c, "%.*s", len, s);
+			s += len;
+		}
+	}
+	emit(c, "repro VM duration: %.1fs", (now_ms() - t0) / 1000.0);
+	if (res.exit_code == VM_EXIT_HANG)
+		emit(c, "no probe data: the repro VM timed out");
+	else if (res.exit_code >= VM_EXIT_USAGE)
+		emit(c, "no probe data: the repro VM failed (%s)", res.reason);
+	else if (rc.report && find_line(rc.report, "scheduler did not attach", line, sizeof(line)))
+		emit(c, "no probe data: %s", line);
+	else if (!find_line(rc.report, "BUG SUMMARY: ", second_bug, sizeof(second_bug)))
+		emit(c, "crash did not reproduce: the rerun ran normally");
+	else if (strncmp(first_bug, second_bug, strcspn(first_bug, "(")))
+		emit(c, "crashed differently: %s", second_bug + strlen("BUG SUMMARY: "));
+	else
+		emit(c, "reproduced: %s", second_bug + strlen("BUG SUMMARY: "));
+	section_tail(c, rc.report, "--- scheduler log ---", "repro scheduler log", TAIL_LINES);
+	section_tail(c, rc.report, "--- sched_ext dump ---", "repro sched_ext dump", TAIL_LINES);
+	section_tail(c, rc.report, "last kernel log lines:", "repro dmesg", TAIL_LINES);
+	free(rc.report);
+}

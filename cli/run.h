@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktstr run: the cases, the options, and running one case in a VM.
+ */
+#ifndef __KTSTR_CLI_RUN_H
+#define __KTSTR_CLI_RUN_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "rundir.h"
+
+#define MAX_CASES	512
+#define MAX_FILTERS	32
+
+struct test_case {
+	char bin[PATH_MAX];
+	char name[128];
+	char topo[32];
+	char sched[128];
+	unsigned int duration_ms;
+	unsigned int memory_mb;
+	bool auto_repro;		/* the declaration allows it */
+	/* filled by the run */
+	uint64_t hash;
+	bool failed;
+	char stats_path[4200];
+	char dump_path[4200];
+	char bundle_path[4200];
+	char *report;			/* the case's '#' lines, as printed */
+	size_t report_len;
+	FILE *out;			/* where its lines go: stdout, or a
+					 * buffer for the auto-repro rerun */
+	bool repro;			/* this is the auto-repro rerun */
+};
+
+struct run_opts {
+	struct vm_opts vm;
+	const char *filters[MAX_FILTERS];
+	int nr_filters;
+	bool list;
+	bool native;
+	bool no_auto_repro;
+	const char *sched;		/* --sched BIN */
+	char sched_args[1024];
+};
+
+/*
+ * Boot the case's VM and relay its report. Returns 0 pass, 4 skip,
+ * anything else fail; @env_extra adds NAME=value pairs for the guest.
+ */
+int run_case(const struct run_opts *o, struct test_case *c,
+	     const struct rundir *rd, bool kvm, char *skip, size_t len,
+	     char *const *env_extra, struct vm_result *res);
+
+/*
+ * After a scheduler crash: rerun the case with probes on the crash path
+ * and print the --- auto-repro --- block into the case's report.
+ */
+void auto_repro(const struct run_opts *o, struct test_case *c,
+		const struct rundir *rd, bool kvm);
+
+#endif /* __KTSTR_CLI_RUN_H */

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Auto-repro after real crashes of the fixture: a second VM with probes on
+# the crash path's kernel functions and a trigger on the scheduler's exit.
+. "$(dirname "$0")/../lib.sh"
+need_kernel
+export KTSTR_RUNS="$TMP/runs"
+
+# crash knob: the pipeline names the dispatch callback, the probes catch
+# arguments decoded from BTF, the trigger fires, the crash reproduces
+"$KTSTR" run --sched "$BIN/scx_ktstr" --crash-after 800 -- -t =steady_scx \
+	>"$TMP/crash" 2>&1 && fail "a crashing scheduler passed"
+sed -n '/^# --- auto-repro ---/,/^not ok/p' "$TMP/crash" >"$TMP/block"
+[ -s "$TMP/block" ] || { tail -30 "$TMP/crash"; fail "no --- auto-repro --- block"; }
+expect_in "$TMP/block" "^# --- probe pipeline ---"
+expect_in "$TMP/block" "^# extracted: [0-9]+ functions from the crash backtrace"
+expect_in "$TMP/block" "^#   ktstr_dispatch$"
+expect_in "$TMP/block" "^#   balance_scx +kernel/sched/ext.c:[0-9]+"
+expect_in "$TMP/block" "^# repro: kprobes=[1-9][0-9]* trigger=scx_ops_exit_kind \(attached\) fired=yes events=[1-9]"
+expect_in "$TMP/block" "balance_scx \[.*rq0=\{cpu=[0-9]+\} task1=\{pid=[0-9]+ comm="
+expect_in "$TMP/block" "^# reproduced: scx_bpf_error"
+secs=$(sed -n 's/^# repro VM duration: \([0-9]*\)\..*/\1/p' "$TMP/block")
+# one boot (a few seconds under TCG) + the case's 3 s + a margin
+[ -n "$secs" ] && [ "$secs" -le 30 ] || fail "the repro VM took ${secs}s"
+ls "$KTSTR_RUNS"/*/steady_scx-*.repro.failure-dump.json >/dev/null ||
+	fail "no repro failure dump"
+
+# a scheduler that crashes only on its first run: the rerun says so. The
+# wrapper's name makes harness expect ops "k", a prefix of "ktstr".
+cat >"$TMP/scx_k" <<'SH'
+#!/bin/sh
+if [ -z "$KTSTR_REPRO_FUNCS" ]; then
+	exec scx_ktstr --crash-after 800 "$@"
+fi
+exec scx_ktstr "$@"
+SH
+chmod +x "$TMP/scx_k"
+cp "$BIN/scx_ktstr" "$TMP/"
+"$KTSTR" run --sched "$TMP/scx_k" -- -t =steady_scx >"$TMP/once" 2>&1 &&
+	fail "the first run should have crashed"
+expect_in "$TMP/once" "^# crash did not reproduce: the rerun ran normally"
+
+# --no-auto-repro: no second VM
+"$KTSTR" run --no-auto-repro --sched "$BIN/scx_ktstr" --crash-after 800 -- \
+	-t =steady_scx >"$TMP/off" 2>&1
+grep -q -- "--- auto-repro ---" "$TMP/off" && fail "--no-auto-repro still reran"
+echo "probe data with decoded arguments, reproduced in ${secs}s; a one-off crash is told; --no-auto-repro honoured"
