@@ -47,13 +47,14 @@ static void violation(struct monitor *m, const char *fmt, ...)
  * streak, when it has held for cfg.sustained consecutive samples.
  */
 void monitor_judge(struct monitor *m, const uint32_t *nr,
-		   const uint32_t *dsq, const uint64_t *clock)
+		   const uint32_t *scx_nr, const uint32_t *dsq,
+		   const uint64_t *clock)
 {
 	/* samples before the first phase count for the totals only */
 	struct monitor_phase spare = { 0 };
 	struct monitor_phase *ph = m->nr_phases ? &m->phases[m->cur_phase] :
 				   &spare;
-	uint32_t lo = UINT32_MAX, hi = 0, sum_nr = 0, sum_dsq = 0;
+	uint32_t lo = UINT32_MAX, hi = 0, sum_nr = 0, sum_scx = 0, sum_dsq = 0;
 	unsigned int cpu, n = 0;
 	double imb;
 
@@ -65,6 +66,7 @@ void monitor_judge(struct monitor *m, const uint32_t *nr,
 		lo = nr[cpu] < lo ? nr[cpu] : lo;
 		hi = nr[cpu] > hi ? nr[cpu] : hi;
 		sum_nr += nr[cpu];
+		sum_scx += scx_nr[cpu];
 		sum_dsq += dsq[cpu];
 		if (dsq[cpu] > m->max_dsq)
 			m->max_dsq = dsq[cpu];
@@ -105,6 +107,7 @@ void monitor_judge(struct monitor *m, const uint32_t *nr,
 	}
 	m->sum_imbalance += imb;
 	m->sum_nr += (double)sum_nr / n;
+	m->sum_scx_nr += (double)sum_scx / n;
 	m->sum_dsq += (double)sum_dsq / n;
 	ph->samples++;
 	ph->sum_imbalance += imb;
@@ -155,9 +158,10 @@ void monitor_print(const struct monitor *m)
 	if (m->unavailable[0])
 		printf("# rq samples: not available (%s)\n", m->unavailable);
 	else
-		printf("# samples=%u max_imbalance=%.2f max_dsq_depth=%u stuck=%u\n# avg: imbalance=%.2f nr_running/cpu=%.1f dsq/cpu=%.1f\n",
+		printf("# samples=%u max_imbalance=%.2f max_dsq_depth=%u stuck=%u\n# avg: imbalance=%.2f nr_running/cpu=%.1f (sched_ext %.1f) dsq/cpu=%.1f\n",
 		       m->samples, m->max_imbalance, m->max_dsq, m->stuck,
-		       m->sum_imbalance / n, m->sum_nr / n, m->sum_dsq / n);
+		       m->sum_imbalance / n, m->sum_nr / n, m->sum_scx_nr / n,
+		       m->sum_dsq / n);
 	{
 		char *ev = read_file("/sys/kernel/sched_ext/root/events", NULL);
 

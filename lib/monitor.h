@@ -59,7 +59,7 @@ struct monitor {
 	long long start_ms, end_ms;
 	/* totals over judged samples */
 	unsigned int samples;
-	double sum_imbalance, sum_nr, sum_dsq, max_imbalance;
+	double sum_imbalance, sum_nr, sum_scx_nr, sum_dsq, max_imbalance;
 	unsigned int max_dsq, stuck;
 	/* streaks */
 	unsigned int imb_run, dsq_run[CPUS_MAX], stall_run[CPUS_MAX];
@@ -93,7 +93,8 @@ void monitor_stop(struct monitor *m);
 
 /* Pure judgement of one sample: exposed for the unit tests. */
 void monitor_judge(struct monitor *m, const uint32_t *nr,
-		   const uint32_t *dsq, const uint64_t *clock);
+		   const uint32_t *scx_nr, const uint32_t *dsq,
+		   const uint64_t *clock);
 
 /* The --- monitor --- block, as '#' lines. */
 void monitor_print(const struct monitor *m);

@@ -103,7 +103,7 @@ static void *sampler(void *arg)
 {
 	struct monitor *m = arg;
 	struct rq_sampler *skel = m->skel;
-	uint32_t nr[CPUS_MAX], dsq[CPUS_MAX];
+	uint32_t nr[CPUS_MAX], scx_nr[CPUS_MAX], dsq[CPUS_MAX];
 	uint64_t clock[CPUS_MAX];
 	double cpu0 = thread_cpu_ms();
 	long long next = now_ms(), left;
@@ -118,10 +118,11 @@ static void *sampler(void *arg)
 		    now_ms() - m->start_ms >= m->cfg.settle_ms) {
 			for (cpu = 0; cpu < m->nr_cpus && cpu < CPUS_MAX; cpu++) {
 				nr[cpu] = skel->bss->samples[cpu].nr_running;
+				scx_nr[cpu] = skel->bss->samples[cpu].scx_nr_running;
 				dsq[cpu] = skel->bss->samples[cpu].local_dsq_nr;
 				clock[cpu] = skel->bss->samples[cpu].clock;
 			}
-			monitor_judge(m, nr, dsq, clock);
+			monitor_judge(m, nr, scx_nr, dsq, clock);
 		}
 		/* one sleep per sample: every wake-up costs, more so under TCG */
 		left = next - now_ms();

@@ -79,7 +79,7 @@ for t in "${selected[@]}"; do
 		# every attempt hit exactly that, the case is skipped with
 		# that reason rather than called a harness failure.
 		retries=0
-		[ "$t" = sched/scx_central ] && retries=5
+		[ "$t" = sched/scx_central ] && retries=10
 		out=$(KTSTR_ATTACH_RETRIES=$retries "$KTSTR_DIR/ktstr" run --sched \
 			"$OUTPUT/tree/sched_ext/build/bin/${t#sched/}" -- \
 			-t =steady_scx -t =isolation_llc 2>&1)

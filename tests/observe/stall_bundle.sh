@@ -13,4 +13,7 @@ expect_in "$TMP/run" "^# BUG SUMMARY: runnable task stall \((.*failed to run for
 expect_in "$TMP/run" "^# sched_ext exit: runnable task stall"
 sed -n '/--- sched_ext dump ---/,$p' "$TMP/run" >"$TMP/dump"
 expect_in "$TMP/dump" "runnable task stall"
-echo "the stall is named in BUG SUMMARY and the sched_ext dump"
+# auto-repro: the rerun's trigger fires on the stall exit too
+expect_in "$TMP/run" "^# repro: kprobes=[0-9]+ trigger=scx_ops_exit_kind \(attached\) fired=yes"
+expect_in "$TMP/run" "^# repro: exit kind 1026 triggered by "
+echo "the stall is named in BUG SUMMARY and the sched_ext dump; the repro trigger fired on it"

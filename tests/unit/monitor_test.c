@@ -29,12 +29,12 @@ TEST(imbalance_needs_sustained_samples)
 	setup(&m, "0-2");
 	for (i = 0; i < 4; i++) {
 		clock[0] += 10, clock[1] += 10, clock[2] += 10;
-		monitor_judge(&m, nr, dsq, clock);
+		monitor_judge(&m, nr, nr, dsq, clock);
 	}
 	EXPECT_EQ(0, m.nr_violations);	/* 4 < 5 samples */
 	nr[1] = 1;
 	clock[0] += 10, clock[1] += 10, clock[2] += 10;
-	monitor_judge(&m, nr, dsq, clock);
+	monitor_judge(&m, nr, nr, dsq, clock);
 	ASSERT_EQ(1, m.nr_violations);
 	EXPECT_STREQ("imbalance ratio 9.0 exceeded threshold 4.0 for 5 consecutive samples (ending at sample 5)\n",
 		     m.violations);
@@ -51,7 +51,7 @@ TEST(dsq_depth_and_rq_clock_stall)
 	setup(&m, "0-2");
 	for (i = 0; i < 6; i++) {
 		clock[0] += 10;		/* cpu1 and cpu2 never move */
-		monitor_judge(&m, nr, dsq, clock);
+		monitor_judge(&m, nr, nr, dsq, clock);
 	}
 	EXPECT_NE(NULL, strstr(m.violations,
 			       "local DSQ depth 7 on cpu1 exceeded threshold 3 for 5 consecutive samples (ending at sample 5)\n"));
@@ -71,7 +71,7 @@ TEST(an_idle_cpu_is_not_stalled)
 
 	setup(&m, "0-2");
 	for (i = 0; i < 10; i++)
-		monitor_judge(&m, nr, dsq, clock);
+		monitor_judge(&m, nr, nr, dsq, clock);
 	EXPECT_EQ(0, m.nr_violations);
 	EXPECT_EQ(10, m.phases[0].samples);
 }
