@@ -463,10 +463,19 @@ static void report_failures(const struct rundir *rd,
 		fclose(f);
 }
 
+/* a case's exit status as kselftest says it */
+static enum ktap_result ktap_of(int rc)
+{
+	if (rc == 0)
+		return KTAP_PASS;
+	return rc == 4 ? KTAP_SKIP : KTAP_FAIL;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct test_case cases[MAX_CASES];
 	struct ktap ktap;
+	const char *sched;
 	int i, n, rc, r;
 	struct run_opts o;
 	char why[512], reason[256], release[128];
@@ -507,9 +516,9 @@ int cmd_run(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
 			cases[i].name, cases[i].topo);
+		sched = o.sched ? o.sched : cases[i].sched;
 		cases[i].hash = variant_hash(cases[i].name, cases[i].topo,
-					     o.sched ? o.sched : cases[i].sched,
-					     o.sched_args);
+					     sched, o.sched_args);
 		rundir_clear(&rd, cases[i].name, cases[i].hash);
 		cases[i].out = stdout;
 		if (o.native)
@@ -528,8 +537,7 @@ int cmd_run(int argc, char **argv)
 					  sizeof(cases[i].bundle_path));
 		free(cases[i].report);
 		cases[i].report = NULL;
-		ktap_result(&ktap, cases[i].name, rc == 0 ? KTAP_PASS :
-			    rc == 4 ? KTAP_SKIP : KTAP_FAIL, reason);
+		ktap_result(&ktap, cases[i].name, ktap_of(rc), reason);
 	}
 	report_failures(&rd, cases, n, argc, argv);
 	ktap_end(&ktap);

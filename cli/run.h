@@ -32,8 +32,8 @@ struct test_case {
 	char bundle_path[4200];
 	char *report;			/* the case's '#' lines, as printed */
 	size_t report_len;
-	FILE *out;			/* where its lines go: stdout, or a
-					 * buffer for the auto-repro rerun */
+	/* where its lines go: stdout, or a buffer for the auto-repro rerun */
+	FILE *out;
 	bool repro;			/* this is the auto-repro rerun */
 };
 

@@ -90,7 +90,7 @@ int rundir_open(struct rundir *rd, const char *release)
 uint64_t variant_hash(const char *test, const char *topo, const char *sched,
 		      const char *sched_args)
 {
-	const char *parts[] = { test, topo, sched, sched_args };
+	const char *const parts[] = { test, topo, sched, sched_args };
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 

@@ -197,11 +197,18 @@ static void check_spread(const struct ktstr_checks *c,
 			   c->max_spread_pct);
 }
 
+/* coefficient of variation from a sum, a sum of squares and a count */
+static double cv(double sum, double sq, unsigned int n, double *mean)
+{
+	*mean = sum / n;
+	return sqrt(fmax(sq / n - *mean * *mean, 0)) / *mean;
+}
+
 static void check_throughput_cv(const struct ktstr_checks *c,
 				const struct worker_report *w, int n,
 				struct check_result *r)
 {
-	double sum = 0, sq = 0, mean, cv;
+	double sum = 0, sq = 0, mean, v;
 	int i, m = 0;
 
 	for (i = 0; i < n; i++) {
@@ -218,11 +225,10 @@ static void check_throughput_cv(const struct ktstr_checks *c,
 		check_merge(r, VERDICT_INCONCLUSIVE);
 		return;
 	}
-	mean = sum / m;
-	cv = sqrt(fmax(sq / m - mean * mean, 0)) / mean;
-	if (cv > c->max_throughput_cv)
+	v = cv(sum, sq, m, &mean);
+	if (v > c->max_throughput_cv)
 		check_fail(r, "throughput CV %.3f exceeds limit %.3f (mean=%.0f work/cpu_s)",
-			   cv, c->max_throughput_cv, mean);
+			   v, c->max_throughput_cv, mean);
 }
 
 /* how evenly wake-ups are served: the CV of every sample in the cgroup */
@@ -230,7 +236,7 @@ static void check_wake_cv(const struct ktstr_checks *c,
 			  const struct worker_report *w, int n,
 			  struct check_result *r)
 {
-	double sum = 0, sq = 0, mean, cv;
+	double sum = 0, sq = 0, mean, v;
 	unsigned int i, m = 0;
 	int k;
 
@@ -244,11 +250,10 @@ static void check_wake_cv(const struct ktstr_checks *c,
 		check_merge(r, VERDICT_INCONCLUSIVE);
 		return;
 	}
-	mean = sum / m;
-	cv = sqrt(fmax(sq / m - mean * mean, 0)) / mean;
-	if (cv > c->max_wake_latency_cv)
+	v = cv(sum, sq, m, &mean);
+	if (v > c->max_wake_latency_cv)
 		check_fail(r, "wake latency CV %.3f exceeds limit %.3f (%u samples, mean %.0fus)",
-			   cv, c->max_wake_latency_cv, m, mean);
+			   v, c->max_wake_latency_cv, m, mean);
 }
 
 void checks_cgroup(const struct ktstr_checks *c,

@@ -106,7 +106,8 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 		snprintf(why, len, "no BPF map of the scheduler was held");
 		return NULL;
 	}
-	if (fd < 0 || !(b = fdopen(fd, "w"))) {
+	b = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!b) {
 		snprintf(why, len, "cannot write a bpftool batch file in /tmp");
 		return NULL;
 	}
