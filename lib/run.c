@@ -3,6 +3,8 @@
  * Running one declared test in this kernel: scheduler, cgroups, workers,
  * steps, checks, and the failure bundle as '#' lines before the result.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -297,6 +299,47 @@ static const char *resolve_sched(const struct ktstr_test *t, const char **args)
 	return t->sched;
 }
 
+/*
+ * KTSTR_PIN_SCX_HELPER=CPU: a workaround for schedulers that insist on
+ * running ops.init on one CPU (scx_central) on kernels that run ops.init
+ * from the unbound "scx_ops_enable_helper" kthread (6.12.y). The kthread
+ * exists after the first attach attempt; pinned, the next one lands right.
+ */
+static void pin_enable_helper(void)
+{
+	const char *cpu_s = getenv("KTSTR_PIN_SCX_HELPER");
+	struct dirent *de;
+	char path[64], comm[64];
+	cpu_set_t set;
+	DIR *d;
+
+	if (!cpu_s || !*cpu_s)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(atoi(cpu_s), &set);
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		char *s;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		s = read_file(path, NULL);
+		if (!s)
+			continue;
+		snprintf(comm, sizeof(comm), "%s", s);
+		free(s);
+		comm[strcspn(comm, "\n")] = '\0';
+		if (strcmp(comm, "scx_ops_enable_helper"))
+			continue;
+		if (!sched_setaffinity(atoi(de->d_name), sizeof(set), &set))
+			printf("# pinned the kernel's scx_ops_enable_helper (pid %s) to cpu%s (KTSTR_PIN_SCX_HELPER)\n",
+			       de->d_name, cpu_s);
+	}
+	if (d)
+		closedir(d);
+}
+
 static int start_sched(struct run *r)
 {
 	const char *args;
@@ -331,10 +374,12 @@ static int start_sched(struct run *r)
 			mapdump_hold(&r->maps_held, r->sched.pid);
 			return 0;
 		}
-		if (attempt < retries)
+		if (attempt < retries) {
 			printf("# attach attempt %d of %d failed, retrying: %.*s\n",
 			       attempt + 1, retries + 1,
 			       (int)strcspn(err, "\n"), err);
+			pin_enable_helper();
+		}
 	}
 	check_fail(&r->res, "%s", err);
 	return -1;
