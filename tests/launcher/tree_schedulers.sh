@@ -5,12 +5,13 @@
 need_kernel
 
 # scx_central's ops.init insists on running on the central CPU, but 6.12.y
-# runs ops.init from an unbound helper kthread: it attaches only when that
-# kthread lands on CPU 0. Such attempts are retried (up to 6) and counted.
+# runs ops.init from the unbound kthread scx_ops_enable_helper, which stays
+# where it first ran: after such a failure the kthread is pinned to CPU 0
+# and the attach retried (both reported).
 cat >"$TMP/attach" <<'SH'
 #!/bin/sh
 sched=$1
-for attempt in 1 2 3 4 5 6; do
+for attempt in 1 2 3; do
 	"$sched" >/tmp/sched.log 2>&1 &
 	pid=$!
 	i=0
@@ -22,6 +23,10 @@ for attempt in 1 2 3 4 5 6; do
 	wait $pid
 	grep -q "init from non-central CPU" /tmp/sched.log || break
 	echo "attempt $attempt: ops.init ran off the central CPU"
+	for p in /proc/[0-9]*; do
+		[ "$(cat $p/comm 2>/dev/null)" = scx_ops_enable_helper ] &&
+			taskset -p 1 "${p#/proc/}" >/dev/null && echo "pinned scx_ops_enable_helper to cpu0"
+	done
 done
 echo "state=$(cat /sys/kernel/sched_ext/state) ops=$(cat /sys/kernel/sched_ext/root/ops 2>/dev/null)"
 sleep 2
