@@ -15,7 +15,7 @@ for attempt in 1 2 3; do
 	"$sched" >/tmp/sched.log 2>&1 &
 	pid=$!
 	i=0
-	while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $i -lt 100 ]; do
+	while [ "$(cat /sys/kernel/sched_ext/state)" != enabled ] && [ $i -lt 300 ]; do
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.1; i=$((i + 1))
 	done
@@ -34,7 +34,7 @@ kill -INT $pid
 wait $pid
 echo "exit=$?"
 i=0
-while [ "$(cat /sys/kernel/sched_ext/state)" != disabled ] && [ $i -lt 50 ]; do
+while [ "$(cat /sys/kernel/sched_ext/state)" != disabled ] && [ $i -lt 200 ]; do
 	sleep 0.1; i=$((i + 1))
 done
 echo "after=$(cat /sys/kernel/sched_ext/state)"
