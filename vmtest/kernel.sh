@@ -17,7 +17,7 @@
 set -eu
 
 KTSTR_DIR=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${KTSTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktstr}
+CACHE=${KTSTR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ktstr}
 SRC=${KSRC:-}
 JOBS=$(($(nproc) + 1))
 PRINT_SOURCE=0
