@@ -11,6 +11,7 @@
 
 #include "artifacts.h"
 #include "json.h"
+#include "summary.h"
 #include "util.h"
 
 static void emit(const char *kind, char *buf)
@@ -23,41 +24,23 @@ static void emit(const char *kind, char *buf)
 static void cgroup_stats(struct json *j, const struct run_outcome *o)
 {
 	const struct ktstr_test *t = o->t;
-	int i, k;
+	struct cgroup_summary s;
+	int i;
 
 	json_open(j, "cgroups", '[');
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
-		double lo = 100, hi = 0, sum = 0, gap = 0, delay = 0;
-		unsigned long long units = 0, mig = 0;
-		int n = 0;
-
-		for (k = 0; k < o->nr_workers; k++) {
-			const struct worker_report *r = &o->workers[k].report;
-			double off;
-
-			if (o->workers[k].cgroup != i || !r->tid || r->wall_ms <= 0)
-				continue;
-			off = 100 * (r->wall_ms - r->cpu_ms) / r->wall_ms;
-			n++;
-			sum += off;
-			lo = off < lo ? off : lo;
-			hi = off > hi ? off : hi;
-			units += r->units;
-			mig += r->migrations;
-			delay += r->run_delay_ms;
-			gap = r->max_gap_ms > gap ? r->max_gap_ms : gap;
-		}
+		cgroup_summarize(o->workers, o->nr_workers, i, &s);
 		json_open(j, NULL, '{');
 		json_str(j, "name", t->cgroups[i].name);
-		json_int(j, "workers", n);
-		json_int(j, "units", units);
-		json_int(j, "migrations", mig);
-		json_num(j, "off_cpu_avg_pct", n ? sum / n : 0);
-		json_num(j, "off_cpu_min_pct", n ? lo : 0);
-		json_num(j, "off_cpu_max_pct", n ? hi : 0);
-		json_num(j, "spread_pct", n ? hi - lo : 0);
-		json_num(j, "max_gap_ms", gap);
-		json_num(j, "run_delay_mean_ms", n ? delay / n : 0);
+		json_int(j, "workers", s.workers);
+		json_int(j, "units", s.units);
+		json_int(j, "migrations", s.migrations);
+		json_num(j, "off_cpu_avg_pct", s.off_avg);
+		json_num(j, "off_cpu_min_pct", s.off_min);
+		json_num(j, "off_cpu_max_pct", s.off_max);
+		json_num(j, "spread_pct", s.off_max - s.off_min);
+		json_num(j, "max_gap_ms", s.gap_ms);
+		json_num(j, "run_delay_mean_ms", s.run_delay_mean_ms);
 		json_close(j, '}');
 	}
 	json_close(j, ']');

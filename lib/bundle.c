@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "summary.h"
 #include "util.h"
 
 /* print @text with "# " before each line; at most the last @max lines */
@@ -94,72 +95,40 @@ static void diag_log_collapsed(const char *text, int max)
 static void print_stats(const struct ktstr_test *t, const struct worker *w,
 			int nr)
 {
+	struct cgroup_summary cs[KTSTR_MAX_CGROUPS];
 	unsigned long long mig = 0;
 	double worst_gap = 0, worst_spread = 0;
 	struct cpus all = { 0 };
-	int i, k, n = 0;
+	int i, j, n = 0, nr_cg;
 
-	for (k = 0; k < nr; k++) {
-		const struct worker_report *r = &w[k].report;
+	for (nr_cg = 0; nr_cg < KTSTR_MAX_CGROUPS && t->cgroups[nr_cg].name; nr_cg++) {
+		struct cgroup_summary *s = &cs[nr_cg];
 
-		for (i = 0; i < CPUS_MAX / 64; i++)
-			all.bits[i] |= r->used.bits[i];
-		mig += r->migrations;
-		worst_gap = r->max_gap_ms > worst_gap ? r->max_gap_ms : worst_gap;
-		n += r->tid != 0;
-	}
-	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
-		double lo = 100, hi = 0;
-
-		for (k = 0; k < nr; k++) {
-			const struct worker_report *r = &w[k].report;
-			double off;
-
-			if (w[k].cgroup != i || !r->tid || r->wall_ms <= 0)
-				continue;
-			off = 100 * (r->wall_ms - r->cpu_ms) / r->wall_ms;
-			lo = off < lo ? off : lo;
-			hi = off > hi ? off : hi;
-		}
-		if (hi >= lo && hi - lo > worst_spread)
-			worst_spread = hi - lo;
+		cgroup_summarize(w, nr, nr_cg, s);
+		n += s->workers;
+		mig += s->migrations;
+		for (j = 0; j < CPUS_MAX / 64; j++)
+			all.bits[j] |= s->used.bits[j];
+		if (s->gap_ms > worst_gap)
+			worst_gap = s->gap_ms;
+		if (s->off_max - s->off_min > worst_spread)
+			worst_spread = s->off_max - s->off_min;
 	}
 	printf("# --- stats ---\n");
 	printf("# %d workers, %u cpus, %llu migrations, worst_spread=%.1f%%, worst_gap=%.0fms\n",
 	       n, cpus_count(&all), mig, worst_spread, worst_gap);
-	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
-		unsigned long long units = 0, cmig = 0;
-		double lo = 100, hi = 0, gap = 0, delay = 0, sum_off = 0;
-		struct cpus used = { 0 };
-		int m = 0, j;
+	for (i = 0; i < nr_cg; i++) {
+		const struct cgroup_summary *s = &cs[i];
 
-		for (k = 0; k < nr; k++) {
-			const struct worker_report *r = &w[k].report;
-			double off;
-
-			if (w[k].cgroup != i || !r->tid)
-				continue;
-			m++;
-			units += r->units;
-			cmig += r->migrations;
-			gap = r->max_gap_ms > gap ? r->max_gap_ms : gap;
-			delay += r->run_delay_ms;
-			for (j = 0; j < CPUS_MAX / 64; j++)
-				used.bits[j] |= r->used.bits[j];
-			off = r->wall_ms > 0 ?
-			      100 * (r->wall_ms - r->cpu_ms) / r->wall_ms : 0;
-			sum_off += off;
-			lo = off < lo ? off : lo;
-			hi = off > hi ? off : hi;
-		}
-		if (!m) {
+		if (!s->workers) {
 			printf("# cg%d %s: workers=0 (no reports)\n", i,
 			       t->cgroups[i].name);
 			continue;
 		}
 		printf("# cg%d %s: workers=%d cpus=%u off-cpu avg=%.1f%% min=%.1f%% max=%.1f%% spread=%.1f%% | run-delay mean=%.1fms | iter=%llu migrations=%llu | gap=%.0fms\n",
-		       i, t->cgroups[i].name, m, cpus_count(&used), sum_off / m,
-		       lo, hi, hi - lo, delay / m, units, cmig, gap);
+		       i, t->cgroups[i].name, s->workers, cpus_count(&s->used),
+		       s->off_avg, s->off_min, s->off_max, s->off_max - s->off_min,
+		       s->run_delay_mean_ms, s->units, s->migrations, s->gap_ms);
 	}
 }
 
