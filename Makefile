@@ -62,7 +62,7 @@ VMLINUX_BTF ?= $(abspath $(firstword $(wildcard $(VMLINUX_BTF_PATHS))))
 
 HOST_CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter			\
 	       -Wno-sign-compare -Wno-missing-field-initializers		\
-	       -Wno-format-truncation -D_GNU_SOURCE	\
+	       -Wno-format-truncation -D_GNU_SOURCE=	\
 	       -I$(KTSTR_DIR)/vmtest -I$(KTSTR_DIR)/lib -I$(KTSTR_DIR)/cli
 CFLAGS += $(HOST_CFLAGS) -I$(INCLUDE_DIR) -I$(APIDIR) -I$(TOOLSINCDIR)	\
 	  -I$(OBJ)/include -I$(SCXTOOLSINCDIR)
@@ -78,7 +78,7 @@ UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
 # pure part (no libbpf) is what the unit tests link
 LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
 LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
-		monitor.c ktap.c)
+		monitor.c ktap.c repro_print.c)
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
 VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
@@ -135,8 +135,8 @@ $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
 $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
 	       $(HOST_HDRS) | $(BIN)/unit
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -o $@ $< $(VMTEST_SRCS)	\
-		$(LIB_PURE) -lm -lpthread
+	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf -o $@ $<	\
+		$(VMTEST_SRCS) $(LIB_PURE) -lm -lpthread
 
 # declared tests: kselftest-harness binaries on libktstr
 $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The run-queue monitor's sampler: one pass over every CPU's struct rq,
  * copying what the monitor judges (nr_running, the sched_ext share of

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * scx_ktstr: the fixture scheduler of the ktstr suite.
  *
@@ -13,9 +13,13 @@
  * crash	ops.dispatch calls scx_bpf_error() with its file and line:
  *		the kernel ejects us with an error exit and a backtrace.
  *		Settable at run time.
- * stall	ops.dispatch stops moving tasks and select_cpu stops direct
- *		dispatching: runnable tasks sit in the shared DSQ until the
- *		watchdog (ops.timeout_ms) fires. Settable at run time.
+ * stall	user tasks stop being moved: ops.enqueue parks them in a DSQ
+ *		nobody consumes and select_cpu stops direct dispatching, until
+ *		the watchdog (ops.timeout_ms) names a task that failed to run.
+ *		Kernel threads still run, the watchdog's own work among them:
+ *		stalling everything would only make it report that it could
+ *		not check in, without naming the starved task. Settable at
+ *		run time.
  * slow		ops.dispatch skips its calls so that at most one task starts
  *		every 8 ms across the whole machine, with 1 ms slices: most
  *		calls are skipped and throughput falls to a fraction, yet
@@ -42,6 +46,8 @@
 char _license[] SEC("license") = "GPL";
 
 #define SHARED_DSQ	0
+#define PARKED_DSQ	1	/* stall: never consumed */
+#define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
 #define MAX_CPUS	512
 /* how often the kick timer wakes idle CPUs that have work waiting */
 #define KICK_INTERVAL_NS	(2 * 1000 * 1000ULL)
@@ -151,6 +157,10 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 	s32 target = -1;
 
 	__sync_fetch_and_add(&nr_enqueued, 1);
+	if (knob_stall && !(p->flags & PF_KTHREAD)) {
+		scx_bpf_dispatch(p, PARKED_DSQ, task_slice(), enq_flags);
+		return;
+	}
 	if (knob_pile)
 		target = 0;
 	else if (knob_scattershot)
@@ -158,8 +168,7 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 	else if (knob_degrade)
 		target = bpf_get_prandom_u32() % nr_cpus;
 
-	if (target >= 0 && !knob_stall &&
-	    bpf_cpumask_test_cpu(target, p->cpus_ptr)) {
+	if (target >= 0 && bpf_cpumask_test_cpu(target, p->cpus_ptr)) {
 		__sync_fetch_and_add(&nr_remote, 1);
 		scx_bpf_dispatch(p, SCX_DSQ_LOCAL_ON | target, task_slice(),
 				 enq_flags);
@@ -203,15 +212,23 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 			      __LINE__);
 		return;
 	}
-	if (knob_stall)
-		return;
 	if ((knob_slow && slow_budget_spent()) ||
 	    (knob_degrade && skip_this_dispatch(2))) {
 		__sync_fetch_and_add(&nr_skipped, 1);
 		return;
 	}
-	if (scx_bpf_consume(SHARED_DSQ))
+	if (scx_bpf_consume(SHARED_DSQ)) {
 		__sync_fetch_and_add(&nr_dispatched, 1);
+		return;
+	}
+	/*
+	 * Nobody is waiting: let the task that used up its slice go on
+	 * rather than bounce it through the shared DSQ. A stalling or slow
+	 * scheduler must not, or its knob would not bite.
+	 */
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && !knob_stall &&
+	    !knob_slow)
+		prev->scx.slice = task_slice();
 }
 
 void BPF_STRUCT_OPS(ktstr_running, struct task_struct *p)
@@ -261,6 +278,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(ktstr_init)
 		return *v;
 	}
 	ret = scx_bpf_create_dsq(SHARED_DSQ, -1);
+	if (!ret)
+		ret = scx_bpf_create_dsq(PARKED_DSQ, -1);
 	if (ret)
 		return ret;
 	timer = bpf_map_lookup_elem(&kick_timer, &zero);

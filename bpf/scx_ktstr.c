@@ -27,7 +27,7 @@ static const char help[] =
 "\n"
 "usage: scx_ktstr [options]\n"
 "  --crash[-after MS]        dispatch calls scx_bpf_error(\"host-triggered crash\")\n"
-"  --stall[-after MS]        stop dispatching: the watchdog must fire\n"
+"  --stall[-after MS]        park user tasks: the watchdog must name one\n"
 "  --slow[-after MS]         throttle dispatching: slower, no stall\n"
 "  --degrade                 random placement, skip every other dispatch\n"
 "  --scattershot             place every task in another LLC\n"

@@ -15,6 +15,8 @@
 #include "util.h"
 
 #define MAX_FRAMES	64
+/* fentry/fexit pairs the guest loads: REPRO_MAX_CALLBACKS */
+#define MAX_CALLBACKS	4
 #define TAIL_LINES	40
 
 /* frames that say nothing about the scheduler: entry, locks, irq, exit */
@@ -35,7 +37,8 @@ struct pipeline {
 	int nr_frames;
 	char kernel[MAX_FRAMES][96];	/* to probe */
 	int nr_kernel;
-	char callbacks[MAX_FRAMES][96];	/* bpf_prog_<tag>_<name> -> name */
+	char callbacks[MAX_CALLBACKS][96];	/* bpf_prog_<tag>_<name> -> name */
+	unsigned long callback_off[MAX_CALLBACKS];	/* offset in the frame */
 	int nr_callbacks;
 	char generic[2048];
 	int nr_generic;
@@ -62,6 +65,26 @@ static void add_unique(char list[][96], int *n, const char *name)
 		snprintf(list[(*n)++], 96, "%s", name);
 }
 
+/* bpf_prog_<16 hex digits of tag>_<name> */
+static bool is_bpf_prog(const char *f)
+{
+	return str_starts_with(f, "bpf_prog_") && strlen(f) > 26 && f[25] == '_';
+}
+
+static void add_unique_callback(struct pipeline *p, const char *name,
+				unsigned long off)
+{
+	int i;
+
+	for (i = 0; i < p->nr_callbacks; i++)
+		if (!strcmp(p->callbacks[i], name))
+			return;
+	if (p->nr_callbacks < MAX_CALLBACKS) {
+		p->callback_off[p->nr_callbacks] = off;
+		snprintf(p->callbacks[p->nr_callbacks++], 96, "%s", name);
+	}
+}
+
 /* "   balance_scx+0x177/0x3a0" lines of the first run's report */
 static void extract(const char *report, struct pipeline *p)
 {
@@ -82,6 +105,10 @@ static void extract(const char *report, struct pipeline *p)
 		if (s != line && n && !strncmp(s + n, "+0x", 3)) {
 			snprintf(name, sizeof(name), "%.*s", n, s);
 			add_unique(p->frames, &p->nr_frames, name);
+			/* a callback keeps its offset: the guest finds its line */
+			if (is_bpf_prog(name))
+				add_unique_callback(p, name + 26,
+						    strtoul(s + n + 1, NULL, 16));
 		}
 		line = strchr(line, '\n');
 		line = line ? line + 1 : NULL;
@@ -89,9 +116,8 @@ static void extract(const char *report, struct pipeline *p)
 	for (i = 0; i < p->nr_frames; i++) {
 		const char *f = p->frames[i];
 
-		if (str_starts_with(f, "bpf_prog_") && strlen(f) > 26 &&
-		    f[25] == '_') {
-			add_unique(p->callbacks, &p->nr_callbacks, f + 26);
+		if (is_bpf_prog(f)) {
+			continue;
 		} else if (is_generic(f)) {
 			size_t len = strlen(p->generic);
 
@@ -215,7 +241,8 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 		const struct rundir *rd, bool kvm)
 {
 	char first_bug[512], second_bug[512], line[512], env[4200], skip[256];
-	char *env_extra[2] = { env, NULL };
+	char cbs[512];
+	char *env_extra[3] = { env, cbs, NULL };
 	struct test_case rc = *c;
 	struct pipeline p;
 	struct vm_result res;
@@ -235,13 +262,13 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	emit(c, "extracted: %d functions from the crash backtrace", p.nr_frames);
 	emit(c, "generic: %d dropped%s%s", p.nr_generic, p.nr_generic ? ": " : "",
 	     p.generic);
-	emit(c, "bpf callbacks: %d (fentry/fexit on them: not attached yet, kprobes cover the kernel side)",
+	emit(c, "bpf callbacks: %d (fentry/fexit, source line from BPF line info in the repro VM)",
 	     p.nr_callbacks);
 	for (i = 0; i < p.nr_callbacks; i++)
 		emit(c, "  %s", p.callbacks[i]);
-	emit(c, "kernel functions to probe: %d", p.nr_kernel);
-	if (!p.nr_kernel) {
-		emit(c, "no kernel function left to probe: no repro VM");
+	emit(c, "kernel functions to probe: %d (kprobes)", p.nr_kernel);
+	if (!p.nr_kernel && !p.nr_callbacks) {
+		emit(c, "nothing left to probe: no repro VM");
 		return;
 	}
 	sources(c, &p, o->vm.kernel ? o->vm.kernel : find_kernel());
@@ -250,6 +277,11 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	for (i = 0; i < p.nr_kernel && off < sizeof(env) - 100; i++)
 		off += snprintf(env + off, sizeof(env) - off, "%s%s",
 				i ? "," : "", p.kernel[i]);
+	off = snprintf(cbs, sizeof(cbs), "KTSTR_REPRO_CALLBACKS=");
+	for (i = 0; i < p.nr_callbacks; i++)
+		off += snprintf(cbs + off, sizeof(cbs) - off, "%s%s+0x%lx",
+				i ? "," : "", p.callbacks[i],
+				p.callback_off[i]);
 	rc.out = open_memstream(&buf, &buflen);
 	rc.repro = true;
 	rc.report = NULL;
@@ -257,8 +289,8 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	if (!rc.out)
 		return;
 	t0 = now_ms();
-	fprintf(stderr, "ktstr: auto-repro: rerunning %s with probes on %d functions\n",
-		c->name, p.nr_kernel);
+	fprintf(stderr, "ktstr: auto-repro: rerunning %s with probes on %d functions and %d callbacks\n",
+		c->name, p.nr_kernel, p.nr_callbacks);
 	run_case(o, &rc, rd, kvm, skip, sizeof(skip), env_extra, &res);
 	fclose(rc.out);
 	free(buf);

@@ -255,10 +255,12 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	char name_arg[160];
 	static const char *const forwarded[] = {
 		"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
-		"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_PIN_SCX_HELPER",
+		"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_REPRO_CALLBACKS",
+		"KTSTR_PIN_SCX_HELPER",
 	};
-	char accel[32], sched_env[300], args_env[1100], fwd[6][2048];
-	char *env[12] = { accel };
+	char accel[32], sched_env[300], args_env[1100];
+	char fwd[ARRAY_SIZE(forwarded)][2048];
+	char *env[ARRAY_SIZE(forwarded) + 8] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
 	const char *extra[5] = { c->bin, NULL, NULL, NULL, NULL };
 	char fixture[PATH_MAX], bpftool[PATH_MAX];
@@ -292,7 +294,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 			 getenv(forwarded[i]));
 		env[nenv++] = fwd[i];
 	}
-	for (i = 0; env_extra && env_extra[i] && nenv < 11; i++)
+	for (i = 0; env_extra && env_extra[i] && nenv < ARRAY_SIZE(env) - 1; i++)
 		env[nenv++] = env_extra[i];
 	if (topo_parse(c->topo, &vo.topo, err, sizeof(err))) {
 		fprintf(c->out, "# %s: %s\n", c->name, err);

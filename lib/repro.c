@@ -2,8 +2,11 @@
 /*
  * Auto-repro probes in the guest: kprobes on the crash path's kernel
  * functions, with arguments typed from BTF, and a trigger on the
- * scheduler's exit (scx_ops_exit_kind on kernels without the
- * sched_ext_exit tracepoint).
+ * scheduler's exit. The kernel has no sched_ext_exit tracepoint (6.12
+ * and mainline trace sched_ext_dump and sched_ext_event only), so the
+ * trigger is a kprobe on the function every exit goes through,
+ * scx_ops_exit_kind(), and a kretprobe on it reads the exit info it
+ * filled in: kind, reason and message.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,18 +19,18 @@
 #include <bpf/libbpf.h>
 
 #include "repro.h"
-#include "repro_probes.h"
-#include "repro_probes.bpf.skel.h"
+#include "repro_skel.h"
 #include "util.h"
 
 #define FILTER_FUNCS	"/sys/kernel/tracing/available_filter_functions"
-#define TRIGGER		"scx_ops_exit_kind"
-#define SHOWN_EVENTS	40
 
 static int print_warnings(enum libbpf_print_level level, const char *fmt,
 			  va_list ap)
 {
-	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+	/* KTSTR_VERBOSE: libbpf's debug lines too, to see why a probe failed */
+	if (level == LIBBPF_DEBUG && !getenv("KTSTR_VERBOSE"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 static int repro_err(struct repro *r, const char *fmt, const char *a)
@@ -36,21 +39,31 @@ static int repro_err(struct repro *r, const char *fmt, const char *a)
 	return -1;
 }
 
-static unsigned long long kallsyms_addr(const char *name)
+/*
+ * The addresses of the probed functions, the trigger and the exit info
+ * pointer, in one pass over /proc/kallsyms (a slow file under TCG).
+ */
+static void kallsyms_fill(struct repro *r, unsigned long long *trigger,
+			  unsigned long long *exit_info)
 {
 	char line[512], sym[256], type;
 	unsigned long long addr;
 	FILE *f = fopen("/proc/kallsyms", "r");
+	int i;
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 &&
-		    !strcmp(sym, name)) {
-			fclose(f);
-			return addr;
-		}
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		if (!strcmp(sym, REPRO_TRIGGER))
+			*trigger = addr;
+		else if (!strcmp(sym, "scx_exit_info"))
+			*exit_info = addr;
+		for (i = 0; i < r->nr_funcs; i++)
+			if (!r->funcs[i].addr && !strcmp(sym, r->funcs[i].name))
+				r->funcs[i].addr = addr;
+	}
 	if (f)
 		fclose(f);
-	return 0;
 }
 
 /* @funcs: available_filter_functions, read once */
@@ -68,39 +81,36 @@ static bool traceable(const char *funcs, const char *name)
 	return false;
 }
 
-/* what each of the first arguments points at, from the BTF prototype */
-static void arg_kinds(const struct btf *btf, const char *name,
-		      struct repro_arg_kinds *k)
+static const struct btf_type *skip_mods(const struct btf *btf,
+				       const struct btf_type *t)
 {
-	const struct btf_type *t;
-	const struct btf_param *p;
-	int id, i;
+	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
 
-	memset(k, 0, sizeof(*k));
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-	if (id >= 0) {
-		t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
-		for (i = t && btf_is_func_proto(t) ? btf_vlen(t) : 0;
-		     i < REPRO_MAX_ARGS; i++)
-			k->kind[i] = REPRO_ARG_NONE;
-	}
-	if (id < 0)
-		return;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
-	if (!t || !btf_is_func_proto(t))
-		return;
-	p = btf_params(t);
-	for (i = 0; i < btf_vlen(t) && i < REPRO_MAX_ARGS; i++) {
-		const struct btf_type *a = btf__type_by_id(btf, p[i].type);
+int repro_proto_kinds(const struct btf *btf, const struct btf_type *proto,
+		      struct repro_arg_kinds *k, char params[][32])
+{
+	const struct btf_param *p;
+	int i, n;
+
+	memset(k, REPRO_ARG_NONE, sizeof(*k));
+	if (!proto || !btf_is_func_proto(proto))
+		return 0;
+	n = btf_vlen(proto);
+	p = btf_params(proto);
+	for (i = 0; i < n && i < REPRO_MAX_ARGS; i++) {
+		const struct btf_type *a = skip_mods(btf, btf__type_by_id(btf, p[i].type));
 		const char *sname;
 
-		while (a && (btf_is_mod(a) || btf_is_typedef(a)))
-			a = btf__type_by_id(btf, a->type);
+		k->kind[i] = REPRO_ARG_SCALAR;
+		if (params)
+			snprintf(params[i], 32, "%s",
+				 btf__name_by_offset(btf, p[i].name_off) ?: "");
 		if (!a || !btf_is_ptr(a))
 			continue;
-		a = btf__type_by_id(btf, a->type);
-		while (a && (btf_is_mod(a) || btf_is_typedef(a)))
-			a = btf__type_by_id(btf, a->type);
+		a = skip_mods(btf, btf__type_by_id(btf, a->type));
 		if (!a || !btf_is_struct(a))
 			continue;
 		sname = btf__name_by_offset(btf, a->name_off);
@@ -113,6 +123,19 @@ static void arg_kinds(const struct btf *btf, const char *name,
 		else if (!strcmp(sname, "scx_exit_info"))
 			k->kind[i] = REPRO_ARG_EXIT_INFO;
 	}
+	return n;
+}
+
+/* what each of a kernel function's first arguments points at */
+static void func_kinds(const struct btf *btf, struct repro_func *f,
+		       struct repro_arg_kinds *k)
+{
+	int id = btf__find_by_name_kind(btf, f->name, BTF_KIND_FUNC);
+
+	memset(k, REPRO_ARG_SCALAR, sizeof(*k));
+	if (id >= 0)
+		repro_proto_kinds(btf, btf__type_by_id(btf,
+				  btf__type_by_id(btf, id)->type), k, f->params);
 }
 
 static int by_time(const void *a, const void *b)
@@ -134,25 +157,65 @@ static void add_kinds(struct repro_probes *skel, unsigned long long addr,
 				     sizeof(keys[i]), k, sizeof(*k), BPF_ANY);
 }
 
-static int arm(struct repro *r, const char *list)
+/* "a,b,c" into r->funcs */
+static void parse_funcs(struct repro *r, const char *list)
+{
+	char *copy = xstrdup(list), *name, *save;
+
+	for (name = strtok_r(copy, ",", &save);
+	     name && r->nr_funcs < REPRO_MAX_FUNCS;
+	     name = strtok_r(NULL, ",", &save))
+		snprintf(r->funcs[r->nr_funcs++].name, sizeof(r->funcs[0].name),
+			 "%s", name);
+	free(copy);
+}
+
+/* "name+0xoff,name" into r->cbs */
+static void parse_callbacks(struct repro *r, const char *list)
+{
+	char *copy = xstrdup(list), *item, *save, *plus;
+
+	for (item = strtok_r(copy, ",", &save);
+	     item && r->nr_cbs < REPRO_MAX_CALLBACKS;
+	     item = strtok_r(NULL, ",", &save)) {
+		struct repro_callback *cb = &r->cbs[r->nr_cbs++];
+
+		plus = strchr(item, '+');
+		if (plus) {
+			*plus = '\0';
+			cb->frame_off = strtoul(plus + 1, NULL, 16);
+		}
+		snprintf(cb->name, sizeof(cb->name), "%s", item);
+		snprintf(cb->why, sizeof(cb->why), "the scheduler never attached");
+	}
+	free(copy);
+}
+
+static int arm(struct repro *r)
 {
 	struct repro_probes *skel;
 	struct btf *btf = btf__load_vmlinux_btf();
 	struct repro_arg_kinds k;
 	char *funcs = read_file(FILTER_FUNCS, NULL);
-	char *copy = xstrdup(list), *name, *save;
-	unsigned long long addr;
+	unsigned long long exit_info = 0;
 	int i;
 
-	for (name = strtok_r(copy, ",", &save); name && r->nr_funcs < REPRO_MAX_FUNCS;
-	     name = strtok_r(NULL, ",", &save))
-		snprintf(r->funcs[r->nr_funcs++].name, sizeof(r->funcs[0].name),
-			 "%s", name);
-	free(copy);
+	snprintf(r->trigger.name, sizeof(r->trigger.name), "%s", REPRO_TRIGGER);
+	kallsyms_fill(r, &r->trigger.addr, &exit_info);
 	/* a refused program's verifier log goes to stderr, into the report */
 	libbpf_set_print(print_warnings);
-	skel = repro_probes__open_and_load();
-	if (!skel) {
+	skel = repro_probes__open();
+	if (skel) {
+		skel->rodata->exit_info_addr = exit_info;
+		/* the callback probes load later, bound to their targets */
+		for (i = 0; i < REPRO_MAX_CALLBACKS; i++) {
+			bpf_program__set_autoload(repro_callback_prog(skel, i, false), false);
+			bpf_program__set_autoload(repro_callback_prog(skel, i, true), false);
+		}
+	}
+	if (!skel || repro_probes__load(skel)) {
+		repro_probes__destroy(skel);
+		btf__free(btf);
 		free(funcs);
 		return repro_err(r, "the probe program did not load: %s",
 				 strerror(errno));
@@ -170,18 +233,20 @@ static int arm(struct repro *r, const char *list)
 			continue;
 		}
 		f->attached = true;
-		f->addr = kallsyms_addr(f->name);
 		if (btf && f->addr) {
-			arg_kinds(btf, f->name, &k);
+			func_kinds(btf, f, &k);
 			add_kinds(skel, f->addr, &k);
 		}
 	}
 	r->trigger_attached =
-		bpf_program__attach_kprobe(skel->progs.exit_trigger, false, TRIGGER) != NULL;
-	addr = kallsyms_addr(TRIGGER);
-	memset(&k, 0, sizeof(k));
-	if (addr)
-		add_kinds(skel, addr, &k);
+		bpf_program__attach_kprobe(skel->progs.exit_trigger, false,
+					   REPRO_TRIGGER) &&
+		bpf_program__attach_kprobe(skel->progs.exit_return, true,
+					   REPRO_TRIGGER);
+	if (btf && r->trigger.addr) {
+		func_kinds(btf, &r->trigger, &k);
+		add_kinds(skel, r->trigger.addr, &k);
+	}
 	btf__free(btf);
 	free(funcs);
 	return 0;
@@ -189,24 +254,30 @@ static int arm(struct repro *r, const char *list)
 
 void repro_start(struct repro *r)
 {
-	const char *list = getenv("KTSTR_REPRO_FUNCS");
+	const char *funcs = getenv("KTSTR_REPRO_FUNCS");
+	const char *cbs = getenv("KTSTR_REPRO_CALLBACKS");
 
 	memset(r, 0, sizeof(*r));
-	if (!list)
+	if (!funcs && !cbs)
 		return;
 	r->active = true;
-	arm(r, list);
+	if (funcs)
+		parse_funcs(r, funcs);
+	if (cbs)
+		parse_callbacks(r, cbs);
+	arm(r);
 }
 
 /* Read the circle of events, oldest first, and detach the probes. */
 void repro_stop(struct repro *r)
 {
 	struct repro_probes *skel = r->skel;
-	__u32 key;
+	__u32 key = 0;
 
 	if (!r->active || !skel)
 		return;
-	r->triggered = skel->bss->triggered;
+	bpf_map__lookup_elem(skel->maps.state, &key, sizeof(key), &r->state,
+			     sizeof(r->state), 0);
 	r->events = xcalloc(REPRO_SLOTS, sizeof(*r->events));
 	for (key = 0; key < REPRO_SLOTS; key++) {
 		struct repro_event *e = &r->events[r->nr_events];
@@ -216,112 +287,9 @@ void repro_stop(struct repro *r)
 			r->nr_events++;
 	}
 	qsort(r->events, r->nr_events, sizeof(*r->events), by_time);
-	r->total_events = skel->bss->nr_events;
+	r->total_events = r->state.nr_events;
+	repro_probes__destroy(r->cb_skel);
+	r->cb_skel = NULL;
 	repro_probes__destroy(skel);
 	r->skel = NULL;
-}
-
-static const char *func_name(const struct repro *r, unsigned long long ip)
-{
-	int i;
-
-	for (i = 0; i < r->nr_funcs; i++)
-		if (r->funcs[i].addr && ip - r->funcs[i].addr < 16)
-			return r->funcs[i].name;
-	return TRIGGER;
-}
-
-static void print_event(const struct repro_event *e, unsigned long long t0,
-			const char *name, int trigger_pid)
-{
-	char args[1024] = "";
-	size_t off = 0;
-	int i;
-
-	for (i = 0; i < REPRO_MAX_ARGS; i++) {
-		const struct repro_task *t = &e->task[i];
-
-		switch (e->kinds[i]) {
-		case REPRO_ARG_NONE:
-			continue;
-		case REPRO_ARG_TASK:
-			if (!e->args[i])
-				continue;
-			off += snprintf(args + off, sizeof(args) - off,
-					" task%d={pid=%d comm=%s cpus=%u dsq=0x%llx slice=%llu vtime=%llu weight=%u}",
-					i, t->pid, t->comm, t->nr_cpus_allowed,
-					(unsigned long long)t->dsq_id,
-					(unsigned long long)t->slice,
-					(unsigned long long)t->dsq_vtime, t->weight);
-			break;
-		case REPRO_ARG_RQ:
-			off += snprintf(args + off, sizeof(args) - off,
-					" rq%d={cpu=%d}", i, t->pid);
-			break;
-		case REPRO_ARG_DSQ:
-			off += snprintf(args + off, sizeof(args) - off,
-					" dsq%d={id=0x%llx}", i,
-					(unsigned long long)t->dsq_id);
-			break;
-		default:
-			off += snprintf(args + off, sizeof(args) - off,
-					" arg%d=0x%llx", i,
-					(unsigned long long)e->args[i]);
-		}
-		if (off >= sizeof(args))
-			break;
-	}
-	printf("# %c +%.3fms cpu%u %s [%s/%d]%s\n",
-	       e->pid == trigger_pid ? '*' : ' ',
-	       (e->ts - t0) / 1e6, e->cpu, name, e->comm, e->pid, args);
-}
-
-void repro_print(const struct repro *r)
-{
-	const struct repro_event *trig = NULL;
-	int i, first, attached = 0;
-
-	if (!r->active)
-		return;
-	for (i = 0; i < r->nr_funcs; i++)
-		attached += r->funcs[i].attached;
-	printf("# --- probe data ---\n");
-	if (r->err[0])
-		printf("# repro: %s\n", r->err);
-	printf("# repro: traceable %d of %d:", attached, r->nr_funcs);
-	for (i = 0; i < r->nr_funcs; i++)
-		if (r->funcs[i].attached)
-			printf(" %s", r->funcs[i].name);
-	printf("\n");
-	for (i = 0; i < r->nr_funcs; i++)
-		if (!r->funcs[i].attached)
-			printf("# repro: dropped %s (%s)\n", r->funcs[i].name,
-			       r->funcs[i].why ? r->funcs[i].why : "?");
-	for (i = 0; i < r->nr_events; i++)
-		if (r->events[i].trigger) {
-			trig = &r->events[i];
-			break;
-		}
-	printf("# repro: kprobes=%d trigger=%s (%s) fired=%s events=%llu\n",
-	       attached, TRIGGER, r->trigger_attached ? "attached" : "not attached",
-	       trig || r->triggered ? "yes" : "no", r->total_events);
-	if (!r->nr_events)
-		return;
-	/* the last events up to and including the exit */
-	for (i = 0; i < r->nr_events && &r->events[i] != trig; i++)
-		;
-	if (i == r->nr_events)
-		i--;
-	first = i - SHOWN_EVENTS + 1 > 0 ? i - SHOWN_EVENTS + 1 : 0;
-	printf("# repro: the %d events before the exit (* = the task that triggered it):\n",
-	       i - first + 1);
-	for (; first <= i; first++)
-		print_event(&r->events[first], r->events[0].ts,
-			    r->events[first].trigger ? TRIGGER :
-			    func_name(r, r->events[first].ip),
-			    trig ? trig->pid : -1);
-	if (trig)
-		printf("# repro: exit kind %lld triggered by %s/%d on cpu%u\n",
-		       (long long)trig->exit_kind, trig->comm, trig->pid,
-		       trig->cpu);
 }

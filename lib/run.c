@@ -372,6 +372,7 @@ static int start_sched(struct run *r)
 				 sizeof(err))) {
 			r->have_sched = true;
 			mapdump_hold(&r->maps_held, r->sched.pid);
+			repro_attach_callbacks(&r->repro, &r->maps_held);
 			return 0;
 		}
 		if (attempt < retries) {
@@ -564,7 +565,7 @@ report:
 		};
 
 		ret = run_report(&o);
-		repro_print(&r->repro);
+		repro_print(&r->repro, stdout);
 		artifacts_emit(&o, ret == KTSTR_FAIL, r->maps, r->maps_why);
 	}
 	free(r->maps);

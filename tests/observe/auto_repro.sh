@@ -1,6 +1,7 @@
 #!/bin/bash
-# Auto-repro after real crashes of the fixture: a second VM with probes on
-# the crash path's kernel functions and a trigger on the scheduler's exit.
+# Auto-repro after real crashes of the fixture: a second VM with kprobes on
+# the crash path's kernel functions, fentry/fexit on its BPF callbacks and
+# a trigger on the scheduler's exit.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 export KTSTR_RUNS="$TMP/runs"
@@ -15,8 +16,17 @@ expect_in "$TMP/block" "^# --- probe pipeline ---"
 expect_in "$TMP/block" "^# extracted: [0-9]+ functions from the crash backtrace"
 expect_in "$TMP/block" "^#   ktstr_dispatch$"
 expect_in "$TMP/block" "^#   balance_scx +kernel/sched/ext.c:[0-9]+"
-expect_in "$TMP/block" "^# repro: kprobes=[1-9][0-9]* trigger=scx_ops_exit_kind \(attached\) fired=yes events=[1-9]"
-expect_in "$TMP/block" "balance_scx \[.*rq0=\{cpu=[0-9]+\} task1=\{pid=[0-9]+ comm="
+expect_in "$TMP/block" "^# repro: kprobes=[1-9][0-9]* fentry=1 trigger=scx_ops_exit_kind \(attached\) fired=yes events=[1-9]"
+expect_in "$TMP/block" "balance_scx \[.*rq=\{cpu=[0-9]+\} prev=\{pid=[0-9]+ comm="
+# fentry/fexit on the callback, its source from BPF line info, and the
+# line of the backtrace's offset: the scx_bpf_error() call
+expect_in "$TMP/block" "^# repro: fentry/fexit on ktstr_dispatch \(ops.dispatch, prog [0-9]+, bpf/scx_ktstr.bpf.c:[0-9]+\)"
+expect_in "$TMP/block" "^# repro:   crash frame ktstr_dispatch\+0x[0-9a-f]+: bpf/scx_ktstr.bpf.c:[0-9]+: scx_bpf_error\("
+# the callback's arguments from its sched_ext_ops prototype, and the call
+# that raised the exit marked and still running when it was raised
+expect_in "$TMP/block" "^#   .* ktstr_dispatch \[.*\] cpu=[0-9]+ prev=\{pid=[0-9]+ comm=.* slice=[0-9]+"
+expect_in "$TMP/block" "^# \* .* ktstr_dispatch \[.*\] cpu=[0-9]+ prev=.*\(still running when the exit was raised\)"
+expect_in "$TMP/block" "^# repro: exit info: kind=1025 \(scx_bpf_error\) code=0 msg=.*host-triggered crash"
 expect_in "$TMP/block" "^# reproduced: scx_bpf_error"
 secs=$(sed -n 's/^# repro VM duration: \([0-9]*\)\..*/\1/p' "$TMP/block")
 # one boot (a few seconds under TCG) + the case's 3 s + a margin
@@ -43,4 +53,4 @@ expect_in "$TMP/once" "^# crash did not reproduce: the rerun ran normally"
 "$KTSTR" run --no-auto-repro --sched "$BIN/scx_ktstr" --crash-after 800 -- \
 	-t =steady_scx >"$TMP/off" 2>&1
 grep -q -- "--- auto-repro ---" "$TMP/off" && fail "--no-auto-repro still reran"
-echo "probe data with decoded arguments, reproduced in ${secs}s; a one-off crash is told; --no-auto-repro honoured"
+echo "kprobes and fentry/fexit with decoded arguments and BPF source lines, reproduced in ${secs}s; a one-off crash is told; --no-auto-repro honoured"
