@@ -270,7 +270,7 @@ static void print_setup(FILE *out, const struct repro *r)
 			       cb->why);
 			continue;
 		}
-		fprintf(out, "# repro: fentry/fexit on %s (ops.%s, prog %u, %s) after %.2fs\n",
+		fprintf(out, "# repro: fentry/fexit on %s (ops.%s, prog %u, %s) attached in %.2fs\n",
 		       cb->name, cb->member, cb->prog_id,
 		       cb->src[0] ? cb->src : "no line info",
 		       r->cb_attach_ms / 1000.0);
