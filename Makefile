@@ -78,7 +78,7 @@ UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
 # pure part (no libbpf) is what the unit tests link
 LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
 LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
-		monitor.c ktap.c repro_print.c)
+		monitor.c ktap.c repro_print.c gauntlet.c)
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
 VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
@@ -118,7 +118,7 @@ $(BIN)/bpftool: $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)	\
 $(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
 
-HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c)
+HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c gauntlet.c)
 $(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_LIB) $(HOST_HDRS) \
 	      | $(BIN)
 	$(call msg,LINK,,$@)

@@ -24,9 +24,6 @@
 #include "rundir.h"
 #include "util.h"
 
-
-
-
 /* "key":"value" or "key":number from one line of --list output */
 static void json_field(const char *line, const char *key, char *out,
 		       size_t len)
@@ -64,6 +61,30 @@ static bool selected(const struct run_opts *o, const char *name)
 	return false;
 }
 
+static unsigned int json_uint(const char *line, const char *key)
+{
+	char num[32];
+
+	json_field(line, key, num, sizeof(num));
+	return strtoul(num, NULL, 10);
+}
+
+static void gauntlet_limits(const char *line, struct ktstr_gauntlet *g)
+{
+	char flag[8];
+
+	g->min_llcs = json_uint(line, "min_llcs");
+	g->max_llcs = json_uint(line, "max_llcs");
+	g->min_cpus = json_uint(line, "min_cpus");
+	g->max_cpus = json_uint(line, "max_cpus");
+	g->min_nodes = json_uint(line, "min_nodes");
+	g->max_nodes = json_uint(line, "max_nodes");
+	json_field(line, "requires_smt", flag, sizeof(flag));
+	g->requires_smt = !strcmp(flag, "true");
+	json_field(line, "skip", flag, sizeof(flag));
+	g->skip = !strcmp(flag, "true");
+}
+
 static int collect(const struct run_opts *o, const char *bin,
 		   struct test_case *cases, int n, bool print)
 {
@@ -80,8 +101,12 @@ static int collect(const struct run_opts *o, const char *bin,
 		if (line[0] != '{' && line[0] != ',')
 			continue;
 		json_field(line, "name", c->name, sizeof(c->name));
-		if (!c->name[0] || !selected(o, c->name))
+		/* the gauntlet selects among its variants' names too */
+		if (!c->name[0] || (!o->nr_presets && !selected(o, c->name)))
 			continue;
+		snprintf(c->test, sizeof(c->test), "%s", c->name);
+		c->preset[0] = '\0';
+		gauntlet_limits(line, &c->limits);
 		if (print)
 			printf("%s%s", n ? "," : "", line[0] == ',' ? line + 1 : line);
 		snprintf(c->bin, sizeof(c->bin), "%s", bin);
@@ -121,6 +146,58 @@ static int find_cases(const struct run_opts *o, struct test_case *cases,
 	}
 	free(ents);
 	return n;
+}
+
+/*
+ * --gauntlet: each case once per preset its limits allow, named
+ * gauntlet/<test>/<preset>; -t selects a variant by either name. The
+ * presets a case refuses are said once, so a missing variant is explained.
+ */
+static int expand_gauntlet(const struct run_opts *o, struct test_case *cases,
+			   int n)
+{
+	static struct test_case base[MAX_CASES];
+	struct topo t;
+	char why[128], err[128];
+	int i, p, out = 0;
+
+	memcpy(base, cases, n * sizeof(*base));
+	for (i = 0; i < n; i++) {
+		if (base[i].limits.skip) {
+			if (selected(o, base[i].test) && o->nr_filters)
+				fprintf(stderr, "ktstr: gauntlet: %s opts out of the gauntlet\n",
+					base[i].test);
+			continue;
+		}
+		for (p = 0; p < o->nr_presets; p++) {
+			const struct gauntlet_preset *g = o->presets[p];
+			struct test_case *v = &cases[out];
+			char name[sizeof(v->name)];
+
+			snprintf(name, sizeof(name), "gauntlet/%s/%s",
+				 base[i].test, g->name);
+			if (!selected(o, name) && !selected(o, base[i].test))
+				continue;
+			if (topo_parse(g->topo, &t, err, sizeof(err)))
+				continue;
+			if (!gauntlet_fits(&base[i].limits, &t, why, sizeof(why))) {
+				fprintf(stderr, "ktstr: gauntlet: %s not on %s: %s\n",
+					base[i].test, g->name, why);
+				continue;
+			}
+			if (out == MAX_CASES) {
+				fprintf(stderr, "ktstr: gauntlet: more than %d variants, the rest left out\n",
+					MAX_CASES);
+				return out;
+			}
+			*v = base[i];
+			snprintf(v->name, sizeof(v->name), "%s", name);
+			snprintf(v->preset, sizeof(v->preset), "%s", g->name);
+			snprintf(v->topo, sizeof(v->topo), "%s", g->topo);
+			out++;
+		}
+	}
+	return out;
 }
 
 /*
@@ -258,7 +335,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_REPRO_CALLBACKS",
 		"KTSTR_PIN_SCX_HELPER",
 	};
-	char accel[32], sched_env[300], args_env[1100];
+	char accel[32], sched_env[300], args_env[1100], topo_env[48];
 	char fwd[ARRAY_SIZE(forwarded)][2048];
 	char *env[ARRAY_SIZE(forwarded) + 8] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
@@ -270,7 +347,10 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	size_t i;
 	char err[256];
 
-	snprintf(name_arg, sizeof(name_arg), "%s", c->name);
+	snprintf(name_arg, sizeof(name_arg), "%s", c->test);
+	/* the guest runs the declaration on the VM's shape, a preset's too */
+	snprintf(topo_env, sizeof(topo_env), "KTSTR_TOPO=%s", c->topo);
+	env[nenv++] = topo_env;
 	snprintf(accel, sizeof(accel), "KTSTR_ACCEL=%s", kvm ? "kvm" : "tcg");
 	snprintf(fixture, sizeof(fixture), "%s/scx_ktstr", ktstr_bin_dir);
 	extra[1] = fixture;
@@ -346,7 +426,7 @@ static int run_native(struct test_case *c, const struct rundir *rd,
 	close(fd);
 	close(efd);
 	snprintf(cmd, sizeof(cmd), "'%s' -t '%s' >'%s' 2>'%s'", c->bin,
-		 c->name, out, errf);
+		 c->test, out, errf);
 	fflush(stdout);
 	if (system(cmd) < 0)
 		return 1;
@@ -355,6 +435,44 @@ static int run_native(struct test_case *c, const struct rundir *rd,
 	unlink(out);
 	unlink(errf);
 	return rc < 0 ? 1 : rc;
+}
+
+/* "all" or "tiny-1llc,smt-2llc": a typo fails before any boot */
+static int parse_presets(const char *list, struct run_opts *o)
+{
+	char *copy = xstrdup(list), *name, *save;
+	unsigned int i;
+
+	o->nr_presets = 0;
+	if (!strcmp(list, "all")) {
+		for (i = 0; i < gauntlet_nr_presets && i < ARRAY_SIZE(o->presets); i++)
+			o->presets[o->nr_presets++] = &gauntlet_presets[i];
+		free(copy);
+		return 0;
+	}
+	for (name = strtok_r(copy, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		const struct gauntlet_preset *g = gauntlet_preset(name);
+
+		if (!g) {
+			fprintf(stderr, "ktstr run: --gauntlet: no preset '%s'; the presets are:",
+				name);
+			for (i = 0; i < gauntlet_nr_presets; i++)
+				fprintf(stderr, " %s", gauntlet_presets[i].name);
+			fprintf(stderr, " (or 'all')\n");
+			free(copy);
+			return -1;
+		}
+		if (o->nr_presets < (int)ARRAY_SIZE(o->presets))
+			o->presets[o->nr_presets++] = g;
+	}
+	free(copy);
+	if (!o->nr_presets) {
+		fprintf(stderr, "ktstr run: --gauntlet: no preset named in '%s'\n",
+			list);
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
@@ -383,6 +501,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			setenv("KTSTR_SCHED_CHECKS", argv[i], 1);
+		} else if (!strcmp(argv[i], "--gauntlet") && i + 1 < argc) {
+			if (parse_presets(argv[++i], o))
+				return -1;
 		} else if (!strcmp(argv[i], "--sched") && i + 1 < argc) {
 			size_t off = 0;
 
@@ -396,12 +517,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				i++;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
+			       "                 [--gauntlet PRESETS]\n"
 			       "  -t FILTER       run cases whose name contains FILTER, or is NAME for =NAME\n"
 			       "  --sched BIN ... the scheduler under test instead of each case's own\n"
 			       "  --list          print the selected declarations as JSON\n"
 			       "  --native        run in this kernel instead of VMs\n"
 			       "  --no-auto-repro no second VM with probes after a scheduler crash\n"
 			       "  --sched-checks NAME=VALUE,...  the scheduler's threshold overrides\n"
+			       "  --gauntlet PRESETS  run each case on these topology presets (comma list, or 'all')\n"
+			       "                  as gauntlet/<test>/<preset>; see Documentation/running.md\n"
 			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
 			return 1;
 		} else {
@@ -414,6 +538,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 		}
+	}
+	if (o->native && o->nr_presets) {
+		fprintf(stderr, "ktstr run: --gauntlet boots each preset's topology in a VM: it cannot run --native\n");
+		return -1;
 	}
 	if (o->sched && access(o->sched, X_OK)) {
 		fprintf(stderr, "ktstr run: --sched '%s': %s\n", o->sched,
@@ -455,7 +583,11 @@ static void report_failures(const struct rundir *rd,
 			printf("#   failure dump %s\n", cases[i].dump_path);
 		if (cases[i].stats_path[0])
 			printf("#   stats        %s\n", cases[i].stats_path);
-		printf("#   replay       ./ktstr run -t =%s\n", cases[i].name);
+		if (cases[i].preset[0])
+			printf("#   replay       ./ktstr run --gauntlet %s -t =%s\n",
+			       cases[i].preset, cases[i].test);
+		else
+			printf("#   replay       ./ktstr run -t =%s\n", cases[i].name);
 		if (f)
 			fprintf(f, "fail %s\n", cases[i].name);
 	}
@@ -487,15 +619,27 @@ int cmd_run(int argc, char **argv)
 	r = parse_run(argc, argv, &o);
 	if (r)
 		return r < 0 ? VM_EXIT_USAGE : 0;
-	if (o.list)
+	if (o.list && !o.nr_presets)
 		fputs("[", stdout);
-	n = find_cases(&o, cases, o.list);
-	if (o.list) {
+	n = find_cases(&o, cases, o.list && !o.nr_presets);
+	if (o.list && !o.nr_presets) {
 		puts("]");
 		return n < 0;
 	}
 	if (n < 0)
 		return 1;
+	if (o.nr_presets)
+		n = expand_gauntlet(&o, cases, n);
+	if (o.list) {
+		/* the variants the gauntlet would run */
+		fputs("[", stdout);
+		for (i = 0; i < n; i++)
+			printf("%s{\"name\":\"%s\",\"test\":\"%s\",\"preset\":\"%s\",\"topo\":\"%s\"}\n",
+			       i ? "," : "", cases[i].name, cases[i].test,
+			       cases[i].preset, cases[i].topo);
+		puts("]");
+		return 0;
+	}
 	if (o.native) {
 		struct utsname u;
 

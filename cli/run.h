@@ -11,14 +11,19 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "gauntlet.h"
 #include "rundir.h"
 
-#define MAX_CASES	512
+/* the gauntlet multiplies the cases by up to 24 presets */
+#define MAX_CASES	1024
 #define MAX_FILTERS	32
 
 struct test_case {
 	char bin[PATH_MAX];
-	char name[128];
+	char name[160];			/* the case, or gauntlet/<test>/<preset> */
+	char test[128];			/* the declaration's name, for -t */
+	char preset[32];		/* the gauntlet preset, or "" */
+	struct ktstr_gauntlet limits;	/* the presets it may run on */
 	char topo[32];
 	char sched[128];
 	unsigned int duration_ms;
@@ -44,6 +49,9 @@ struct run_opts {
 	bool list;
 	bool native;
 	bool no_auto_repro;
+	/* --gauntlet: the presets every case is expanded over, or NULL */
+	const struct gauntlet_preset *presets[32];
+	int nr_presets;
 	const char *sched;		/* --sched BIN */
 	char sched_args[1024];
 };

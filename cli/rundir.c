@@ -108,11 +108,18 @@ uint64_t variant_hash(const char *test, const char *topo, const char *sched,
 static void file_path(const struct rundir *rd, const char *test,
 		      uint64_t hash, const char *kind, char *buf, size_t len)
 {
+	char stem[256], *p;
+
+	/* gauntlet/<test>/<preset> is one file, not a directory tree */
+	snprintf(stem, sizeof(stem), "%s", test);
+	for (p = stem; *p; p++)
+		if (*p == '/')
+			*p = '-';
 	if (!strcmp(kind, "bundle"))
-		snprintf(buf, len, "%s/%s-%016llx.bundle.txt", rd->path, test,
+		snprintf(buf, len, "%s/%s-%016llx.bundle.txt", rd->path, stem,
 			 (unsigned long long)hash);
 	else
-		snprintf(buf, len, "%s/%s-%016llx.%s.json", rd->path, test,
+		snprintf(buf, len, "%s/%s-%016llx.%s.json", rd->path, stem,
 			 (unsigned long long)hash,
 			 !strcmp(kind, "json") ? "ktstr" : kind);
 }

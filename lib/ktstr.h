@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "gauntlet.h"
+
 #define KTSTR_MAX_CGROUPS	8
 #define KTSTR_MAX_STEPS		8
 #define KTSTR_MAX_OPS		4
@@ -116,6 +118,8 @@ struct ktstr_test {
 	 */
 	const char *expect_err;
 	bool no_auto_repro;
+	/* the presets `ktstr run --gauntlet` may run it on */
+	struct ktstr_gauntlet gauntlet;
 };
 
 const char *ktstr_op_name(enum ktstr_op_kind k);

@@ -64,6 +64,16 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 	json_int(j, "watchdog_ms", t->watchdog_ms ? t->watchdog_ms : 4000);
 	json_str(j, "expect_err", t->expect_err);
 	json_bool(j, "auto_repro", !t->no_auto_repro);
+	json_open(j, "gauntlet", '{');
+	json_int(j, "min_llcs", t->gauntlet.min_llcs);
+	json_int(j, "max_llcs", t->gauntlet.max_llcs);
+	json_int(j, "min_cpus", t->gauntlet.min_cpus);
+	json_int(j, "max_cpus", t->gauntlet.max_cpus);
+	json_int(j, "min_nodes", t->gauntlet.min_nodes);
+	json_int(j, "max_nodes", t->gauntlet.max_nodes);
+	json_bool(j, "requires_smt", t->gauntlet.requires_smt);
+	json_bool(j, "skip", t->gauntlet.skip);
+	json_close(j, '}');
 	json_open(j, "cgroups", '[');
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
 		const struct ktstr_cgroup *cg = &t->cgroups[i];

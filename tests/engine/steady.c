@@ -39,6 +39,7 @@ KTSTR_TEST(isolation_llc,
 	.cgroups = { { .name = "llc0", .cpuset = "llc:0", .workers = 2 },
 		     { .name = "llc1", .cpuset = "llc:1", .workers = 2 } },
 	.checks = { .not_starved = true, .isolation = true },
+	.gauntlet = { .min_llcs = 2 },
 )
 
 KTSTR_TEST(oversubscribed,
@@ -76,6 +77,7 @@ KTSTR_TEST(cgroup_ops,
 			   { OP_CLEAR_CPUSET, "base" } } },
 	},
 	.checks = { .not_starved = true },
+	.gauntlet = { .min_llcs = 2 },
 )
 
 KTSTR_TEST(mixed_workloads,
