@@ -380,6 +380,13 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		fprintf(c->out, "# %s: %s\n", c->name, err);
 		return 1;
 	}
+	/* a shape this machine cannot boot is a skip, not a failure */
+	if (!kvm && topo_max_apic_id(&vo.topo) > TOPO_TCG_MAX_APIC_ID) {
+		snprintf(skip, len, "topology %s needs KVM: its APIC IDs go up to %u, past the %u qemu gives under TCG",
+			 c->topo, topo_max_apic_id(&vo.topo),
+			 TOPO_TCG_MAX_APIC_ID);
+		return 4;
+	}
 	if (!vo.memory_mb)
 		vo.memory_mb = c->memory_mb;
 	/* KTSTR_VERBOSE=1: loglevel=7, and the guest adds diagnostics */

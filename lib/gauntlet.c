@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gauntlet.h"
+#include "util.h"
 
 const struct gauntlet_preset gauntlet_presets[] = {
 	{ "tiny-1llc", "1n1l4c1t" },
@@ -36,8 +37,7 @@ const struct gauntlet_preset gauntlet_presets[] = {
 	{ "numa4-12llc", "4n12l8c2t" },
 };
 
-const unsigned int gauntlet_nr_presets =
-	sizeof(gauntlet_presets) / sizeof(gauntlet_presets[0]);
+const unsigned int gauntlet_nr_presets = ARRAY_SIZE(gauntlet_presets);
 
 const struct gauntlet_preset *gauntlet_preset(const char *name)
 {

@@ -61,4 +61,33 @@ static inline unsigned int topo_cpu_core(const struct topo *t, unsigned int cpu)
 	return cpu / t->threads;
 }
 
+/* bits for @n values: qemu sizes each APIC ID field this way */
+static inline unsigned int topo_bits(unsigned int n)
+{
+	unsigned int b = 0;
+
+	while ((1u << b) < n)
+		b++;
+	return b;
+}
+
+/*
+ * The APIC ID qemu gives the last CPU: thread, core, die and socket
+ * fields, each as wide as its count needs. Without KVM's in-kernel
+ * irqchip (so under TCG) qemu refuses IDs past TOPO_TCG_MAX_APIC_ID: no
+ * x2APIC there. 1n14l9c2t has 252 CPUs but needs IDs up to 433.
+ */
+#define TOPO_TCG_MAX_APIC_ID	254
+
+static inline unsigned int topo_max_apic_id(const struct topo *t)
+{
+	unsigned int core_off = topo_bits(t->threads);
+	unsigned int die_off = core_off + topo_bits(t->cores);
+	unsigned int pkg_off = die_off + topo_bits(topo_llcs_per_node(t));
+
+	return ((t->nodes - 1) << pkg_off) |
+	       ((topo_llcs_per_node(t) - 1) << die_off) |
+	       ((t->cores - 1) << core_off) | (t->threads - 1);
+}
+
 #endif /* __KTSTR_TOPO_H */

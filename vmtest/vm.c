@@ -619,6 +619,16 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 				"ktstr: warning: no usable KVM (%s): using TCG, slower, timeouts scaled\n",
 				why);
 	}
+	if (!kvm && topo_max_apic_id(&cfg->topo) > TOPO_TCG_MAX_APIC_ID) {
+		char t[32];
+
+		topo_format(&cfg->topo, t, sizeof(t));
+		set_reason(res, VM_EXIT_USAGE,
+			   "topology %s needs APIC IDs up to %u, and qemu without KVM's irqchip (TCG) stops at %u: no x2APIC there. Run it with KVM, or use fewer cores per LLC, LLCs per node or nodes",
+			   t, topo_max_apic_id(&cfg->topo), TOPO_TCG_MAX_APIC_ID);
+		fprintf(stderr, "ktstr: %s\n", res->reason);
+		return res->exit_code;
+	}
 	make_log_paths(cfg, dir, sizeof(dir), res->console_log,
 		       sizeof(res->console_log));
 	snprintf(qlog, sizeof(qlog), "%s/qemu.log", dir);

@@ -87,4 +87,18 @@ TEST(refuses_junk)
 	ASSERT_EQ(-1, parse("1n 2l2c1t", &t, err));
 }
 
+/* qemu's APIC ID fields: what TCG can boot without x2APIC */
+TEST(apic_ids_as_qemu_assigns_them)
+{
+	struct topo max_cpu = { 1, 14, 9, 2 }, near_max = { 1, 15, 8, 2 };
+	struct topo numa4 = { 4, 12, 8, 2 }, small = { 1, 1, 2, 1 };
+
+	EXPECT_EQ(433, topo_max_apic_id(&max_cpu));
+	EXPECT_EQ(239, topo_max_apic_id(&near_max));
+	EXPECT_EQ(239, topo_max_apic_id(&numa4));
+	EXPECT_EQ(1, topo_max_apic_id(&small));
+	EXPECT_GT(topo_max_apic_id(&max_cpu), TOPO_TCG_MAX_APIC_ID);
+	EXPECT_LE(topo_max_apic_id(&numa4), TOPO_TCG_MAX_APIC_ID);
+}
+
 TEST_HARNESS_MAIN
