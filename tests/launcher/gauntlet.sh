@@ -36,4 +36,13 @@ expect_in "$TMP/run" "\[topo=1n2l2c2t\] passed"
 expect_in "$TMP/run" "^3 passed, 0 failed, 0 skipped$"
 f=$(ls "$KTSTR_RUNS"/*/gauntlet-steady_scx-smt-2llc-*.ktstr.json)
 [ "$(jq -r .topology "$f")" = 1n2l2c2t ] || fail "the sidecar's topology is not the preset's"
-echo "23 variants for isolation_llc, negative tests opted out, a typo refused, 3 variants passed on their presets"
+# under TCG qemu has no x2APIC: a shape with APIC IDs past 254 (max-cpu,
+# 252 CPUs, IDs up to 433) is refused by the launcher and skipped by run
+rc=0
+"$KTSTR" exec --accel tcg --topo 1n14l9c2t -- true >"$TMP/apic" 2>&1 || rc=$?
+[ "$rc" -eq 250 ] || { cat "$TMP/apic"; fail "1n14l9c2t under TCG exited $rc, not 250"; }
+expect_in "$TMP/apic" "topology 1n14l9c2t needs APIC IDs up to 433"
+"$KTSTR" run --accel tcg --gauntlet max-cpu -t =steady_scx >"$TMP/max" 2>&1 ||
+	{ cat "$TMP/max"; fail "a shape TCG cannot boot failed instead of skipping"; }
+expect_in "$TMP/max" "^ok 1 gauntlet/steady_scx/max-cpu # SKIP topology 1n14l9c2t needs KVM"
+echo "23 variants for isolation_llc, negative tests opted out, a typo refused, 3 variants passed on their presets, max-cpu skipped under TCG"
