@@ -48,6 +48,13 @@ static void enqueue(struct repro *r, __u64 ts, int cpu, int pid,
 	}
 }
 
+/* the scheduler's exit, as the kprobe on the exit function records it */
+static void trigger(struct repro *r, __u64 ts, int cpu, int pid, __s64 kind)
+{
+	event(r, REPRO_EV_TRIGGER, ts, cpu, pid)->exit_kind = kind;
+	r->state.triggered = 1;
+}
+
 static bool has(const char *out, const char *what)
 {
 	return strstr(out, what) != NULL;
@@ -85,8 +92,7 @@ TEST(entry_and_exit_fold_into_before_after)
 
 	setup(&r, events);
 	enqueue(&r, 1000000, 1, 91, 0, 20000000);
-	event(&r, REPRO_EV_TRIGGER, 5000000, 1, 91)->exit_kind = 1025;
-	r.state.triggered = 1;
+	trigger(&r, 5000000, 1, 91, 1025);
 	out = report(&r);
 	ASSERT_NE(NULL, out);
 	EXPECT_TRUE(has(out, "# repro: fentry/fexit on ktstr_enqueue (ops.enqueue, prog 0, bpf/scx_ktstr.bpf.c:155)"));
@@ -111,8 +117,7 @@ TEST(a_stall_marks_the_stalled_task)
 	setup(&r, events);
 	enqueue(&r, 1000000, 0, 91, 5, 5);
 	enqueue(&r, 2000000, 1, 77, 5, 5);
-	event(&r, REPRO_EV_TRIGGER, 9000000, 2, 39)->exit_kind = 1026;
-	r.state.triggered = 1;
+	trigger(&r, 9000000, 2, 39, 1026);
 	r.state.exit_read = 1;
 	r.state.exit_kind = 1026;
 	snprintf(r.state.reason, sizeof(r.state.reason), "runnable task stall");
@@ -139,8 +144,7 @@ TEST(a_callback_that_never_returned_is_told)
 	enqueue(&r, 1000000, 0, 91, 0, 20000000);
 	/* the exit is raised while the callback runs, its fexit comes after */
 	events[1].ts = 6000000;
-	event(&r, REPRO_EV_TRIGGER, 5000000, 0, 91)->exit_kind = 1025;
-	r.state.triggered = 1;
+	trigger(&r, 5000000, 0, 91, 1025);
 	/* the events are sorted by time, as repro_stop() leaves them */
 	{
 		struct repro_event tmp = events[1];
