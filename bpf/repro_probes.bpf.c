@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Auto-repro probes: a kprobe program attached to every kernel function
- * on a crash path, fentry/fexit programs on the scheduler's BPF callbacks
- * on that path, and a trigger on the scheduler's exit.
+ * Auto-repro probes: a kprobe and a kretprobe program attached to every
+ * kernel function on a crash path (the attach cookie says which),
+ * fentry/fexit programs on the scheduler's BPF callbacks on that path,
+ * and a trigger on the scheduler's exit.
  *
  * Each hit records the function, the current task and its first
  * arguments; arguments the function's BTF prototype says are tasks, run
@@ -55,6 +56,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct repro_state);
 } state SEC(".maps");
+
+/* kernel function calls in flight, by task and function */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct repro_call_key);
+	__type(value, struct repro_call);
+} calls SEC(".maps");
 
 static __always_inline void decode_task(struct repro_task *t, struct task_struct *p)
 {
@@ -153,6 +162,19 @@ static int record_kprobe(struct pt_regs *ctx, bool trigger)
 	for (i = 0; k && i < REPRO_MAX_ARGS; i++)
 		e->kinds[i] = k->kind[i];
 	decode_args(e);
+	if (!trigger) {
+		/* the kretprobe reads the same objects again */
+		struct repro_call_key key = {
+			.pid_tgid = bpf_get_current_pid_tgid(),
+			.func = bpf_get_attach_cookie(ctx),
+		};
+		struct repro_call call;
+
+		e->func = key.func;
+		__builtin_memcpy(call.args, e->args, sizeof(call.args));
+		__builtin_memcpy(call.kinds, e->kinds, sizeof(call.kinds));
+		bpf_map_update_elem(&calls, &key, &call, BPF_ANY);
+	}
 	if (trigger) {
 		/* scx_ops_exit_kind(kind, exit_code, fmt, ...) */
 		e->exit_kind = e->args[0];
@@ -172,6 +194,36 @@ SEC("kprobe")
 int exit_trigger(struct pt_regs *ctx)
 {
 	return record_kprobe(ctx, true);
+}
+
+/*
+ * A kernel function returns: its task, run queue and DSQ arguments read
+ * again, so what the call changed shows as before -> after.
+ */
+SEC("kretprobe")
+int probe_return(struct pt_regs *ctx)
+{
+	struct repro_call_key key = {
+		.pid_tgid = bpf_get_current_pid_tgid(),
+		.func = bpf_get_attach_cookie(ctx),
+	};
+	struct repro_state *st = get_state();
+	struct repro_call *call = bpf_map_lookup_elem(&calls, &key);
+	struct repro_event *e;
+	__u32 slot;
+
+	if (!st || !call)
+		return 0;
+	e = new_event(st, REPRO_EV_KRETPROBE, true, &slot);
+	if (e) {
+		e->func = key.func;
+		e->ret = PT_REGS_RC(ctx);
+		__builtin_memcpy(e->args, call->args, sizeof(e->args));
+		__builtin_memcpy(e->kinds, call->kinds, sizeof(e->kinds));
+		decode_args(e);
+	}
+	bpf_map_delete_elem(&calls, &key);
+	return 0;
 }
 
 /*

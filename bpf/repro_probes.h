@@ -34,6 +34,18 @@ enum repro_event_src {
 	REPRO_EV_ENTRY,		/* a BPF callback, fentry */
 	REPRO_EV_EXIT,		/* a BPF callback, fexit */
 	REPRO_EV_TRIGGER,	/* the scheduler's exit */
+	REPRO_EV_KRETPROBE,	/* a kernel function, return */
+};
+
+/* a kernel function's call in flight: its arguments, for the return */
+struct repro_call_key {
+	__u64 pid_tgid;
+	__u64 func;
+};
+
+struct repro_call {
+	__u64 args[REPRO_MAX_ARGS];
+	__u8 kinds[REPRO_MAX_ARGS];
 };
 
 struct repro_arg_kinds {
@@ -55,12 +67,12 @@ struct repro_task {
 struct repro_event {
 	__u64 ts;
 	__u64 ip;		/* the probed kernel function */
-	__u64 ret;		/* a callback's return value, at its exit */
+	__u64 ret;		/* the return value, at a function's exit */
 	__u32 cpu;
 	__s32 pid;		/* current */
 	char comm[REPRO_COMM_LEN];
 	__u8 src;		/* enum repro_event_src */
-	__u8 func;		/* the callback's index, for fentry/fexit */
+	__u8 func;		/* index of the kernel function or callback */
 	__u8 kinds[REPRO_MAX_ARGS];
 	__u64 args[REPRO_MAX_ARGS];
 	/* decoded arguments, by kind */

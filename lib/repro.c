@@ -132,10 +132,14 @@ static void func_kinds(const struct btf *btf, struct repro_func *f,
 {
 	int id = btf__find_by_name_kind(btf, f->name, BTF_KIND_FUNC);
 
+	const struct btf_type *proto;
+
 	memset(k, REPRO_ARG_SCALAR, sizeof(*k));
-	if (id >= 0)
-		repro_proto_kinds(btf, btf__type_by_id(btf,
-				  btf__type_by_id(btf, id)->type), k, f->params);
+	if (id < 0)
+		return;
+	proto = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	repro_proto_kinds(btf, proto, k, f->params);
+	f->returns = proto && btf_is_func_proto(proto) && proto->type;
 }
 
 static int by_time(const void *a, const void *b)
@@ -155,6 +159,22 @@ static void add_kinds(struct repro_probes *skel, unsigned long long addr,
 	for (i = 0; i < 2; i++)
 		bpf_map__update_elem(skel->maps.arg_kinds, &keys[i],
 				     sizeof(keys[i]), k, sizeof(*k), BPF_ANY);
+}
+
+/*
+ * A kprobe and a kretprobe on @name, both with the function's index as
+ * their cookie: the return is matched to its call by task and index.
+ */
+static int attach_pair(struct repro_probes *skel, const char *name, int idx)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, entry, .bpf_cookie = idx);
+	LIBBPF_OPTS(bpf_kprobe_opts, ret, .bpf_cookie = idx, .retprobe = true);
+
+	if (!bpf_program__attach_kprobe_opts(skel->progs.probe, name, &entry))
+		return -1;
+	/* without the return the call still shows, with its entry values */
+	bpf_program__attach_kprobe_opts(skel->progs.probe_return, name, &ret);
+	return 0;
 }
 
 /* "a,b,c" into r->funcs */
@@ -228,7 +248,7 @@ static int arm(struct repro *r)
 			f->why = "not in available_filter_functions";
 			continue;
 		}
-		if (!bpf_program__attach_kprobe(skel->progs.probe, false, f->name)) {
+		if (attach_pair(skel, f->name, i)) {
 			f->why = "kprobe attach failed";
 			continue;
 		}

@@ -28,6 +28,7 @@ struct repro_func {
 	bool attached;
 	const char *why;	/* not attached: why */
 	char params[REPRO_MAX_ARGS][32];	/* from BTF, "" if unnamed */
+	bool returns;		/* not void: the return shows the value */
 };
 
 struct repro_callback {

@@ -66,17 +66,26 @@ static void put(struct line *l, const char *fmt, ...)
 	va_end(ap);
 }
 
+static bool is_kernel(const struct repro_event *e)
+{
+	return e->src == REPRO_EV_KPROBE || e->src == REPRO_EV_KRETPROBE;
+}
+
+/* the second half of a call, folded into the line of its first */
+static bool is_return(const struct repro_event *e)
+{
+	return e->src == REPRO_EV_EXIT || e->src == REPRO_EV_KRETPROBE;
+}
+
 static const char *param_name(const struct repro *r,
 			      const struct repro_event *e, int i, char *buf)
 {
 	const char *name = NULL;
 	size_t k;
-	int f;
 
-	if (e->src == REPRO_EV_KPROBE) {
-		for (f = 0; f < r->nr_funcs; f++)
-			if (r->funcs[f].addr && e->ip - r->funcs[f].addr < 16)
-				name = r->funcs[f].params[i];
+	if (is_kernel(e)) {
+		if (e->func < r->nr_funcs)
+			name = r->funcs[e->func].params[i];
 	} else if (e->src == REPRO_EV_TRIGGER) {
 		name = r->trigger.params[i];
 	} else if (e->func < r->nr_cbs) {
@@ -158,35 +167,45 @@ static void args(struct line *l, const struct repro *r,
 
 static const char *event_name(const struct repro *r, const struct repro_event *e)
 {
-	int i;
-
 	if (e->src == REPRO_EV_TRIGGER)
 		return REPRO_TRIGGER;
-	if (e->src != REPRO_EV_KPROBE)
-		return e->func < r->nr_cbs ? r->cbs[e->func].name : "?";
-	for (i = 0; i < r->nr_funcs; i++)
-		if (r->funcs[i].addr && e->ip - r->funcs[i].addr < 16)
-			return r->funcs[i].name;
-	return "?";
+	if (is_kernel(e))
+		return e->func < r->nr_funcs ? r->funcs[e->func].name : "?";
+	return e->func < r->nr_cbs ? r->cbs[e->func].name : "?";
 }
 
-/* the exit of the callback entered at @i: same callback, same CPU */
+/*
+ * The return of the call entered at @i: the same function on the same
+ * task (a kernel function may sleep and come back on another CPU; pid 0
+ * is each CPU's own idle task). Another entry first means it never
+ * returned while recorded.
+ */
 static const struct repro_event *exit_of(const struct repro *r, int i)
 {
 	const struct repro_event *e = &r->events[i];
+	__u8 ret = e->src == REPRO_EV_KPROBE ? REPRO_EV_KRETPROBE :
+		   REPRO_EV_EXIT;
 	int j;
 
 	for (j = i + 1; j < r->nr_events; j++) {
 		const struct repro_event *x = &r->events[j];
 
-		if (x->cpu != e->cpu || x->func != e->func)
+		if (x->func != e->func || x->pid != e->pid ||
+		    (!e->pid && x->cpu != e->cpu))
 			continue;
-		if (x->src == REPRO_EV_EXIT)
+		if (x->src == ret)
 			return x;
-		if (x->src == REPRO_EV_ENTRY)
+		if (x->src == e->src)
 			return NULL;
 	}
 	return NULL;
+}
+
+static bool returns_value(const struct repro *r, const struct repro_event *e)
+{
+	if (is_kernel(e))
+		return e->func < r->nr_funcs && r->funcs[e->func].returns;
+	return e->func < r->nr_cbs && r->cbs[e->func].returns;
 }
 
 static bool touches(const struct repro_event *e, int pid)
@@ -214,17 +233,16 @@ static void print_event(FILE *out, const struct repro *r, int i,
 
 	put(&l, "# %c +%.3fms cpu%u %s [%s/%d]", touches(e, key_pid) ? '*' : ' ',
 	    (e->ts - t0) / 1e6, e->cpu, event_name(r, e), e->comm, e->pid);
-	if (e->src == REPRO_EV_ENTRY)
+	if (e->src != REPRO_EV_TRIGGER)
 		x = exit_of(r, i);
 	args(&l, r, e, x);
-	if (e->src == REPRO_EV_ENTRY) {
-		if (!x)
-			put(&l, " (no exit recorded)");
-		else if (trig && x->ts > trig->ts)
-			put(&l, " (still running when the exit was raised)");
-		if (x && e->func < r->nr_cbs && r->cbs[e->func].returns)
-			put(&l, " = %lld", (long long)x->ret);
-	}
+	/* a kernel function that sleeps returns long after: say nothing */
+	if (!x && e->src == REPRO_EV_ENTRY)
+		put(&l, " (no exit recorded)");
+	if (x && trig && x->ts > trig->ts)
+		put(&l, " (still running when the exit was raised)");
+	if (x && returns_value(r, e))
+		put(&l, " = %lld", (long long)x->ret);
 	fprintf(out, "%s\n", l.buf);
 }
 
@@ -321,12 +339,12 @@ void repro_print(const struct repro *r, FILE *out)
 		i--;
 	first = i;
 	for (attached = 1; first > 0 && attached < SHOWN_EVENTS; first--)
-		if (r->events[first - 1].src != REPRO_EV_EXIT)
+		if (!is_return(&r->events[first - 1]))
 			attached++;
 	fprintf(out, "# repro: the %d events before the exit (* = the task the exit is about):\n",
 	       attached);
 	for (; first <= i; first++)
-		if (r->events[first].src != REPRO_EV_EXIT)
+		if (!is_return(&r->events[first]))
 			print_event(out, r, first, r->events[0].ts, trig, key_pid);
 	if (trig)
 		fprintf(out, "# repro: exit kind %lld triggered by %s/%d on cpu%u\n",

@@ -18,6 +18,8 @@ expect_in "$TMP/block" "^#   ktstr_dispatch$"
 expect_in "$TMP/block" "^#   balance_scx +kernel/sched/ext.c:[0-9]+"
 expect_in "$TMP/block" "^# repro: kprobes=[1-9][0-9]* fentry=1 trigger=scx_ops_exit_kind \(attached\) fired=yes events=[1-9]"
 expect_in "$TMP/block" "balance_scx \[.*rq=\{cpu=[0-9]+\} prev=\{pid=[0-9]+ comm="
+# the kretprobe closes the call: its return value on the entry's line
+expect_in "$TMP/block" "balance_scx \[.*\} rf=0x[0-9a-f]+( \(still running when the exit was raised\))? = [0-9]+$"
 # fentry/fexit on the callback, its source from BPF line info, and the
 # line of the backtrace's offset: the scx_bpf_error() call
 expect_in "$TMP/block" "^# repro: fentry/fexit on ktstr_dispatch \(ops.dispatch, prog [0-9]+, bpf/scx_ktstr.bpf.c:[0-9]+\)"

@@ -158,4 +158,45 @@ TEST(a_callback_that_never_returned_is_told)
 	free(out);
 }
 
+/* a kernel function's kprobe and kretprobe, matched by task, not CPU */
+TEST(a_kernel_call_and_its_return)
+{
+	struct repro_event events[8], *e;
+	struct repro r;
+	char *out;
+	int i;
+
+	setup(&r, events);
+	r.nr_funcs = 1;
+	snprintf(r.funcs[0].name, sizeof(r.funcs[0].name), "balance_scx");
+	snprintf(r.funcs[0].params[0], 32, "rq");
+	snprintf(r.funcs[0].params[1], 32, "prev");
+	snprintf(r.funcs[0].params[2], 32, "rf");
+	r.funcs[0].attached = true;
+	r.funcs[0].returns = true;
+	for (i = 0; i < 2; i++) {
+		e = event(&r, i ? REPRO_EV_KRETPROBE : REPRO_EV_KPROBE,
+			  1000000 + i * 5000, i ? 2 : 3, 87);
+		e->kinds[0] = REPRO_ARG_RQ;
+		e->kinds[1] = REPRO_ARG_TASK;
+		e->kinds[2] = REPRO_ARG_SCALAR;
+		e->args[0] = 0xff11000007a2c400ULL;
+		e->args[1] = 0xff11000003a1b000ULL;
+		e->args[2] = 0xffa00000002c7dc8ULL;
+		e->task[0].pid = 3;
+		e->task[1].pid = 87;
+		e->task[1].weight = 100;
+		e->task[1].slice = i ? 20000000 : 0;
+		e->ret = 1;
+	}
+	trigger(&r, 9000000, 3, 87, 1025);
+	out = report(&r);
+	ASSERT_NE(NULL, out);
+	EXPECT_TRUE(has(out, "balance_scx [steady/87] rq={cpu=3} prev={pid=87"));
+	EXPECT_TRUE(has(out, " slice=0 -> 20000000 "));
+	EXPECT_TRUE(has(out, "} rf=0xffa00000002c7dc8 = 1\n"));
+	EXPECT_TRUE(has(out, "the 2 events before the exit"));
+	free(out);
+}
+
 TEST_HARNESS_MAIN
