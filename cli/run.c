@@ -336,8 +336,9 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		"KTSTR_PIN_SCX_HELPER",
 	};
 	char accel[32], sched_env[300], args_env[1100], topo_env[48];
+	char variant_env[192];
 	char fwd[ARRAY_SIZE(forwarded)][2048];
-	char *env[ARRAY_SIZE(forwarded) + 8] = { accel };
+	char *env[ARRAY_SIZE(forwarded) + 9] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
 	const char *extra[5] = { c->bin, NULL, NULL, NULL, NULL };
 	char fixture[PATH_MAX], bpftool[PATH_MAX];
@@ -351,6 +352,11 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	/* the guest runs the declaration on the VM's shape, a preset's too */
 	snprintf(topo_env, sizeof(topo_env), "KTSTR_TOPO=%s", c->topo);
 	env[nenv++] = topo_env;
+	if (c->preset[0]) {
+		snprintf(variant_env, sizeof(variant_env), "KTSTR_VARIANT=%s",
+			 c->name);
+		env[nenv++] = variant_env;
+	}
 	snprintf(accel, sizeof(accel), "KTSTR_ACCEL=%s", kvm ? "kvm" : "tcg");
 	snprintf(fixture, sizeof(fixture), "%s/scx_ktstr", ktstr_bin_dir);
 	extra[1] = fixture;

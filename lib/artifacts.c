@@ -106,6 +106,9 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	json_init(&j, f);
 	json_open(&j, NULL, '{');
 	json_str(&j, "test", o->t->name);
+	/* gauntlet/<test>/<preset> when the host runs it as a variant */
+	if (getenv("KTSTR_VARIANT"))
+		json_str(&j, "variant", getenv("KTSTR_VARIANT"));
 	json_str(&j, "topology", topo ? topo : o->t->topo ? o->t->topo : "1n1l2c1t");
 	json_str(&j, "scheduler", o->sched_path ? o->sched_path : "eevdf");
 	json_str(&j, "verdict", verdict_name(o->res->verdict));

@@ -36,6 +36,8 @@ expect_in "$TMP/run" "\[topo=1n2l2c2t\] passed"
 expect_in "$TMP/run" "^3 passed, 0 failed, 0 skipped$"
 f=$(ls "$KTSTR_RUNS"/*/gauntlet-steady_scx-smt-2llc-*.ktstr.json)
 [ "$(jq -r .topology "$f")" = 1n2l2c2t ] || fail "the sidecar's topology is not the preset's"
+[ "$(jq -r .variant "$f")" = gauntlet/steady_scx/smt-2llc ] ||
+	fail "the sidecar does not name its variant"
 # under TCG qemu has no x2APIC: a shape with APIC IDs past 254 (max-cpu,
 # 252 CPUs, IDs up to 433) is refused by the launcher and skipped by run
 rc=0
