@@ -324,6 +324,19 @@ static void relay_stderr(const char *path, struct test_case *c)
 		fclose(f);
 }
 
+/* how far the guest got, in the reference's words */
+static const char *vm_stage(const struct vm_result *res)
+{
+	if (res->exit_code == VM_EXIT_QEMU || res->exit_code == VM_EXIT_BAD_KERNEL ||
+	    res->exit_code == VM_EXIT_USAGE)
+		return "the VM never started (see the reason above)";
+	if (!res->init_started)
+		return "init script never started (kernel or mount failure)";
+	if (!res->command_ran)
+		return "init started but payload never ran (cgroup/scheduler setup failed)";
+	return "payload started but produced no test result";
+}
+
 int run_case(const struct run_opts *o, struct test_case *c,
 	     const struct rundir *rd, bool kvm, char *skip, size_t len,
 	     char *const *env_extra, struct vm_result *res_out)
@@ -419,9 +432,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
 			res.reason[0] ? res.reason : "the guest gave no test result");
 		fprintf(c->out, "# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
-		       !res.command_ran ? "init started but payload never ran" :
-		       "payload started but produced no test result",
-		       res.exit_code, res.console_log);
+			vm_stage(&res), res.exit_code, res.console_log);
 		return 1;
 	}
 	return rc;

@@ -667,6 +667,7 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 		}
 	}
 	res->wall_s = (now_ms() - s.start_ms) / 1000.0;
+	res->init_started = s.init_up;
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	if (s.chan >= 0)

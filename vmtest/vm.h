@@ -49,6 +49,7 @@ struct vm_config {
 
 struct vm_result {
 	int exit_code;			/* what `ktstr exec` returns */
+	bool init_started;		/* the guest's init said hello */
 	bool command_ran;		/* the command started in the guest */
 	bool command_exited;		/* and its exit status came back */
 	int command_status;

@@ -45,4 +45,11 @@ expect_rc 254 "$KTSTR" exec --timeout 2 -- sleep 600
 expect_in "$TMP/err" "guest hang: no result within --timeout"
 expect_in "$TMP/err" "last console lines"
 [ -z "$(pgrep -f 'qemu-system.*ktstr-')" ] || true
-echo "250 bad topo, 251 bad image, 252 qemu, 253 panic, 254 hang: all told apart"
+# ktstr run says how far a case's guest got, in the diagnostics section
+"$KTSTR" run --kernel /nonexistent -t =steady_scx >"$TMP/run1" 2>&1 &&
+	fail "a missing kernel passed"
+expect_in "$TMP/run1" "^# stage: the VM never started"
+"$KTSTR" run --append rdinit=/nonexistent -t =steady_scx >"$TMP/run2" 2>&1 &&
+	fail "a guest without init passed"
+expect_in "$TMP/run2" "^# stage: init script never started \(kernel or mount failure\)"
+echo "250 bad topo, 251 bad image, 252 qemu, 253 panic, 254 hang: all told apart; ktstr run names the stage"
