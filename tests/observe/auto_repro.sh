@@ -36,6 +36,17 @@ secs=$(sed -n 's/^# repro VM duration: \([0-9]*\)\..*/\1/p' "$TMP/block")
 ls "$KTSTR_RUNS"/*/steady_scx-*.repro.failure-dump.json >/dev/null ||
 	fail "no repro failure dump"
 
+# a scheduler that is not ours: the tree's scx_qmap raises scx_bpf_error()
+# in ops.enqueue after -e enqueues; fentry finds qmap_enqueue through its
+# struct_ops map and its line info points at that call
+qmap="$OUTPUT/tree/sched_ext/build/bin/scx_qmap"
+"$KTSTR" run --sched "$qmap" -e 100 -- -t =steady_scx >"$TMP/qmap" 2>&1 &&
+	fail "scx_qmap -e 100 passed"
+expect_in "$TMP/qmap" "^# repro: fentry/fexit on qmap_enqueue \(ops.enqueue, prog [0-9]+, sched_ext/scx_qmap.bpf.c:[0-9]+\)"
+expect_in "$TMP/qmap" "^# repro:   crash frame qmap_enqueue\+0x[0-9a-f]+: sched_ext/scx_qmap.bpf.c:[0-9]+: scx_bpf_error\(\"test triggering error\"\);"
+expect_in "$TMP/qmap" "qmap_enqueue \[.*\] p=\{pid=[0-9]+ comm=.*\} enq_flags=0x[0-9a-f]+"
+expect_in "$TMP/qmap" "^# reproduced: scx_bpf_error \(test triggering error\)"
+
 # a scheduler that crashes only on its first run: the rerun says so. The
 # wrapper's name makes harness expect ops "k", a prefix of "ktstr".
 cat >"$TMP/scx_k" <<'SH'
@@ -55,4 +66,4 @@ expect_in "$TMP/once" "^# crash did not reproduce: the rerun ran normally"
 "$KTSTR" run --no-auto-repro --sched "$BIN/scx_ktstr" --crash-after 800 -- \
 	-t =steady_scx >"$TMP/off" 2>&1
 grep -q -- "--- auto-repro ---" "$TMP/off" && fail "--no-auto-repro still reran"
-echo "kprobes and fentry/fexit with decoded arguments and BPF source lines, reproduced in ${secs}s; a one-off crash is told; --no-auto-repro honoured"
+echo "kprobes and fentry/fexit with decoded arguments and BPF source lines, reproduced in ${secs}s (scx_qmap's error too); a one-off crash is told; --no-auto-repro honoured"
