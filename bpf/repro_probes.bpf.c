@@ -5,8 +5,8 @@
  * fentry/fexit programs on the scheduler's BPF callbacks on that path,
  * and a trigger on the scheduler's exit.
  *
- * Each hit records the function, the current task and its first
- * arguments; arguments the function's BTF prototype says are tasks, run
+ * Each hit records the function (its attach cookie: an index userspace
+ * chose), the current task and its first arguments; arguments the function's BTF prototype says are tasks, run
  * queues or DSQs are decoded here, while the objects still exist.
  *
  * A fentry/fexit program is bound to its target when it loads, and the
@@ -31,6 +31,7 @@ const volatile __u8 cb_kinds[REPRO_MAX_CALLBACKS][REPRO_MAX_ARGS];
 /* where the kernel keeps its struct scx_exit_info pointer */
 const volatile __u64 exit_info_addr;
 
+/* what each kernel function's arguments point at, by attach cookie */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
@@ -141,9 +142,10 @@ static struct repro_state *get_state(void)
 static int record_kprobe(struct pt_regs *ctx, bool trigger)
 {
 	struct repro_state *st = get_state();
+	/* the function's index, or REPRO_TRIGGER_COOKIE */
+	__u64 cookie = bpf_get_attach_cookie(ctx);
 	struct repro_arg_kinds *k;
 	struct repro_event *e;
-	__u64 ip = bpf_get_func_ip(ctx);
 	__u32 slot;
 	int i;
 
@@ -153,12 +155,12 @@ static int record_kprobe(struct pt_regs *ctx, bool trigger)
 		      &slot);
 	if (!e)
 		return 0;
-	e->ip = ip;
+	e->func = cookie;
 	e->args[0] = PT_REGS_PARM1(ctx);
 	e->args[1] = PT_REGS_PARM2(ctx);
 	e->args[2] = PT_REGS_PARM3(ctx);
 	e->args[3] = PT_REGS_PARM4(ctx);
-	k = bpf_map_lookup_elem(&arg_kinds, &ip);
+	k = bpf_map_lookup_elem(&arg_kinds, &cookie);
 	for (i = 0; k && i < REPRO_MAX_ARGS; i++)
 		e->kinds[i] = k->kind[i];
 	decode_args(e);
@@ -166,11 +168,10 @@ static int record_kprobe(struct pt_regs *ctx, bool trigger)
 		/* the kretprobe reads the same objects again */
 		struct repro_call_key key = {
 			.pid_tgid = bpf_get_current_pid_tgid(),
-			.func = bpf_get_attach_cookie(ctx),
+			.func = cookie,
 		};
 		struct repro_call call;
 
-		e->func = key.func;
 		__builtin_memcpy(call.args, e->args, sizeof(call.args));
 		__builtin_memcpy(call.kinds, e->kinds, sizeof(call.kinds));
 		bpf_map_update_elem(&calls, &key, &call, BPF_ANY);

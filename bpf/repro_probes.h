@@ -7,6 +7,9 @@
 
 #define REPRO_MAX_ARGS		4
 #define REPRO_MAX_CALLBACKS	4	/* fentry/fexit pairs in the object */
+#define REPRO_MAX_FUNCS		64	/* kernel functions probed */
+/* the exit trigger's attach cookie: past every function's index */
+#define REPRO_TRIGGER_COOKIE	REPRO_MAX_FUNCS
 #define REPRO_COMM_LEN		16
 #define REPRO_SLOTS		4096
 #define REPRO_MSG_LEN		160
@@ -66,7 +69,6 @@ struct repro_task {
 
 struct repro_event {
 	__u64 ts;
-	__u64 ip;		/* the probed kernel function */
 	__u64 ret;		/* the return value, at a function's exit */
 	__u32 cpu;
 	__s32 pid;		/* current */

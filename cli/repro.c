@@ -54,35 +54,24 @@ static bool is_generic(const char *name)
 	return false;
 }
 
-static void add_unique(char list[][96], int *n, const char *name)
+/* @name at the end of @list unless there already; true when added */
+static bool add_unique(char list[][96], int *n, int max, const char *name)
 {
 	int i;
 
 	for (i = 0; i < *n; i++)
 		if (!strcmp(list[i], name))
-			return;
-	if (*n < MAX_FRAMES)
-		snprintf(list[(*n)++], 96, "%s", name);
+			return false;
+	if (*n >= max)
+		return false;
+	snprintf(list[(*n)++], 96, "%s", name);
+	return true;
 }
 
 /* bpf_prog_<16 hex digits of tag>_<name> */
 static bool is_bpf_prog(const char *f)
 {
 	return str_starts_with(f, "bpf_prog_") && strlen(f) > 26 && f[25] == '_';
-}
-
-static void add_unique_callback(struct pipeline *p, const char *name,
-				unsigned long off)
-{
-	int i;
-
-	for (i = 0; i < p->nr_callbacks; i++)
-		if (!strcmp(p->callbacks[i], name))
-			return;
-	if (p->nr_callbacks < MAX_CALLBACKS) {
-		p->callback_off[p->nr_callbacks] = off;
-		snprintf(p->callbacks[p->nr_callbacks++], 96, "%s", name);
-	}
 }
 
 /* "   balance_scx+0x177/0x3a0" lines of the first run's report */
@@ -104,11 +93,13 @@ static void extract(const char *report, struct pipeline *p)
 			n++;
 		if (s != line && n && !strncmp(s + n, "+0x", 3)) {
 			snprintf(name, sizeof(name), "%.*s", n, s);
-			add_unique(p->frames, &p->nr_frames, name);
+			add_unique(p->frames, &p->nr_frames, MAX_FRAMES, name);
 			/* a callback keeps its offset: the guest finds its line */
-			if (is_bpf_prog(name))
-				add_unique_callback(p, name + 26,
-						    strtoul(s + n + 1, NULL, 16));
+			if (is_bpf_prog(name) &&
+			    add_unique(p->callbacks, &p->nr_callbacks,
+				       MAX_CALLBACKS, name + 26))
+				p->callback_off[p->nr_callbacks - 1] =
+					strtoul(s + n + 1, NULL, 16);
 		}
 		line = strchr(line, '\n');
 		line = line ? line + 1 : NULL;
@@ -116,17 +107,17 @@ static void extract(const char *report, struct pipeline *p)
 	for (i = 0; i < p->nr_frames; i++) {
 		const char *f = p->frames[i];
 
-		if (is_bpf_prog(f)) {
-			continue;
-		} else if (is_generic(f)) {
-			size_t len = strlen(p->generic);
+		size_t len = strlen(p->generic);
 
-			snprintf(p->generic + len, sizeof(p->generic) - len,
-				 "%s%s", p->nr_generic ? ", " : "", f);
-			p->nr_generic++;
-		} else {
-			add_unique(p->kernel, &p->nr_kernel, f);
+		if (is_bpf_prog(f))
+			continue;	/* already a callback */
+		if (!is_generic(f)) {
+			add_unique(p->kernel, &p->nr_kernel, MAX_FRAMES, f);
+			continue;
 		}
+		snprintf(p->generic + len, sizeof(p->generic) - len, "%s%s",
+			 p->nr_generic ? ", " : "", f);
+		p->nr_generic++;
 	}
 }
 

@@ -400,10 +400,8 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		return 1;
 	}
 	/* a shape this machine cannot boot is a skip, not a failure */
-	if (!kvm && topo_max_apic_id(&vo.topo) > TOPO_TCG_MAX_APIC_ID) {
-		snprintf(skip, len, "topology %s needs KVM: its APIC IDs go up to %u, past the %u qemu gives under TCG",
-			 c->topo, topo_max_apic_id(&vo.topo),
-			 TOPO_TCG_MAX_APIC_ID);
+	if (!vm_topo_bootable(&vo.topo, kvm, err, sizeof(err))) {
+		snprintf(skip, len, "topology %s needs KVM: it %s", c->topo, err);
 		return 4;
 	}
 	if (!vo.memory_mb)

@@ -39,31 +39,20 @@ static int repro_err(struct repro *r, const char *fmt, const char *a)
 	return -1;
 }
 
-/*
- * The addresses of the probed functions, the trigger and the exit info
- * pointer, in one pass over /proc/kallsyms (a slow file under TCG).
- */
-static void kallsyms_fill(struct repro *r, unsigned long long *trigger,
-			  unsigned long long *exit_info)
+/* where the kernel keeps its struct scx_exit_info pointer */
+static unsigned long long exit_info_addr(void)
 {
 	char line[512], sym[256], type;
-	unsigned long long addr;
+	unsigned long long addr, found = 0;
 	FILE *f = fopen("/proc/kallsyms", "r");
-	int i;
 
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
-			continue;
-		if (!strcmp(sym, REPRO_TRIGGER))
-			*trigger = addr;
-		else if (!strcmp(sym, "scx_exit_info"))
-			*exit_info = addr;
-		for (i = 0; i < r->nr_funcs; i++)
-			if (!r->funcs[i].addr && !strcmp(sym, r->funcs[i].name))
-				r->funcs[i].addr = addr;
-	}
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 &&
+		    !strcmp(sym, "scx_exit_info"))
+			found = addr;
 	if (f)
 		fclose(f);
+	return found;
 }
 
 /* @funcs: available_filter_functions, read once */
@@ -131,7 +120,6 @@ static void func_kinds(const struct btf *btf, struct repro_func *f,
 		       struct repro_arg_kinds *k)
 {
 	int id = btf__find_by_name_kind(btf, f->name, BTF_KIND_FUNC);
-
 	const struct btf_type *proto;
 
 	memset(k, REPRO_ARG_SCALAR, sizeof(*k));
@@ -149,16 +137,17 @@ static int by_time(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
-static void add_kinds(struct repro_probes *skel, unsigned long long addr,
-		      struct repro_arg_kinds *k)
+/* @f's argument kinds, for the probe attached with @cookie */
+static void add_kinds(struct repro *r, struct repro_func *f, __u64 cookie)
 {
-	/* with IBT the probe sits after the 4-byte endbr64 */
-	unsigned long long keys[2] = { addr, addr + 4 };
-	int i;
+	struct repro_probes *skel = r->skel;
+	struct repro_arg_kinds k;
 
-	for (i = 0; i < 2; i++)
-		bpf_map__update_elem(skel->maps.arg_kinds, &keys[i],
-				     sizeof(keys[i]), k, sizeof(*k), BPF_ANY);
+	memset(&k, REPRO_ARG_SCALAR, sizeof(k));
+	if (r->btf)
+		func_kinds(r->btf, f, &k);
+	bpf_map__update_elem(skel->maps.arg_kinds, &cookie, sizeof(cookie),
+			     &k, sizeof(k), BPF_ANY);
 }
 
 /*
@@ -213,20 +202,19 @@ static void parse_callbacks(struct repro *r, const char *list)
 
 static int arm(struct repro *r)
 {
+	LIBBPF_OPTS(bpf_kprobe_opts, trigger, .bpf_cookie = REPRO_TRIGGER_COOKIE);
+	LIBBPF_OPTS(bpf_kprobe_opts, trigger_ret, .retprobe = true);
 	struct repro_probes *skel;
-	struct btf *btf = btf__load_vmlinux_btf();
-	struct repro_arg_kinds k;
 	char *funcs = read_file(FILTER_FUNCS, NULL);
-	unsigned long long exit_info = 0;
 	int i;
 
+	r->btf = btf__load_vmlinux_btf();
 	snprintf(r->trigger.name, sizeof(r->trigger.name), "%s", REPRO_TRIGGER);
-	kallsyms_fill(r, &r->trigger.addr, &exit_info);
 	/* a refused program's verifier log goes to stderr, into the report */
 	libbpf_set_print(print_warnings);
 	skel = repro_probes__open();
 	if (skel) {
-		skel->rodata->exit_info_addr = exit_info;
+		skel->rodata->exit_info_addr = exit_info_addr();
 		/* the callback probes load later, bound to their targets */
 		for (i = 0; i < REPRO_MAX_CALLBACKS; i++) {
 			bpf_program__set_autoload(repro_callback_prog(skel, i, false), false);
@@ -235,7 +223,8 @@ static int arm(struct repro *r)
 	}
 	if (!skel || repro_probes__load(skel)) {
 		repro_probes__destroy(skel);
-		btf__free(btf);
+		btf__free(r->btf);
+		r->btf = NULL;
 		free(funcs);
 		return repro_err(r, "the probe program did not load: %s",
 				 strerror(errno));
@@ -253,21 +242,14 @@ static int arm(struct repro *r)
 			continue;
 		}
 		f->attached = true;
-		if (btf && f->addr) {
-			func_kinds(btf, f, &k);
-			add_kinds(skel, f->addr, &k);
-		}
+		add_kinds(r, f, i);
 	}
 	r->trigger_attached =
-		bpf_program__attach_kprobe(skel->progs.exit_trigger, false,
-					   REPRO_TRIGGER) &&
-		bpf_program__attach_kprobe(skel->progs.exit_return, true,
-					   REPRO_TRIGGER);
-	if (btf && r->trigger.addr) {
-		func_kinds(btf, &r->trigger, &k);
-		add_kinds(skel, r->trigger.addr, &k);
-	}
-	btf__free(btf);
+		bpf_program__attach_kprobe_opts(skel->progs.exit_trigger,
+						REPRO_TRIGGER, &trigger) &&
+		bpf_program__attach_kprobe_opts(skel->progs.exit_return,
+						REPRO_TRIGGER, &trigger_ret);
+	add_kinds(r, &r->trigger, REPRO_TRIGGER_COOKIE);
 	free(funcs);
 	return 0;
 }
@@ -312,4 +294,6 @@ void repro_stop(struct repro *r)
 	r->cb_skel = NULL;
 	repro_probes__destroy(skel);
 	r->skel = NULL;
+	btf__free(r->btf);
+	r->btf = NULL;
 }

@@ -19,12 +19,10 @@
 #include "mapdump.h"
 #include "repro_probes.h"
 
-#define REPRO_MAX_FUNCS		64
 #define REPRO_TRIGGER		"scx_ops_exit_kind"
 
 struct repro_func {
 	char name[64];
-	unsigned long long addr;
 	bool attached;
 	const char *why;	/* not attached: why */
 	char params[REPRO_MAX_ARGS][32];	/* from BTF, "" if unnamed */
@@ -47,6 +45,7 @@ struct repro_callback {
 
 struct repro {
 	bool active;
+	void *btf;		/* vmlinux BTF, read once for both halves */
 	void *skel;		/* kprobes and trigger */
 	void *cb_skel;		/* fentry/fexit, loaded after the attach */
 	struct repro_func funcs[REPRO_MAX_FUNCS];

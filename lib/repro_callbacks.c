@@ -269,7 +269,6 @@ static void load_probes(struct repro *r)
 
 void repro_attach_callbacks(struct repro *r, const struct map_hold *maps)
 {
-	struct btf *btf;
 	__u32 type_id = 0;
 	long long t0 = now_ms();
 	void *value;
@@ -278,8 +277,7 @@ void repro_attach_callbacks(struct repro *r, const struct map_hold *maps)
 	if (!r->active || !r->skel || !r->nr_cbs)
 		return;
 	value = struct_ops_value(maps, &type_id);
-	btf = value ? btf__load_vmlinux_btf() : NULL;
-	if (!btf) {
+	if (!value || !r->btf) {
 		for (i = 0; i < r->nr_cbs; i++)
 			snprintf(r->cbs[i].why, sizeof(r->cbs[i].why), "%s",
 				 value ? "no vmlinux BTF" :
@@ -287,12 +285,11 @@ void repro_attach_callbacks(struct repro *r, const struct map_hold *maps)
 		free(value);
 		return;
 	}
-	match_members(r, btf, value, type_id);
+	match_members(r, r->btf, value, type_id);
 	for (i = 0; i < r->nr_cbs; i++)
 		if (!r->cbs[i].prog_id)
 			snprintf(r->cbs[i].why, sizeof(r->cbs[i].why),
 				 "not one of the scheduler's struct_ops programs");
-	btf__free(btf);
 	free(value);
 	load_probes(r);
 	r->cb_attach_ms = now_ms() - t0;

@@ -45,6 +45,16 @@ unsigned int vm_memory_mb(const struct topo *t, unsigned int requested)
 	return requested > floor ? requested : floor;
 }
 
+bool vm_topo_bootable(const struct topo *t, bool kvm, char *why, size_t len)
+{
+	if (kvm || topo_max_apic_id(t) <= TOPO_TCG_MAX_APIC_ID)
+		return true;
+	snprintf(why, len,
+		 "needs APIC IDs up to %u, and qemu without KVM's irqchip (TCG) stops at %u: no x2APIC there",
+		 topo_max_apic_id(t), TOPO_TCG_MAX_APIC_ID);
+	return false;
+}
+
 bool vm_kvm_usable(char *why, size_t len)
 {
 	char *cpuinfo;
@@ -619,13 +629,13 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 				"ktstr: warning: no usable KVM (%s): using TCG, slower, timeouts scaled\n",
 				why);
 	}
-	if (!kvm && topo_max_apic_id(&cfg->topo) > TOPO_TCG_MAX_APIC_ID) {
-		char t[32];
+	if (!vm_topo_bootable(&cfg->topo, kvm, why, sizeof(why))) {
+		char name[32];
 
-		topo_format(&cfg->topo, t, sizeof(t));
+		topo_format(&cfg->topo, name, sizeof(name));
 		set_reason(res, VM_EXIT_USAGE,
-			   "topology %s needs APIC IDs up to %u, and qemu without KVM's irqchip (TCG) stops at %u: no x2APIC there. Run it with KVM, or use fewer cores per LLC, LLCs per node or nodes",
-			   t, topo_max_apic_id(&cfg->topo), TOPO_TCG_MAX_APIC_ID);
+			   "topology %s %s. Run it with KVM, or use fewer cores per LLC, LLCs per node or nodes",
+			   name, why);
 		fprintf(stderr, "ktstr: %s\n", res->reason);
 		return res->exit_code;
 	}

@@ -65,6 +65,13 @@ unsigned int vm_memory_mb(const struct topo *t, unsigned int requested);
 /* KVM only with /dev/kvm *and* vmx/svm; else a reason in @why. */
 bool vm_kvm_usable(char *why, size_t len);
 
+/*
+ * Whether qemu can boot @t on this accelerator: without KVM's irqchip
+ * (TCG) it has no x2APIC, so APIC IDs stop at TOPO_TCG_MAX_APIC_ID. A
+ * reason in @why when not ("needs APIC IDs up to 433, ...").
+ */
+bool vm_topo_bootable(const struct topo *t, bool kvm, char *why, size_t len);
+
 /* Check that @path is an x86 bzImage; a reason in @why when not. */
 bool vm_is_bzimage(const char *path, char *why, size_t len);
 
