@@ -117,6 +117,19 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
+/*
+ * Set a run-time knob once its signal came (@now) or its -after time @at
+ * passed, and say when in the scheduler log.
+ */
+static void flip_knob(volatile bool *knob, const char *name, bool now,
+		      long long at, long long t)
+{
+	if (*knob || !(now || (at >= 0 && t >= at)))
+		return;
+	printf("scx_ktstr: %s knob set at +%lldms\n", name, t);
+	*knob = true;
+}
+
 int main(int argc, char **argv)
 {
 	long long crash_at = -1, stall_at = -1, slow_at = -1, start;
@@ -212,20 +225,9 @@ int main(int argc, char **argv)
 	while (!exit_req && !UEI_EXITED(skel, uei)) {
 		long long t = now_ms() - start;
 
-		if (want_crash || (crash_at >= 0 && t >= crash_at)) {
-			if (!skel->bss->knob_crash)
-				printf("scx_ktstr: crash knob set at +%lldms\n", t);
-			skel->bss->knob_crash = true;
-		}
-		if (want_stall || (stall_at >= 0 && t >= stall_at)) {
-			if (!skel->bss->knob_stall)
-				printf("scx_ktstr: stall knob set at +%lldms\n", t);
-			skel->bss->knob_stall = true;
-		}
-		if (slow_at >= 0 && t >= slow_at && !skel->bss->knob_slow) {
-			printf("scx_ktstr: slow knob set at +%lldms\n", t);
-			skel->bss->knob_slow = true;
-		}
+		flip_knob(&skel->bss->knob_crash, "crash", want_crash, crash_at, t);
+		flip_knob(&skel->bss->knob_stall, "stall", want_stall, stall_at, t);
+		flip_knob(&skel->bss->knob_slow, "slow", false, slow_at, t);
 		if (stats && t / 1000 != (t + 50) / 1000)
 			printf("scx_ktstr: enqueued=%llu dispatched=%llu skipped=%llu direct=%llu remote=%llu\n",
 			       (unsigned long long)skel->bss->nr_enqueued,
