@@ -121,7 +121,7 @@ static const struct option longopts[] = {
  * Set a run-time knob once its signal came (@now) or its -after time @at
  * passed, and say when in the scheduler log.
  */
-static void flip_knob(volatile bool *knob, const char *name, bool now,
+static void flip_knob(bool *knob, const char *name, bool now,
 		      long long at, long long t)
 {
 	if (*knob || !(now || (at >= 0 && t >= at)))
