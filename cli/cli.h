@@ -29,6 +29,19 @@ void vm_opts_init(struct vm_opts *o);
  */
 int vm_opts_parse(struct vm_opts *o, int argc, char **argv, int *i);
 
+/* what vmtest/init.c takes from the host: MAX_ARGS, MAX_ENV less its 3 */
+#define GUEST_MAX_ARGS		256
+#define GUEST_MAX_ARGV_BYTES	(4 * 4096)
+#define GUEST_MAX_ENV		61
+
+/*
+ * Whether @cmd and @env reach the guest whole (the counts above, each
+ * variable within one channel frame); a sentence naming the limit in
+ * @why when not. Returns 0 or -1.
+ */
+int guest_cmd_fits(char *const *cmd, char *const *env, char *why,
+		   size_t len);
+
 /* Where `ktstr kernel build` put its image, or NULL with a message. */
 const char *find_kernel(void);
 

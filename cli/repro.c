@@ -242,7 +242,7 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	long long t0;
 	int i;
 
-	if (!c->auto_repro || !c->report ||
+	if (vm_interrupted() || !c->auto_repro || !c->report ||
 	    !find_line(c->report, "BUG SUMMARY: ", first_bug, sizeof(first_bug)))
 		return;
 	emit(c, "--- auto-repro ---");
@@ -285,6 +285,12 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	run_case(o, &rc, rd, kvm, skip, sizeof(skip), env_extra, &res);
 	fclose(rc.out);
 	free(buf);
+	if (vm_interrupted()) {
+		emit(c, "repro VM interrupted by %s: stopped after %.1fs, no probe data",
+		     strsignal(vm_interrupted()), (now_ms() - t0) / 1000.0);
+		free(rc.report);
+		return;
+	}
 
 	/* the rerun's probe data, as its guest printed it */
 	if (rc.report && strstr(rc.report, "--- probe data ---")) {

@@ -10,15 +10,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "run.h"
+#include "channel.h"
 #include "checks.h"
 #include "ktap.h"
 #include "rundir.h"
@@ -61,71 +64,111 @@ static bool selected(const struct run_opts *o, const char *name)
 	return false;
 }
 
-static unsigned int json_uint(const char *line, const char *key)
+/*
+ * A whole number from a declaration's JSON, in [@min, @max]: a negative
+ * or absurd value is refused, not wrapped (atoi("-1") as a size is 4 TiB).
+ */
+static int json_uint(const char *bin, const char *line, const char *key,
+		     unsigned long min, unsigned long max, unsigned int *out)
 {
-	char num[32];
+	char num[32], name[160], *end;
+	unsigned long v;
 
 	json_field(line, key, num, sizeof(num));
-	return strtoul(num, NULL, 10);
+	errno = 0;
+	v = strtoul(num, &end, 10);
+	if (!errno && end != num && !*end && num[0] != '-' && v >= min &&
+	    v <= max) {
+		*out = v;
+		return 0;
+	}
+	json_field(line, "name", name, sizeof(name));
+	fprintf(stderr, "ktstr run: %s --list: case '%s': %s '%s' is not a whole number from %lu to %lu\n",
+		bin, name, key, num, min, max);
+	return -1;
 }
 
-static void gauntlet_limits(const char *line, struct ktstr_gauntlet *g)
+static int gauntlet_limits(const char *bin, const char *line,
+			   struct ktstr_gauntlet *g)
 {
+	static const unsigned int lim = 1 << 16;
 	char flag[8];
 
-	g->min_llcs = json_uint(line, "min_llcs");
-	g->max_llcs = json_uint(line, "max_llcs");
-	g->min_cpus = json_uint(line, "min_cpus");
-	g->max_cpus = json_uint(line, "max_cpus");
-	g->min_nodes = json_uint(line, "min_nodes");
-	g->max_nodes = json_uint(line, "max_nodes");
+	if (json_uint(bin, line, "min_llcs", 0, lim, &g->min_llcs) ||
+	    json_uint(bin, line, "max_llcs", 0, lim, &g->max_llcs) ||
+	    json_uint(bin, line, "min_cpus", 0, lim, &g->min_cpus) ||
+	    json_uint(bin, line, "max_cpus", 0, lim, &g->max_cpus) ||
+	    json_uint(bin, line, "min_nodes", 0, lim, &g->min_nodes) ||
+	    json_uint(bin, line, "max_nodes", 0, lim, &g->max_nodes))
+		return -1;
 	json_field(line, "requires_smt", flag, sizeof(flag));
 	g->requires_smt = !strcmp(flag, "true");
 	json_field(line, "skip", flag, sizeof(flag));
 	g->skip = !strcmp(flag, "true");
+	return 0;
 }
 
-static int collect(const struct run_opts *o, const char *bin,
-		   struct test_case *cases, int n, bool print)
-{
-	char cmd[PATH_MAX + 16], line[8192], num[32];
-	FILE *p;
+/* the longest a case may declare: a day, and the VM's memory cap */
+#define MAX_DURATION_MS	(24 * 3600 * 1000UL)
+#define MAX_MEMORY_MB	(1UL << 20)
 
-	snprintf(cmd, sizeof(cmd), "'%s' --list", bin);
-	p = popen(cmd, "r");
-	if (!p)
-		return n;
-	while (fgets(line, sizeof(line), p) && n < MAX_CASES) {
+/*
+ * Every case @bin declares (its --list, run without a shell), appended to
+ * @cases from @n. Returns the new count, or -1 after a message.
+ */
+static int collect(const char *bin, struct test_case *cases, int n)
+{
+	char *argv[] = { (char *)bin, "--list", NULL }, *out, *line, *save;
+	char num[32];
+	int rc;
+
+	rc = run_argv_capture(argv, true, &out, NULL);
+	if (rc) {
+		fprintf(stderr, "ktstr run: '%s --list' %s %d\n", bin,
+			rc < 0 ? "could not run:" : "exited with",
+			rc < 0 ? errno : rc);
+		free(out);
+		return -1;
+	}
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		struct test_case *c = &cases[n];
 
 		if (line[0] != '{' && line[0] != ',')
 			continue;
+		if (n == MAX_CASES) {
+			fprintf(stderr, "ktstr run: more than %d cases declared\n",
+				MAX_CASES);
+			free(out);
+			return -1;
+		}
+		memset(c, 0, sizeof(*c));
 		json_field(line, "name", c->name, sizeof(c->name));
-		/* the gauntlet selects among its variants' names too */
-		if (!c->name[0] || (!o->nr_presets && !selected(o, c->name)))
+		if (!c->name[0])
 			continue;
 		snprintf(c->test, sizeof(c->test), "%s", c->name);
-		c->preset[0] = '\0';
-		gauntlet_limits(line, &c->limits);
-		if (print)
-			printf("%s%s", n ? "," : "", line[0] == ',' ? line + 1 : line);
+		if (gauntlet_limits(bin, line, &c->limits) ||
+		    json_uint(bin, line, "duration_ms", 1, MAX_DURATION_MS,
+			      &c->duration_ms) ||
+		    json_uint(bin, line, "memory_mb", 1, MAX_MEMORY_MB,
+			      &c->memory_mb)) {
+			free(out);
+			return -1;
+		}
+		c->json = xstrdup(line[0] == ',' ? line + 1 : line);
 		snprintf(c->bin, sizeof(c->bin), "%s", bin);
 		json_field(line, "topo", c->topo, sizeof(c->topo));
 		json_field(line, "sched", c->sched, sizeof(c->sched));
-		json_field(line, "duration_ms", num, sizeof(num));
-		c->duration_ms = atoi(num);
-		json_field(line, "memory_mb", num, sizeof(num));
-		c->memory_mb = atoi(num);
 		json_field(line, "auto_repro", num, sizeof(num));
 		c->auto_repro = strcmp(num, "false");
 		n++;
 	}
-	pclose(p);
+	free(out);
 	return n;
 }
 
-static int find_cases(const struct run_opts *o, struct test_case *cases,
-		      bool print)
+/* every declared case of every test binary, unfiltered */
+static int find_cases(struct test_case *cases)
 {
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct dirent **ents;
@@ -140,12 +183,121 @@ static int find_cases(const struct run_opts *o, struct test_case *cases,
 	}
 	for (i = 0; i < k; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-		if (ents[i]->d_name[0] != '.' && !access(path, X_OK))
-			n = collect(o, path, cases, n, print);
+		if (n >= 0 && ents[i]->d_name[0] != '.' && !access(path, X_OK))
+			n = collect(path, cases, n);
 		free(ents[i]);
 	}
 	free(ents);
 	return n;
+}
+
+/* the cases -t selects, moved to the front; returns their count */
+static int select_cases(const struct run_opts *o, struct test_case *cases,
+			int n)
+{
+	int i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!selected(o, cases[i].name)) {
+			free(cases[i].json);
+			continue;
+		}
+		if (i != out)
+			cases[out] = cases[i];
+		out++;
+	}
+	return out;
+}
+
+/* Levenshtein distance, case-sensitive, for "did you mean" */
+static unsigned int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned int *row, prev, cur, d;
+
+	if (la > 256 || lb > 256)
+		return 1000;
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			d = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < d)
+				d = row[j] + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			row[j] = d;
+			prev = cur;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+static bool filter_matches(const char *f, const char *name)
+{
+	return f[0] == '=' ? !strcmp(name, f + 1) : !!strstr(name, f);
+}
+
+/*
+ * A -t that selects nothing is a mistake, not an empty success: name it
+ * and the closest declared names. Returns -1 when some filter is empty.
+ */
+static int check_filters(const struct run_opts *o,
+			 const struct test_case *cases, int n)
+{
+	char name[256];
+	int f, i, p, ret = 0;
+
+	for (f = 0; f < o->nr_filters; f++) {
+		const char *flt = o->filters[f], *want;
+		unsigned int best[3] = { ~0u, ~0u, ~0u };
+		int who[3] = { -1, -1, -1 }, k;
+		bool hit = false;
+
+		for (i = 0; i < n && !hit; i++) {
+			hit = filter_matches(flt, cases[i].name);
+			for (p = 0; p < o->nr_presets && !hit; p++) {
+				snprintf(name, sizeof(name), "gauntlet/%s/%s",
+					 cases[i].name, o->presets[p]->name);
+				hit = filter_matches(flt, name);
+			}
+		}
+		if (hit)
+			continue;
+		ret = -1;
+		want = flt[0] == '=' ? flt + 1 : flt;
+		for (i = 0; i < n; i++) {
+			unsigned int d = edit_distance(want, cases[i].name);
+
+			/* a name that holds the filter's start is close */
+			if (strlen(want) >= 3 && d > 1 &&
+			    !strncmp(cases[i].name, want, 3))
+				d--;
+			for (k = 0; k < 3 && d >= best[k]; k++)
+				;
+			if (k == 3)
+				continue;
+			memmove(best + k + 1, best + k,
+				(2 - k) * sizeof(best[0]));
+			memmove(who + k + 1, who + k, (2 - k) * sizeof(who[0]));
+			best[k] = d;
+			who[k] = i;
+		}
+		fprintf(stderr, "ktstr run: -t '%s' matches no case", flt);
+		for (k = 0; k < 3 && who[k] >= 0; k++)
+			fprintf(stderr, "%s%s", k ? ", " : "; closest: ",
+				cases[who[k]].name);
+		fprintf(stderr, "\n");
+	}
+	if (ret)
+		fprintf(stderr, "ktstr run: 'ktstr run --list | jq -r \".[].name\"' lists every case; '=NAME' matches a whole name, anything else a part\n");
+	return ret;
 }
 
 /*
@@ -348,7 +500,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_REPRO_CALLBACKS",
 		"KTSTR_PIN_SCX_HELPER",
 	};
-	char accel[32], sched_env[300], args_env[1100], topo_env[48];
+	char accel[32], sched_env[300], topo_env[48];
 	char variant_env[192];
 	char fwd[ARRAY_SIZE(forwarded)][2048];
 	char *env[ARRAY_SIZE(forwarded) + 9] = { accel };
@@ -381,10 +533,8 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		extra[2] = o->sched;
 		snprintf(sched_env, sizeof(sched_env), "KTSTR_SCHED=%s",
 			 strrchr(o->sched, '/') ? strrchr(o->sched, '/') + 1 : o->sched);
-		snprintf(args_env, sizeof(args_env), "KTSTR_SCHED_ARGS=%s",
-			 o->sched_args);
 		env[nenv++] = sched_env;
-		env[nenv++] = args_env;
+		env[nenv++] = o->sched_args_env;
 	}
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
 		if (!getenv(forwarded[i]))
@@ -393,8 +543,14 @@ int run_case(const struct run_opts *o, struct test_case *c,
 			 getenv(forwarded[i]));
 		env[nenv++] = fwd[i];
 	}
-	for (i = 0; env_extra && env_extra[i] && nenv < ARRAY_SIZE(env) - 1; i++)
+	for (i = 0; env_extra && env_extra[i]; i++) {
+		if (nenv == ARRAY_SIZE(env) - 1) {
+			fprintf(c->out, "# %s: more than %zu environment variables for the guest\n",
+				c->name, ARRAY_SIZE(env) - 1);
+			return 1;
+		}
 		env[nenv++] = env_extra[i];
+	}
 	if (topo_parse(c->topo, &vo.topo, err, sizeof(err))) {
 		fprintf(c->out, "# %s: %s\n", c->name, err);
 		return 1;
@@ -426,6 +582,12 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	relay_stderr(errf, c);
 	unlink(out);
 	unlink(errf);
+	/* Ctrl-C: the VM was stopped, not broken; the run ends here */
+	if (vm_interrupted()) {
+		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: interrupted by %s: the VM was stopped, the run ends here\n",
+			c->name, c->topo, strsignal(vm_interrupted()));
+		return RUN_INTERRUPTED;
+	}
 	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
 		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
 			res.reason[0] ? res.reason : "the guest gave no test result");
@@ -436,26 +598,119 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	return rc;
 }
 
+/*
+ * After a native case: whatever it left running (workers fork into their
+ * own process groups, a scheduler into its own) was reparented to us, the
+ * subreaper: kill each such child's group and the child, and reap them.
+ */
+static void kill_leftovers(void)
+{
+	char path[64], *kids, *p, *end;
+	int round;
+
+	for (round = 0; round < 10; round++) {
+		bool any = false;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+			 (int)getpid());
+		kids = read_file(path, NULL);
+		for (p = kids; p && *p; p = end) {
+			long pid = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (pid > 0) {
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+				any = true;
+			}
+		}
+		free(kids);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!any)
+			break;
+		usleep(20000);
+	}
+}
+
+/*
+ * A case in this kernel: the test binary with an argv (no shell), in its
+ * own process group, killed if we die (PR_SET_PDEATHSIG); its group and
+ * anything it orphaned are killed when it ends or the run is stopped.
+ */
 static int run_native(struct test_case *c, const struct rundir *rd,
 		      char *skip, size_t len)
 {
 	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
-	char cmd[PATH_MAX + 400];
-	int fd = mkstemp(out), efd = mkstemp(errf), rc;
+	char *argv[] = { c->bin, "-t", c->test, NULL };
+	int fd = mkstemp(out), efd = mkstemp(errf), rc, status = 0;
+	long long stop_at = 0;
+	pid_t pid, parent = getpid();
 
 	if (fd < 0 || efd < 0)
 		return 1;
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(128 + SIGKILL);
+		/* the run's own handlers are not the test's */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		dup2(null, 0);
+		dup2(fd, 1);
+		dup2(efd, 2);
+		execv(c->bin, argv);
+		fprintf(stderr, "cannot run %s: %s\n", c->bin, strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
 	close(fd);
 	close(efd);
-	snprintf(cmd, sizeof(cmd), "'%s' -t '%s' >'%s' 2>'%s'", c->bin,
-		 c->test, out, errf);
-	fflush(stdout);
-	if (system(cmd) < 0)
-		return 1;
+	/*
+	 * A signal interrupts waitpid: ask the test to stop (SIGTERM to its
+	 * group), then kill it after a few seconds.
+	 */
+	for (;;) {
+		pid_t w = waitpid(pid, &status, stop_at ? WNOHANG : 0);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (vm_interrupted() && !stop_at) {
+			kill(-pid, SIGTERM);
+			stop_at = now_ms() + 3000;
+		}
+		if (stop_at && now_ms() > stop_at) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		if (stop_at)
+			usleep(50000);
+	}
+	kill(-pid, SIGKILL);
+	kill_leftovers();
 	rc = relay_case_output(out, rd, c, skip, len);
 	relay_stderr(errf, c);
 	unlink(out);
 	unlink(errf);
+	if (vm_interrupted()) {
+		fprintf(c->out, "# ktstr_test '%s': interrupted by %s: the case was stopped, the run ends here\n",
+			c->name, strsignal(vm_interrupted()));
+		return RUN_INTERRUPTED;
+	}
 	return rc < 0 ? 1 : rc;
 }
 
@@ -497,6 +752,83 @@ static int parse_presets(const char *list, struct run_opts *o)
 	return 0;
 }
 
+/* the words `ktstr run` takes as its own options */
+static bool own_option(const char *w)
+{
+	static const char *const opts[] = {
+		"-t", "--list", "--native", "--no-auto-repro", "--sched-checks",
+		"--gauntlet", "--sched", "-h", "--help", "--kernel", "-k",
+		"--topo", "--memory", "-m", "--timeout", "--accel", "-i",
+		"--include", "--append", "--verbose", "-v", "--dmesg",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
+		if (!strcmp(w, opts[i]))
+			return true;
+	return false;
+}
+
+/*
+ * --sched BIN ARGS... [--]: ARGS as a list for the guest. Without a "--"
+ * every following word would be the scheduler's, so one of our own
+ * options there is refused with the command that says what was meant.
+ */
+static int parse_sched(int argc, char **argv, int *i, struct run_opts *o)
+{
+	size_t env_len = strlen("KTSTR_SCHED_ARGS=") + 8, join_len = 1;
+	int at = *i + 1, end, j, k;
+	char *e, *s;
+
+	o->sched = argv[*i];
+	for (end = at; end < argc && strcmp(argv[end], "--"); end++)
+		;
+	for (j = at; end == argc && j < argc; j++) {
+		if (!own_option(argv[j]))
+			continue;
+		fprintf(stderr, "ktstr run: --sched %s: '%s' would be taken as the scheduler's argument: end the scheduler's arguments with '--'. Did you mean:\n ",
+			o->sched, argv[j]);
+		for (k = 0; k < argc; k++)
+			fprintf(stderr, " %s%s", k == j ? "-- " : "",
+				k ? argv[k] : "ktstr run");
+		fprintf(stderr, "\n");
+		return -1;
+	}
+	o->sched_argv = argv + at;
+	o->nr_sched_args = end - at;
+	*i = end < argc ? end : argc - 1;
+	if (o->nr_sched_args > SCHED_MAX_ARGS) {
+		fprintf(stderr, "ktstr run: --sched %s: %d arguments; the guest starts a scheduler with at most %d\n",
+			o->sched, o->nr_sched_args, SCHED_MAX_ARGS);
+		return -1;
+	}
+	for (j = 0; j < o->nr_sched_args; j++) {
+		if (strchr(o->sched_argv[j], SCHED_ARGS_SEP)) {
+			fprintf(stderr, "ktstr run: --sched %s: argument %d holds the byte 0x1f, which separates the arguments on their way to the guest\n",
+				o->sched, j + 1);
+			return -1;
+		}
+		env_len += strlen(o->sched_argv[j]) + 1;
+		join_len += strlen(o->sched_argv[j]) + 1;
+	}
+	/* one variable, one channel frame: guest_cmd_fits() refuses more */
+	if (env_len > CHANNEL_MAX_PAYLOAD) {
+		fprintf(stderr, "ktstr run: --sched %s: the arguments take %zu bytes; they reach the guest in one environment variable of at most %d bytes\n",
+			o->sched, env_len, CHANNEL_MAX_PAYLOAD);
+		return -1;
+	}
+	e = o->sched_args_env = xmalloc(env_len);
+	s = o->sched_args = xmalloc(join_len);
+	e += sprintf(e, "KTSTR_SCHED_ARGS=%c%d", SCHED_ARGS_SEP,
+		     o->nr_sched_args);
+	*s = '\0';
+	for (j = 0; j < o->nr_sched_args; j++) {
+		e += sprintf(e, "%c%s", SCHED_ARGS_SEP, o->sched_argv[j]);
+		s += sprintf(s, "%s%s", j ? " " : "", o->sched_argv[j]);
+	}
+	return 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	int i, r;
@@ -504,16 +836,34 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	vm_opts_init(&o->vm);
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-t") && i + 1 < argc) {
-			if (o->nr_filters < MAX_FILTERS)
-				o->filters[o->nr_filters++] = argv[++i];
+		bool valued = !strcmp(argv[i], "-t") ||
+			      !strcmp(argv[i], "--sched-checks") ||
+			      !strcmp(argv[i], "--gauntlet") ||
+			      !strcmp(argv[i], "--sched");
+
+		if (valued && i + 1 >= argc) {
+			fprintf(stderr, "ktstr run: %s needs a value\n",
+				argv[i]);
+			return -1;
+		}
+		if (!strcmp(argv[i], "-t")) {
+			if (!argv[++i][0]) {
+				fprintf(stderr, "ktstr run: -t '': an empty filter would select every case; leave -t out to run them all\n");
+				return -1;
+			}
+			if (o->nr_filters == MAX_FILTERS) {
+				fprintf(stderr, "ktstr run: more than %d -t filters\n",
+					MAX_FILTERS);
+				return -1;
+			}
+			o->filters[o->nr_filters++] = argv[i];
 		} else if (!strcmp(argv[i], "--list")) {
 			o->list = true;
 		} else if (!strcmp(argv[i], "--native")) {
 			o->native = true;
 		} else if (!strcmp(argv[i], "--no-auto-repro")) {
 			o->no_auto_repro = true;
-		} else if (!strcmp(argv[i], "--sched-checks") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--sched-checks")) {
 			struct ktstr_checks c;
 			char err[256];
 
@@ -523,25 +873,23 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			setenv("KTSTR_SCHED_CHECKS", argv[i], 1);
-		} else if (!strcmp(argv[i], "--gauntlet") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--gauntlet")) {
 			if (parse_presets(argv[++i], o))
 				return -1;
-		} else if (!strcmp(argv[i], "--sched") && i + 1 < argc) {
-			size_t off = 0;
-
-			o->sched = argv[++i];
-			/* its arguments run up to "--" or the end */
-			while (i + 1 < argc && strcmp(argv[i + 1], "--"))
-				off += snprintf(o->sched_args + off,
-						sizeof(o->sched_args) - off,
-						"%s%s", off ? " " : "", argv[++i]);
-			if (i + 1 < argc)
-				i++;
+		} else if (!strcmp(argv[i], "--sched")) {
+			if (o->sched) {
+				fprintf(stderr, "ktstr run: --sched given twice\n");
+				return -1;
+			}
+			i++;
+			if (parse_sched(argc, argv, &i, o))
+				return -1;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
 			       "                 [--gauntlet PRESETS]\n"
 			       "  -t FILTER       run cases whose name contains FILTER, or is NAME for =NAME\n"
-			       "  --sched BIN ... the scheduler under test instead of each case's own\n"
+			       "  --sched BIN ... the scheduler under test instead of each case's own;\n"
+			       "                  its arguments run up to '--'\n"
 			       "  --list          print the selected declarations as JSON\n"
 			       "  --native        run in this kernel instead of VMs\n"
 			       "  --no-auto-repro no second VM with probes after a scheduler crash\n"
@@ -573,6 +921,21 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
+/* an argument on one line of last-run: "\" and a newline escaped */
+static void put_arg(FILE *f, const char *a)
+{
+	fputs("arg ", f);
+	for (; *a; a++) {
+		if (*a == '\\')
+			fputs("\\\\", f);
+		else if (*a == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*a, f);
+	}
+	fputc('\n', f);
+}
+
 /*
  * After the run: each failure with its files and the command that reruns
  * it; the same list for `ktstr replay`.
@@ -586,11 +949,19 @@ static void report_failures(const struct rundir *rd,
 
 	if (f)
 		for (a = 1; a < argc; a++) {
+			/* a scheduler's own "-t" is an argument, kept */
+			if (!strcmp(argv[a], "--sched")) {
+				for (; a < argc && strcmp(argv[a], "--"); a++)
+					put_arg(f, argv[a]);
+				if (a < argc)
+					put_arg(f, "--");
+				continue;
+			}
 			if (!strcmp(argv[a], "-t") && a + 1 < argc) {
 				a++;
 				continue;
 			}
-			fprintf(f, "arg %s\n", argv[a]);
+			put_arg(f, argv[a]);
 		}
 	printf("# test outputs: %s\n", rd->path);
 	for (i = 0; i < n; i++) {
@@ -627,6 +998,15 @@ static enum ktap_result ktap_of(int rc)
 	return rc == 4 ? KTAP_SKIP : KTAP_FAIL;
 }
 
+/* "not ok N name # interrupted": counted as a failure */
+static void ktap_interrupted(struct ktap *k, const char *name)
+{
+	k->n++;
+	k->fail++;
+	fprintf(k->f, "not ok %d %s # interrupted\n", k->n, name);
+	fflush(k->f);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct test_case cases[MAX_CASES];
@@ -641,17 +1021,27 @@ int cmd_run(int argc, char **argv)
 	r = parse_run(argc, argv, &o);
 	if (r)
 		return r < 0 ? VM_EXIT_USAGE : 0;
-	if (o.list && !o.nr_presets)
-		fputs("[", stdout);
-	n = find_cases(&o, cases, o.list && !o.nr_presets);
-	if (o.list && !o.nr_presets) {
-		puts("]");
-		return n < 0;
-	}
+	n = find_cases(cases);
 	if (n < 0)
 		return 1;
-	if (o.nr_presets)
+	if (check_filters(&o, cases, n))
+		return VM_EXIT_USAGE;
+	if (!o.nr_presets)
+		n = select_cases(&o, cases, n);
+	if (o.list && !o.nr_presets) {
+		fputs("[", stdout);
+		for (i = 0; i < n; i++)
+			printf("%s%s\n", i ? "," : "", cases[i].json);
+		puts("]");
+		return 0;
+	}
+	if (o.nr_presets) {
 		n = expand_gauntlet(&o, cases, n);
+		if (!n && !o.list) {
+			fprintf(stderr, "ktstr run: --gauntlet: no case fits the presets (see above)\n");
+			return VM_EXIT_USAGE;
+		}
+	}
 	if (o.list) {
 		/* the variants the gauntlet would run */
 		fputs("[", stdout);
@@ -680,8 +1070,10 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "ktstr: no usable KVM: every case boots under TCG, slower; timing thresholds are scaled by a slow-down measured in the guest\n");
 		setenv("KTSTR_QUIET_TCG", "1", 1);
 	}
+	/* Ctrl-C or SIGTERM ends the whole run, not only the current VM */
+	vm_catch_signals();
 	ktap_begin(&ktap, stdout, n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !vm_interrupted(); i++) {
 		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
 			cases[i].name, cases[i].topo);
 		sched = o.sched ? o.sched : cases[i].sched;
@@ -689,13 +1081,15 @@ int cmd_run(int argc, char **argv)
 					     sched, o.sched_args);
 		rundir_clear(&rd, cases[i].name, cases[i].hash);
 		cases[i].out = stdout;
+		reason[0] = '\0';
 		if (o.native)
 			rc = run_native(&cases[i], &rd, reason, sizeof(reason));
 		else
 			rc = run_case(&o, &cases[i], &rd, kvm, reason,
 				      sizeof(reason), NULL, NULL);
 		cases[i].failed = rc != 0 && rc != 4;
-		if (cases[i].failed && !o.native && !o.no_auto_repro)
+		if (cases[i].failed && rc != RUN_INTERRUPTED && !o.native &&
+		    !o.no_auto_repro)
 			auto_repro(&o, &cases[i], &rd, kvm);
 		/* a failure's report also as plain text beside its JSON */
 		if (cases[i].failed && cases[i].report)
@@ -705,9 +1099,18 @@ int cmd_run(int argc, char **argv)
 					  sizeof(cases[i].bundle_path));
 		free(cases[i].report);
 		cases[i].report = NULL;
-		ktap_result(&ktap, cases[i].name, ktap_of(rc), reason);
+		if (rc == RUN_INTERRUPTED)
+			ktap_interrupted(&ktap, cases[i].name);
+		else
+			ktap_result(&ktap, cases[i].name, ktap_of(rc), reason);
 	}
-	report_failures(&rd, cases, n, argc, argv);
+	report_failures(&rd, cases, i, argc, argv);
+	if (vm_interrupted()) {
+		printf("# interrupted by %s after %d of %d cases: the run stopped, no VM is left\n",
+		       strsignal(vm_interrupted()), i, n);
+		ktap_end(&ktap);
+		return 128 + vm_interrupted();
+	}
 	ktap_end(&ktap);
 	return ktap.fail ? 1 : 0;
 }

@@ -18,6 +18,9 @@
 #define MAX_CASES	1024
 #define MAX_FILTERS	32
 
+/* a case stopped by SIGINT/SIGTERM: the run ends after it */
+#define RUN_INTERRUPTED	-2
+
 struct test_case {
 	char bin[PATH_MAX];
 	char name[160];			/* the case, or gauntlet/<test>/<preset> */
@@ -26,6 +29,7 @@ struct test_case {
 	struct ktstr_gauntlet limits;	/* the presets it may run on */
 	char topo[32];
 	char sched[128];
+	char *json;			/* its --list line */
 	unsigned int duration_ms;
 	unsigned int memory_mb;
 	bool auto_repro;		/* the declaration allows it */
@@ -53,8 +57,22 @@ struct run_opts {
 	const struct gauntlet_preset *presets[32];
 	int nr_presets;
 	const char *sched;		/* --sched BIN */
-	char sched_args[1024];
+	/* its arguments as given, each one word, up to "--" */
+	char *const *sched_argv;
+	int nr_sched_args;
+	char *sched_args_env;		/* KTSTR_SCHED_ARGS=<encoded list> */
+	char *sched_args;		/* the list joined on spaces: hashes */
 };
+
+/*
+ * KTSTR_SCHED_ARGS from the host: SCHED_ARGS_SEP, the count, then
+ * SCHED_ARGS_SEP before each argument, so an argument keeps its spaces
+ * and an empty one survives (lib/scheduler.c decodes it). A declared
+ * test's sched_args (no leading separator) is still split on spaces.
+ */
+#define SCHED_ARGS_SEP		0x1f
+/* lib/scheduler.c MAX_SCHED_ARGS, less the scheduler's own name */
+#define SCHED_MAX_ARGS		31
 
 /*
  * Boot the case's VM and relay its report. Returns 0 pass, 4 skip,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "cli.h"
 #include "initramfs.h"
 #include "util.h"
@@ -101,23 +102,62 @@ const char *find_kernel(void)
 	static char path[4096];
 	const char *env = getenv("KTSTR_KERNEL");
 	const char *dir = getenv("KTSTR_DIR");
-	char cmd[4200];
-	FILE *p;
+	char script[4096], *argv[] = { script, "--lookup", NULL }, *out;
+	int rc;
 
 	if (env && *env)
 		return env;
 	if (!dir)
 		return NULL;
-	snprintf(cmd, sizeof(cmd), "'%s/vmtest/kernel.sh' --lookup 2>/dev/null", dir);
-	p = popen(cmd, "r");
-	if (!p)
+	/* an argv, no shell: the checkout's path is not a command */
+	snprintf(script, sizeof(script), "%s/vmtest/kernel.sh", dir);
+	rc = run_argv_capture(argv, false, &out, NULL);
+	if (rc) {
+		free(out);
 		return NULL;
-	if (!fgets(path, sizeof(path), p))
-		path[0] = '\0';
-	if (pclose(p) || !path[0])
-		return NULL;
-	path[strcspn(path, "\n")] = '\0';
-	return path;
+	}
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(out, "\n"), out);
+	free(out);
+	return path[0] ? path : NULL;
+}
+
+/*
+ * What the guest's init takes (vmtest/init.c, vmtest/channel.c): an
+ * argv of at most GUEST_MAX_ARGS words in GUEST_MAX_ARGV_BYTES, at most
+ * GUEST_MAX_ENV variables of at most CHANNEL_MAX_PAYLOAD bytes each (a
+ * longer one would arrive cut into two). Anything past that is refused
+ * here, before a boot, instead of arriving cut short.
+ */
+int guest_cmd_fits(char *const *cmd, char *const *env, char *why,
+		   size_t len)
+{
+	size_t bytes = 0;
+	int i;
+
+	for (i = 0; cmd && cmd[i]; i++)
+		bytes += strlen(cmd[i]) + 1;
+	if (i > GUEST_MAX_ARGS)
+		return set_err(why, len,
+			       "the command has %d arguments; the guest takes at most %d",
+			       i, GUEST_MAX_ARGS);
+	if (bytes > GUEST_MAX_ARGV_BYTES)
+		return set_err(why, len,
+			       "the command line is %zu bytes; the guest takes at most %d",
+			       bytes, GUEST_MAX_ARGV_BYTES);
+	for (i = 0; env && env[i]; i++) {
+		size_t n = strlen(env[i]);
+
+		if (n > CHANNEL_MAX_PAYLOAD)
+			return set_err(why, len,
+				       "environment variable %.*s is %zu bytes; the guest takes at most %d per variable",
+				       (int)strcspn(env[i], "="), env[i], n,
+				       CHANNEL_MAX_PAYLOAD);
+	}
+	if (i > GUEST_MAX_ENV)
+		return set_err(why, len,
+			       "%d environment variables; the guest takes at most %d",
+			       i, GUEST_MAX_ENV);
+	return 0;
 }
 
 int boot_and_run(const struct vm_opts *o, char *const *cmd,
@@ -140,11 +180,18 @@ int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		.err_fd = err_fd,
 	};
 	const char *busybox = getenv("KTSTR_BUSYBOX");
-	char init[4096], cache[4096], image[4096];
+	char init[4096], cache[4096], image[4096], why[256];
 	struct initramfs *ir = xcalloc(1, sizeof(*ir));
 	int i, ret = 0;
 
 	memset(res, 0, sizeof(*res));
+	if (guest_cmd_fits(cmd, env, why, sizeof(why))) {
+		fprintf(stderr, "ktstr: %s\n", why);
+		free(ir);
+		res->exit_code = VM_EXIT_USAGE;
+		snprintf(res->reason, sizeof(res->reason), "%s", why);
+		return VM_EXIT_USAGE;
+	}
 	if (!cfg.kernel) {
 		fprintf(stderr,
 			"ktstr: no kernel: build one with './ktstr kernel build' or pass --kernel PATH\n");

@@ -113,8 +113,14 @@ int checks_parse(const char *s, struct ktstr_checks *c, char *err,
 		}
 		*eq = '\0';
 		v = strtod(eq + 1, &end);
-		if (*end || end == eq + 1 || v < 0) {
+		if (*end || end == eq + 1 || !isfinite(v) || v < 0) {
+			/* nan compares false everywhere: it would turn a check off */
 			ret = set_err(err, errlen, "'%s=%s': not a number >= 0",
+				      tok, eq + 1);
+			break;
+		}
+		if (v > 1e9) {
+			ret = set_err(err, errlen, "'%s=%s': more than 1e9",
 				      tok, eq + 1);
 			break;
 		}

@@ -82,17 +82,62 @@ void sched_read_kernel_exit(struct sched *s)
 	}
 }
 
+/*
+ * The scheduler's argv. @args is either a declared test's sched_args,
+ * split on spaces, or KTSTR_SCHED_ARGS from `ktstr run --sched` as a
+ * list: 0x1f, the count, then 0x1f before each argument (which keeps its
+ * spaces, and may be empty). A list that does not decode to its count,
+ * or more than MAX_SCHED_ARGS, is said on stderr, never cut silently.
+ */
 static void split_args(const char *path, const char *args, char **argv,
 		       char *buf, size_t len)
 {
-	int n = 0;
-	char *tok, *save;
+	static char *big;
+	const char *sep = " ";
+	char *tok, *p, *end;
+	unsigned long want = 0;
+	int n = 0, got = 0;
 
 	argv[n++] = (char *)path;
-	snprintf(buf, len, "%s", args ? args : "");
-	for (tok = strtok_r(buf, " ", &save); tok && n < MAX_SCHED_ARGS;
-	     tok = strtok_r(NULL, " ", &save))
-		argv[n++] = tok;
+	if (!args)
+		args = "";
+	if (strlen(args) >= len) {
+		free(big);
+		big = xstrdup(args);
+		buf = big;
+	} else {
+		snprintf(buf, len, "%s", args);
+	}
+	if (buf[0] == '\x1f') {
+		sep = "\x1f";
+		want = strtoul(buf + 1, &end, 10);
+		if (end == buf + 1 || (*end && *end != '\x1f')) {
+			fprintf(stderr, "ktstr: KTSTR_SCHED_ARGS: no argument count after 0x1f\n");
+			want = 0;
+			end = buf + strlen(buf);
+		}
+		/* split on every separator: an argument may be empty */
+		for (p = end; *p == '\x1f'; p = tok) {
+			*p++ = '\0';
+			tok = p + strcspn(p, "\x1f");
+			if (n < MAX_SCHED_ARGS)
+				argv[n++] = p;
+			got++;
+		}
+		if (got != (int)want)
+			fprintf(stderr, "ktstr: KTSTR_SCHED_ARGS: %d arguments arrived, %lu were sent\n",
+				got, want);
+	} else {
+		for (tok = strtok_r(buf, sep, &p); tok;
+		     tok = strtok_r(NULL, sep, &p)) {
+			if (n < MAX_SCHED_ARGS)
+				argv[n++] = tok;
+			got++;
+		}
+	}
+	if (got > MAX_SCHED_ARGS - 1)
+		fprintf(stderr, "ktstr: %s: %d scheduler arguments, only the first %d passed (MAX_SCHED_ARGS)\n",
+			path, got, MAX_SCHED_ARGS - 1);
 	argv[n] = NULL;
 }
 

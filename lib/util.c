@@ -155,3 +155,74 @@ int set_err(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 	return -1;
 }
+
+#include <sys/wait.h>
+
+/*
+ * Run @argv[0] with @argv, no shell, stdin from /dev/null and stderr
+ * kept or discarded; its whole stdout into *@out (NUL-terminated, the
+ * caller frees it), its length into *@len when @len is not NULL. Returns
+ * the exit status, 128 + the signal that ended it, or -1 with errno set
+ * when it could not be run.
+ */
+int run_argv_capture(char *const *argv, bool keep_stderr, char **out,
+		     size_t *len)
+{
+	size_t n = 0, cap = 4096;
+	char *buf = xmalloc(cap);
+	int p[2], status, fd;
+	ssize_t r;
+	pid_t pid;
+
+	*out = NULL;
+	if (pipe2(p, O_CLOEXEC)) {
+		free(buf);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		free(buf);
+		return -1;
+	}
+	if (pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			if (!keep_stderr)
+				dup2(fd, 2);
+		}
+		dup2(p[1], 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	for (;;) {
+		if (n + 1 == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				out_of_memory();
+		}
+		r = read(p[0], buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += r;
+	}
+	close(p[0]);
+	buf[n] = '\0';
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			free(buf);
+			return -1;
+		}
+	*out = buf;
+	if (len)
+		*len = n;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

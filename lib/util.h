@@ -39,4 +39,12 @@ bool str_starts_with(const char *s, const char *prefix);
 int set_err(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Run @argv (no shell: execvp) and take its whole stdout into *@out, a
+ * NUL-terminated buffer the caller frees. Returns the exit status, 128 +
+ * a fatal signal, or -1 when it could not be run.
+ */
+int run_argv_capture(char *const *argv, bool keep_stderr, char **out,
+		     size_t *len);
+
 #endif /* __KTSTR_UTIL_H */

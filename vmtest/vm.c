@@ -28,10 +28,28 @@
 #define MAX_QEMU_ARGS	128
 
 static volatile sig_atomic_t vm_signal;
+/* the first signal of the process: it stays, so a run stops for good */
+static volatile sig_atomic_t vm_stop_signal;
 
 static void on_signal(int sig)
 {
 	vm_signal = sig;
+	if (!vm_stop_signal)
+		vm_stop_signal = sig;
+}
+
+int vm_interrupted(void)
+{
+	return vm_stop_signal;
+}
+
+void vm_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 unsigned int vm_memory_mb(const struct topo *t, unsigned int requested)
@@ -660,7 +678,8 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 		fputc('\n', stderr);
 	}
 
-	vm_signal = 0;
+	/* a signal before this VM (vm_catch_signals) stops it at once */
+	vm_signal = vm_stop_signal;
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	s.start_ms = now_ms();

@@ -76,6 +76,16 @@ bool vm_topo_bootable(const struct topo *t, bool kvm, char *why, size_t len);
 bool vm_is_bzimage(const char *path, char *why, size_t len);
 
 /*
+ * SIGINT, SIGTERM or SIGHUP caught by vm_run() or, after
+ * vm_catch_signals(), at any time: the first such signal, or 0. Once set
+ * it stays, and every later vm_run() stops its VM at once.
+ */
+int vm_interrupted(void);
+
+/* Catch those signals for the whole process (a run of many VMs). */
+void vm_catch_signals(void);
+
+/*
  * Run the VM to its end. Always fills @res, prints one clear line on
  * stderr for launcher-decided outcomes, and leaves no qemu behind.
  */
