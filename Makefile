@@ -123,7 +123,7 @@ $(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_LIB) $(HOST_HDRS) \
 	      | $(BIN)
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) \
-		$(HOST_LIB) -lm
+		$(HOST_LIB) -lelf -lm
 
 # PID 1 of the guest: static, so the initramfs needs no libc for it
 $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
@@ -136,7 +136,7 @@ $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
 	       $(HOST_HDRS) | $(BIN)/unit
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf -o $@ $<	\
-		$(VMTEST_SRCS) $(LIB_PURE) -lm -lpthread
+		$(VMTEST_SRCS) $(LIB_PURE) -lelf -lm -lpthread
 
 # declared tests: kselftest-harness binaries on libktstr
 $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\

@@ -149,19 +149,19 @@ static void emit(struct test_case *c, const char *fmt, ...)
 static void sources(struct test_case *c, const struct pipeline *p,
 		    const char *kernel)
 {
-	char img[4096], dir[4200], cmd[8192], line[512], sym[256], t;
+	char img[4096], dir[4200], path[4300], line[512], sym[256], t;
+	char hex[MAX_FRAMES][24], *argv[MAX_FRAMES + 4], *out = NULL, *s;
 	unsigned long long addr, addrs[MAX_FRAMES] = { 0 };
-	size_t off;
 	FILE *f;
-	int i;
+	int i, n = 0;
 
 	if (!kernel || !p->nr_kernel)
 		return;
 	/* the build tree: <build>/arch/x86/boot/bzImage */
 	snprintf(img, sizeof(img), "%s", kernel);
 	snprintf(dir, sizeof(dir), "%s/../../..", dirname(img));
-	snprintf(cmd, sizeof(cmd), "%s/System.map", dir);
-	f = fopen(cmd, "r");
+	snprintf(path, sizeof(path), "%s/System.map", dir);
+	f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%llx %c %255s", &addr, &t, sym) == 3)
 			for (i = 0; i < p->nr_kernel; i++)
@@ -169,21 +169,32 @@ static void sources(struct test_case *c, const struct pipeline *p,
 					addrs[i] = addr;
 	if (f)
 		fclose(f);
-	off = snprintf(cmd, sizeof(cmd), "addr2line -e '%s/vmlinux'", dir);
-	for (i = 0; i < p->nr_kernel && off < sizeof(cmd) - 24; i++)
-		off += snprintf(cmd + off, sizeof(cmd) - off, " 0x%llx", addrs[i]);
-	off += snprintf(cmd + off, sizeof(cmd) - off, " 2>/dev/null");
-	f = popen(cmd, "r");
+	/* an argv, no shell: the kernel's path is not a command */
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	argv[n++] = "addr2line";
+	argv[n++] = "-e";
+	argv[n++] = path;
+	for (i = 0; i < p->nr_kernel; i++) {
+		snprintf(hex[i], sizeof(hex[i]), "0x%llx", addrs[i]);
+		argv[n++] = hex[i];
+	}
+	argv[n] = NULL;
+	if (run_argv_capture(argv, false, &out, NULL) < 0) {
+		free(out);
+		out = NULL;
+	}
 	emit(c, "functions (source from DWARF):");
-	for (i = 0; f && i < p->nr_kernel && fgets(line, sizeof(line), f); i++) {
-		char *src = strstr(line, "/kernel/") ? strstr(line, "/kernel/") + 1 :
-			    line;
+	for (i = 0, s = out; s && *s && i < p->nr_kernel; i++) {
+		char *src;
+		int len = strcspn(s, "\n");
 
-		line[strcspn(line, "\n")] = '\0';
+		snprintf(line, sizeof(line), "%.*s", len, s);
+		s += len + (s[len] == '\n');
+		src = strstr(line, "/kernel/") ? strstr(line, "/kernel/") + 1 :
+		      line;
 		emit(c, "  %-28s %s", p->kernel[i], addrs[i] ? src : "(not in System.map)");
 	}
-	if (f)
-		pclose(f);
+	free(out);
 }
 
 /* the last @n lines of section @name ("--- x ---") of @report */

@@ -68,26 +68,13 @@ void mapdump_release(struct map_hold *h)
 	h->nr = 0;
 }
 
-static char *run_capture(const char *cmd, size_t max)
+/* @argv's first line of output, no shell; NULL when empty or past @max */
+static char *run_capture(char *const *argv, size_t max)
 {
-	char *buf = xcalloc(1, max + 1);
-	size_t len = 0, n;
-	FILE *p = popen(cmd, "r");
+	size_t len;
+	char *buf;
 
-	if (!p) {
-		free(buf);
-		return NULL;
-	}
-	while (len < max && (n = fread(buf + len, 1, max - len, p)) > 0)
-		len += n;
-	/* drain the rest, or the writer blocks and pclose() never returns */
-	if (len == max) {
-		char sink[4096];
-
-		while (fread(sink, 1, sizeof(sink), p) > 0)
-			;
-	}
-	if (pclose(p) || !len || len == max) {
+	if (run_argv_capture(argv, false, &buf, &len) || !len || len >= max) {
 		free(buf);
 		return NULL;
 	}
@@ -97,7 +84,8 @@ static char *run_capture(const char *cmd, size_t max)
 
 char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 {
-	char batch[] = "/tmp/ktstr-maps-XXXXXX", cmd[128];
+	char batch[] = "/tmp/ktstr-maps-XXXXXX";
+	char *argv[] = { "bpftool", "-j", "batch", "file", batch, NULL };
 	int fd = mkstemp(batch), i;
 	char *out;
 	FILE *b;
@@ -118,8 +106,7 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 			fprintf(b, "map dump id %u\n", h->ids[i]);
 	}
 	fclose(b);
-	snprintf(cmd, sizeof(cmd), "bpftool -j batch file %s 2>/dev/null", batch);
-	out = run_capture(cmd, MAX_MAP_JSON);
+	out = run_capture(argv, MAX_MAP_JSON);
 	unlink(batch);
 	if (!out)
 		snprintf(why, len, "bpftool could not read the scheduler's %d maps (is bpftool in the guest?)",

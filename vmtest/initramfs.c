@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gelf.h>
+#include <libelf.h>
+
 #include "cpio.h"
 #include "initramfs.h"
 #include "util.h"
@@ -79,41 +82,258 @@ int initramfs_add(struct initramfs *ir, const char *host, const char *guest)
 }
 
 /*
- * ldd lists "libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x...)"
- * and the loader as "/lib64/ld-linux-x86-64.so.2 (0x...)". Both go to the
- * guest at the path named, which is where the loader and its built-in
- * multiarch search path will look.
+ * Shared libraries without ldd (which may run the program it is asked
+ * about): the program's PT_INTERP and DT_NEEDED, read with libelf and
+ * resolved the way the dynamic loader does it, then the same for every
+ * library found. The loader goes to the guest at its own path; a library
+ * found in a standard directory at the path it has on the host, one
+ * found through DT_RPATH/DT_RUNPATH in /usr/lib, where the guest's loader
+ * looks by default (the guest has no ld.so.cache).
  */
+#define MAX_SEARCH	16
+
+static const char *const std_dirs[] = {
+	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+	"/usr/lib64", "/lib", "/usr/lib",
+};
+
+struct elf_info {
+	bool elf;		/* an ELF file at all */
+	int class;		/* ELFCLASS32/64 */
+	unsigned int machine;
+	char interp[PATH_MAX];
+	char *needed[64];
+	int nr_needed;
+	char runpath[PATH_MAX];
+	char rpath[PATH_MAX];
+};
+
+static void elf_info_free(struct elf_info *e)
+{
+	int i;
+
+	for (i = 0; i < e->nr_needed; i++)
+		free(e->needed[i]);
+	e->nr_needed = 0;
+}
+
+/* 0, also for a file that is not ELF (e->elf false); -1 when unreadable */
+static int elf_read(const char *path, struct elf_info *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	size_t i, nph;
+	Elf *elf;
+	int fd;
+
+	memset(e, 0, sizeof(*e));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return 0;
+	}
+	e->elf = true;
+	e->class = gelf_getclass(elf);
+	e->machine = eh.e_machine;
+	if (!elf_getphdrnum(elf, &nph))
+		for (i = 0; i < nph; i++) {
+			GElf_Phdr ph;
+			ssize_t n;
+
+			if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_INTERP ||
+			    !ph.p_filesz || ph.p_filesz >= sizeof(e->interp))
+				continue;
+			n = pread(fd, e->interp, ph.p_filesz, ph.p_offset);
+			e->interp[n > 0 ? n : 0] = '\0';
+			e->interp[strnlen(e->interp, ph.p_filesz)] = '\0';
+		}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		GElf_Dyn dyn;
+		size_t k;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC ||
+		    !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (k = 0; d && k < sh.sh_size / sh.sh_entsize; k++) {
+			const char *str;
+
+			if (!gelf_getdyn(d, k, &dyn) || dyn.d_tag == DT_NULL)
+				break;
+			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RUNPATH &&
+			    dyn.d_tag != DT_RPATH)
+				continue;
+			str = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val);
+			if (!str)
+				continue;
+			if (dyn.d_tag == DT_RUNPATH)
+				snprintf(e->runpath, sizeof(e->runpath), "%s", str);
+			else if (dyn.d_tag == DT_RPATH)
+				snprintf(e->rpath, sizeof(e->rpath), "%s", str);
+			else if (e->nr_needed < (int)ARRAY_SIZE(e->needed))
+				e->needed[e->nr_needed++] = xstrdup(str);
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return 0;
+}
+
+/* a library the loader would take for an object of @class/@machine */
+static bool lib_fits(const char *path, int class, unsigned int machine)
+{
+	struct elf_info e;
+	bool ok;
+
+	if (access(path, R_OK) || elf_read(path, &e) || !e.elf)
+		return false;
+	ok = e.class == class && e.machine == machine;
+	elf_info_free(&e);
+	return ok;
+}
+
+/* "$ORIGIN/../lib:/opt/x" into directories, $ORIGIN as @origin */
+static int split_search(const char *list, const char *origin,
+			char dirs[][PATH_MAX], int n)
+{
+	char *copy = xstrdup(list), *dir, *save;
+
+	for (dir = strtok_r(copy, ":", &save); dir && n < MAX_SEARCH;
+	     dir = strtok_r(NULL, ":", &save)) {
+		const char *rest = NULL;
+
+		if (str_starts_with(dir, "${ORIGIN}"))
+			rest = dir + 9;
+		else if (str_starts_with(dir, "$ORIGIN"))
+			rest = dir + 7;
+		if (rest)
+			snprintf(dirs[n++], PATH_MAX, "%s%s", origin, rest);
+		else if (dir[0] == '/')
+			snprintf(dirs[n++], PATH_MAX, "%s", dir);
+	}
+	free(copy);
+	return n;
+}
+
+/*
+ * Where the loader finds @name for the object at @obj: its DT_RPATH (when
+ * it has no DT_RUNPATH) and the program's, its DT_RUNPATH, then the
+ * standard directories. @guest: where it goes in the guest.
+ */
+static bool resolve_lib(const char *name, const char *obj,
+			const struct elf_info *e, const char *prog_rpath,
+			char *host, char *guest)
+{
+	char dirs[MAX_SEARCH][PATH_MAX], real[PATH_MAX], *origin;
+	int n = 0, i;
+	size_t k;
+
+	if (strchr(name, '/')) {
+		snprintf(host, PATH_MAX, "%s", name);
+		snprintf(guest, PATH_MAX, "%s", name);
+		return lib_fits(host, e->class, e->machine);
+	}
+	if (!realpath(obj, real))
+		snprintf(real, sizeof(real), "%s", obj);
+	origin = dirname(real);
+	if (!e->runpath[0]) {
+		n = split_search(e->rpath, origin, dirs, n);
+		n = split_search(prog_rpath, origin, dirs, n);
+	}
+	n = split_search(e->runpath, origin, dirs, n);
+	for (k = 0; k < ARRAY_SIZE(std_dirs); k++) {
+		snprintf(host, PATH_MAX, "%s/%s", std_dirs[k], name);
+		if (lib_fits(host, e->class, e->machine)) {
+			snprintf(guest, PATH_MAX, "%s", host);
+			/* an RPATH entry comes first when it has the library */
+			for (i = 0; i < n; i++) {
+				char alt[PATH_MAX * 2];
+
+				snprintf(alt, sizeof(alt), "%s/%s", dirs[i], name);
+				if (lib_fits(alt, e->class, e->machine)) {
+					snprintf(host, PATH_MAX, "%s", alt);
+					snprintf(guest, PATH_MAX, "/usr/lib/%s",
+						 name);
+					break;
+				}
+			}
+			return true;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(host, PATH_MAX, "%s/%s", dirs[i], name);
+		if (lib_fits(host, e->class, e->machine)) {
+			snprintf(guest, PATH_MAX, "/usr/lib/%s", name);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* the file is in already, at @guest or (the loader) by another name */
+static bool already_in(struct initramfs *ir, const char *host,
+		       const char *guest)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	int k;
+
+	if (!realpath(host, a))
+		return false;
+	for (k = 0; k < ir->nr; k++)
+		if (!strcmp(ir->files[k].guest, guest) ||
+		    (realpath(ir->files[k].host, b) && !strcmp(a, b)))
+			return true;
+	return false;
+}
+
 static int add_libraries(struct initramfs *ir, const char *host)
 {
-	char cmd[4200], line[1024];
-	FILE *p;
-	int ret = 0;
+	char *todo[INITRAMFS_MAX_FILES], prog_rpath[PATH_MAX] = "";
+	char lib[PATH_MAX], guest[PATH_MAX];
+	int nr = 0, done, i, ret = 0;
+	struct elf_info e;
 
-	snprintf(cmd, sizeof(cmd), "ldd '%s' 2>/dev/null", host);
-	p = popen(cmd, "r");
-	if (!p)
-		return ir_err(ir, "cannot run ldd on '%s': %s", host,
-			      strerror(errno));
-	while (fgets(line, sizeof(line), p)) {
-		char *path = strstr(line, "=> ");
-		char *end;
-
-		if (strstr(line, "not found"))
-			ret = ir_err(ir, "'%s' needs a library the host does not have: %s",
-				     host, strtok(line, "\n"));
-		path = path ? path + 3 : line;
-		while (*path == ' ' || *path == '\t')
-			path++;
-		if (*path != '/')
-			continue;
-		end = strchr(path, ' ');
-		if (end)
-			*end = '\0';
-		if (!ret)
-			ret = initramfs_add(ir, path, path);
+	todo[nr++] = xstrdup(host);
+	for (done = 0; done < nr && !ret; done++) {
+		if (elf_read(todo[done], &e)) {
+			ret = ir_err(ir, "cannot read '%s': %s", todo[done],
+				     strerror(errno));
+			break;
+		}
+		if (!e.elf)
+			continue;	/* a script: nothing to load */
+		if (!done)
+			snprintf(prog_rpath, sizeof(prog_rpath), "%s",
+				 e.runpath[0] ? "" : e.rpath);
+		if (e.interp[0])
+			ret = initramfs_add(ir, e.interp, e.interp);
+		for (i = 0; !ret && i < e.nr_needed; i++) {
+			if (!resolve_lib(e.needed[i], todo[done], &e, prog_rpath,
+					 lib, guest)) {
+				ret = ir_err(ir, "'%s' needs %s, which the host does not have (searched its RPATH/RUNPATH and /lib/x86_64-linux-gnu, /usr/lib/x86_64-linux-gnu, /lib64, /usr/lib64, /lib, /usr/lib)",
+					     todo[done], e.needed[i]);
+				break;
+			}
+			if (already_in(ir, lib, guest))
+				continue;	/* with its needs */
+			ret = initramfs_add(ir, lib, guest);
+			if (!ret && nr < (int)ARRAY_SIZE(todo))
+				todo[nr++] = xstrdup(lib);
+		}
+		elf_info_free(&e);
 	}
-	pclose(p);
+	if (ret)
+		elf_info_free(&e);
+	for (i = 0; i < nr; i++)
+		free(todo[i]);
 	return ret;
 }
 

@@ -32,8 +32,9 @@ void initramfs_free(struct initramfs *ir);
 int initramfs_add(struct initramfs *ir, const char *host, const char *guest);
 
 /*
- * Add an executable as /bin/<its name> plus the shared libraries ldd
- * finds for it, at the paths the dynamic loader looks for them.
+ * Add an executable as /bin/<its name> plus its dynamic loader and the
+ * shared libraries it needs (read from its ELF headers, never by running
+ * it), at the paths the dynamic loader looks for them.
  */
 int initramfs_add_program(struct initramfs *ir, const char *host);
 
