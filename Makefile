@@ -78,7 +78,7 @@ UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
 # pure part (no libbpf) is what the unit tests link
 LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
 LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
-		monitor.c ktap.c repro_print.c gauntlet.c)
+		monitor.c ktap.c repro_print.c gauntlet.c log_collapse.c)
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
 VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log_collapse.h"
 #include "run.h"
 #include "summary.h"
 #include "util.h"
@@ -36,60 +37,13 @@ static void diag_lines(const char *text, int max)
 	}
 }
 
-/*
- * A log where the same block of lines repeats (a scheduler printing its
- * stats every second) is shown with each repeat collapsed into a count:
- * at every line, the shortest block (up to 16 lines) that repeats right
- * after itself is printed once.
- */
-#define MAX_BLOCK	16
-
+/* the scheduler's log, repeated blocks collapsed (log_collapse.c) */
 static void diag_log_collapsed(const char *text, int max)
 {
-	char *copy = xstrdup(text), *save, *line;
-	char **lines = xcalloc(strlen(text) + 1, sizeof(char *));
-	char *out = xcalloc(1, strlen(text) + 4096);
-	int n = 0, i = 0, k, j, reps;
-	size_t len = 0;
+	char *out = log_collapse(text);
 
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		lines[n++] = line;
-	while (i < n) {
-		int best_k = 0, best_reps = 0;
-
-		for (k = 1; k <= MAX_BLOCK && i + 2 * k <= n; k++) {
-			for (reps = 0;; reps++) {
-				int at = i + (reps + 1) * k;
-
-				if (at + k > n)
-					break;
-				for (j = 0; j < k && !strcmp(lines[i + j], lines[at + j]); j++)
-					;
-				if (j < k)
-					break;
-			}
-			if (reps) {
-				best_k = k;
-				best_reps = reps;
-				break;
-			}
-		}
-		if (!best_k) {
-			len += sprintf(out + len, "%s\n", lines[i++]);
-			continue;
-		}
-		for (j = 0; j < best_k; j++)
-			len += sprintf(out + len, "%s\n", lines[i + j]);
-		len += sprintf(out + len, "  (the %d line%s above repeated %d more time%s)\n",
-			       best_k, best_k > 1 ? "s" : "", best_reps,
-			       best_reps > 1 ? "s" : "");
-		i += best_k * (best_reps + 1);
-	}
 	diag_lines(out, max);
 	free(out);
-	free(lines);
-	free(copy);
 }
 
 static void print_stats(const struct ktstr_test *t, const struct worker *w,
