@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,14 +59,18 @@ int cpus_parse(const char *list, struct cpus *c)
 	memset(c, 0, sizeof(*c));
 	while (*p && *p != '\n') {
 		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
+		unsigned long a, b;
 
-		if (end == p)
+		/* digits only: strtoul would take " 1", "+1" and "-1" */
+		if (!isdigit((unsigned char)*p))
 			return -1;
+		a = b = strtoul(p, &end, 10);
 		p = end;
 		if (*p == '-') {
+			if (!isdigit((unsigned char)p[1]))
+				return -1;
 			b = strtoul(p + 1, &end, 10);
-			if (end == p + 1 || b < a)
+			if (b < a)
 				return -1;
 			p = end;
 		}
@@ -114,20 +122,70 @@ static void take_range(const struct cpus *usable, unsigned int from,
 	}
 }
 
+/* "N" in full, a whole number that fits an unsigned int, or -1 */
+static int parse_index(const char *s, unsigned int *out, char stop)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end != stop || v > UINT_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "I/N" */
+static int parse_slice(const char *s, unsigned int *i, unsigned int *k)
+{
+	const char *slash = strchr(s, '/');
+
+	return !slash || parse_index(s, i, '/') ||
+	       parse_index(slash + 1, k, '\0') ? -1 : 0;
+}
+
+/*
+ * "A-B", two finite fractions: strtod takes "nan" and "inf", which
+ * compare false with everything and would pass every range check.
+ */
+static int parse_range(const char *s, double *a, double *b)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -1;
+	*a = strtod(s, &end);
+	if (end == s || *end != '-')
+		return -1;
+	s = end + 1;
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -1;
+	*b = strtod(s, &end);
+	if (end == s || *end || !isfinite(*a) || !isfinite(*b))
+		return -1;
+	return 0;
+}
+
 int cpuset_resolve(const char *spec, const struct topo *t,
 		   const struct cpus *usable, struct cpus *out,
 		   char *err, size_t errlen)
 {
 	unsigned int n = cpus_count(usable), cpu, i, k;
 	double a, b;
-	char tail;
 
 	memset(out, 0, sizeof(*out));
 	if (!spec || !*spec) {
 		*out = *usable;
 		return 0;
 	}
-	if (sscanf(spec, "llc:%u%c", &i, &tail) == 1) {
+	if (str_starts_with(spec, "llc:")) {
+		if (parse_index(spec + 4, &i, '\0'))
+			return set_err(err, errlen,
+					"cpuset '%s': llc:I takes an LLC number",
+					spec);
 		if (i >= t->llcs)
 			return set_err(err, errlen,
 					"cpuset '%s': LLC %u does not exist (topology has %u LLCs, 0-%u)",
@@ -135,7 +193,11 @@ int cpuset_resolve(const char *spec, const struct topo *t,
 		for (cpu = 0; cpu < topo_cpus(t); cpu++)
 			if (topo_cpu_llc(t, cpu) == i && cpus_test(usable, cpu))
 				cpus_set(out, cpu);
-	} else if (sscanf(spec, "node:%u%c", &i, &tail) == 1) {
+	} else if (str_starts_with(spec, "node:")) {
+		if (parse_index(spec + 5, &i, '\0'))
+			return set_err(err, errlen,
+					"cpuset '%s': node:N takes a NUMA node number",
+					spec);
 		if (i >= t->nodes)
 			return set_err(err, errlen,
 					"cpuset '%s': NUMA node %u does not exist (topology has %u nodes)",
@@ -143,19 +205,20 @@ int cpuset_resolve(const char *spec, const struct topo *t,
 		for (cpu = 0; cpu < topo_cpus(t); cpu++)
 			if (topo_cpu_node(t, cpu) == i && cpus_test(usable, cpu))
 				cpus_set(out, cpu);
-	} else if (sscanf(spec, "range:%lf-%lf%c", &a, &b, &tail) == 2) {
-		if (a < 0 || b > 1 || a >= b)
+	} else if (str_starts_with(spec, "range:")) {
+		if (parse_range(spec + 6, &a, &b) || a < 0 || b > 1 || a >= b)
 			return set_err(err, errlen,
 					"cpuset '%s': a range is two fractions 0 <= A < B <= 1, e.g. range:0-0.5",
 					spec);
 		i = (unsigned int)(a * n);
 		k = (unsigned int)(b * n + 0.999);
 		take_range(usable, i, k > i ? k : i + 1, out);
-	} else if (sscanf(spec, "slice:%u/%u%c", &i, &k, &tail) == 2 ||
-		   sscanf(spec, "overlap:%u/%u%c", &i, &k, &tail) == 2) {
+	} else if (str_starts_with(spec, "slice:") ||
+		   str_starts_with(spec, "overlap:")) {
 		unsigned int from, to;
 
-		if (!k || i >= k || k > n)
+		if (parse_slice(strchr(spec, ':') + 1, &i, &k) || !k ||
+		    i >= k || k > n)
 			return set_err(err, errlen,
 					"cpuset '%s': slice I/N needs I < N <= %u usable CPUs",
 					spec, n);

@@ -101,4 +101,54 @@ TEST(bad_specs_say_why)
 			       "is not a spec"));
 }
 
+/*
+ * Non-finite and malformed numbers: "range:0-nan" converted nan to an
+ * index (undefined), "range:nan--8" passed every comparison and walked
+ * billions of CPU indices; "llc:-1" wrapped to 4294967295.
+ */
+TEST(non_finite_and_malformed_numbers_refused)
+{
+	static const char *const bad[] = {
+		"range:0-nan", "range:nan--8", "range:nan-0.5", "range:0-inf",
+		"range:-inf-0.5", "range:0-1e400",
+		"range: 0-0.5", "range:0-0.5x", "range:0", "range:-0.1-0.5",
+		"llc:-1", "llc:", "llc:1x", "llc:99999999999999999999",
+		"node:+1", "slice:-1/2", "slice:1/", "slice:1/2x",
+		"overlap:0/0", "slice:4294967297/2",
+	};
+	char list[256];
+	const char *err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = resolve(bad[i], "1n4l2c1t", list);
+		EXPECT_NE(NULL, err) {
+			TH_LOG("'%s' accepted as %s", bad[i], list);
+		}
+		EXPECT_NE(NULL, err ? strstr(err, bad[i]) : "") {
+			TH_LOG("'%s': %s", bad[i], err);
+		}
+	}
+	/* the valid forms still resolve */
+	ASSERT_EQ(NULL, resolve("range:.5-1", "1n4l2c1t", list));
+	EXPECT_STREQ("3-6", list);
+	ASSERT_EQ(NULL, resolve("range:0-1", "1n4l2c1t", list));
+	EXPECT_STREQ("0-6", list);
+}
+
+TEST(cpu_list_digits_only)
+{
+	struct cpus c;
+
+	EXPECT_EQ(-1, cpus_parse(" 1", &c));
+	EXPECT_EQ(-1, cpus_parse("+1", &c));
+	EXPECT_EQ(-1, cpus_parse("-1", &c));
+	EXPECT_EQ(-1, cpus_parse("1--3", &c));
+	EXPECT_EQ(-1, cpus_parse("1- 3", &c));
+	EXPECT_EQ(-1, cpus_parse("1,,2", &c));
+	EXPECT_EQ(-1, cpus_parse("18446744073709551617", &c));
+	EXPECT_EQ(0, cpus_parse("0,2-3", &c));
+	EXPECT_EQ(3, cpus_count(&c));
+}
+
 TEST_HARNESS_MAIN
