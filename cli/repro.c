@@ -298,7 +298,7 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	free(buf);
 	if (vm_interrupted()) {
 		emit(c, "repro VM interrupted by %s: stopped after %.1fs, no probe data",
-		     strsignal(vm_interrupted()), (now_ms() - t0) / 1000.0);
+		     run_signame(vm_interrupted()), (now_ms() - t0) / 1000.0);
 		free(rc.report);
 		return;
 	}

@@ -502,7 +502,8 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	};
 	char accel[32], sched_env[300], topo_env[48];
 	char variant_env[192];
-	char fwd[ARRAY_SIZE(forwarded)][2048];
+	/* whole: boot_and_run refuses what the guest would not take */
+	static char *fwd[ARRAY_SIZE(forwarded)];
 	char *env[ARRAY_SIZE(forwarded) + 9] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
 	const char *extra[5] = { c->bin, NULL, NULL, NULL, NULL };
@@ -539,8 +540,10 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
 		if (!getenv(forwarded[i]))
 			continue;
-		snprintf(fwd[i], sizeof(fwd[i]), "%s=%s", forwarded[i],
-			 getenv(forwarded[i]));
+		free(fwd[i]);
+		fwd[i] = xmalloc(strlen(forwarded[i]) +
+				 strlen(getenv(forwarded[i])) + 2);
+		sprintf(fwd[i], "%s=%s", forwarded[i], getenv(forwarded[i]));
 		env[nenv++] = fwd[i];
 	}
 	for (i = 0; env_extra && env_extra[i]; i++) {
@@ -585,7 +588,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	/* Ctrl-C: the VM was stopped, not broken; the run ends here */
 	if (vm_interrupted()) {
 		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: interrupted by %s: the VM was stopped, the run ends here\n",
-			c->name, c->topo, strsignal(vm_interrupted()));
+			c->name, c->topo, run_signame(vm_interrupted()));
 		return RUN_INTERRUPTED;
 	}
 	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
@@ -708,7 +711,7 @@ static int run_native(struct test_case *c, const struct rundir *rd,
 	unlink(errf);
 	if (vm_interrupted()) {
 		fprintf(c->out, "# ktstr_test '%s': interrupted by %s: the case was stopped, the run ends here\n",
-			c->name, strsignal(vm_interrupted()));
+			c->name, run_signame(vm_interrupted()));
 		return RUN_INTERRUPTED;
 	}
 	return rc < 0 ? 1 : rc;
@@ -1107,7 +1110,7 @@ int cmd_run(int argc, char **argv)
 	report_failures(&rd, cases, i, argc, argv);
 	if (vm_interrupted()) {
 		printf("# interrupted by %s after %d of %d cases: the run stopped, no VM is left\n",
-		       strsignal(vm_interrupted()), i, n);
+		       run_signame(vm_interrupted()), i, n);
 		ktap_end(&ktap);
 		return 128 + vm_interrupted();
 	}

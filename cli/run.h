@@ -6,6 +6,7 @@
 #define __KTSTR_CLI_RUN_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,12 @@
 
 /* a case stopped by SIGINT/SIGTERM: the run ends after it */
 #define RUN_INTERRUPTED	-2
+
+static inline const char *run_signame(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" :
+	       sig == SIGHUP ? "SIGHUP" : "a signal";
+}
 
 struct test_case {
 	char bin[PATH_MAX];

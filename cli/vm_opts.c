@@ -4,6 +4,7 @@
  * booted VM.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,26 @@ int guest_cmd_fits(char *const *cmd, char *const *env, char *why,
 	return 0;
 }
 
+/*
+ * KTSTR_TCG_SCALE multiplies the deadline: a finite number from 0.1 to
+ * 1000, or the deadline's arithmetic overflows (nan, inf, 1e30).
+ */
+static int check_tcg_scale(char *why, size_t len)
+{
+	const char *env = getenv("KTSTR_TCG_SCALE");
+	char *end;
+	double v;
+
+	if (!env || !*env)
+		return 0;
+	v = strtod(env, &end);
+	if (*end || end == env || !isfinite(v) || v < 0.1 || v > 1000)
+		return set_err(why, len,
+			       "KTSTR_TCG_SCALE='%s' is not a number from 0.1 to 1000",
+			       env);
+	return 0;
+}
+
 int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		 char *const *env, const char **extra, bool tty, int out_fd,
 		 int err_fd, struct vm_result *res)
@@ -185,7 +206,8 @@ int boot_and_run(const struct vm_opts *o, char *const *cmd,
 	int i, ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (guest_cmd_fits(cmd, env, why, sizeof(why))) {
+	if (guest_cmd_fits(cmd, env, why, sizeof(why)) ||
+	    check_tcg_scale(why, sizeof(why))) {
 		fprintf(stderr, "ktstr: %s\n", why);
 		free(ir);
 		res->exit_code = VM_EXIT_USAGE;
