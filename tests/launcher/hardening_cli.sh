@@ -158,9 +158,56 @@ expect_in "$TMP/out" "^0 passed, 1 failed, 0 skipped"
 grep -q steady_fake "$TMP/err" && fail "the next case started after Ctrl-C"
 kill -0 "$(cat "$TMP/pids/sleeps")" 2>/dev/null && fail "the case still runs"
 
+# --- the entry point rebuilds what changed, the guest side included ---
+# (a stand-in checkout and make: the decisions, not the compilers)
+co="$TMP/co"
+mkdir -p "$co/cli" "$co/vmtest" "$co/lib" "$co/bpf" "$co/tests/engine" \
+	"$TMP/fakebin" "$TMP/ob/bin/tests"
+cp "$KTSTR_DIR/ktstr" "$co/ktstr"
+touch "$co/cli/main.c" "$co/lib/run.c" "$co/tests/engine/steady.c"
+cat >"$TMP/fakebin/make" <<'SH'
+#!/bin/sh
+echo "make $*" >>"$MAKE_LOG"
+for f in "$KTSTR_DIR"/tests/engine/*.c; do
+	n=${f##*/}
+	: >"$OUT/bin/tests/${n%.c}"
+	chmod +x "$OUT/bin/tests/${n%.c}"
+done
+SH
+printf '#!/bin/sh\necho ran "$@"\n' >"$TMP/ob/bin/ktstr"
+chmod +x "$TMP/fakebin/make" "$TMP/ob/bin/ktstr"
+entry() {
+	: >"$TMP/make.log"
+	env -u KTSTR_DIR PATH="$TMP/fakebin:$PATH" MAKE_LOG="$TMP/make.log" \
+		OUT="$TMP/ob" OUTPUT="$TMP/ob" KTSTR_DIR="$co" \
+		"$co/ktstr" run >/dev/null 2>&1 || fail "the entry point failed"
+}
+entry
+grep -q "host guest" "$TMP/make.log" || fail "first call: $(cat "$TMP/make.log")"
+t0=$(date +%s%N)
+entry
+[ -s "$TMP/make.log" ] && fail "a warm call rebuilt: $(cat "$TMP/make.log")"
+[ $((($(date +%s%N) - t0) / 1000000)) -lt 1000 ] || fail "a warm call took over 1 s"
+# a new engine test, even one with an old time stamp, is built
+touch -d '2001-01-01' "$co/tests/engine/new_case.c"
+entry
+grep -q "guest" "$TMP/make.log" || fail "a new tests/engine file was not built"
+[ -x "$TMP/ob/bin/tests/new_case" ] || fail "no binary for the new case"
+entry
+[ -s "$TMP/make.log" ] && fail "rebuilt again: $(cat "$TMP/make.log")"
+sleep 1.1
+touch "$co/bpf/scx_x.bpf.c"
+entry
+grep -qw host "$TMP/make.log" && fail "a BPF edit rebuilt the host"
+grep -q "guest" "$TMP/make.log" || fail "a BPF edit was not built"
+
 # --- in VMs ---
-need_kernel
-export KTSTR_KERNEL=$KERNEL
+if [ -n "${KTSTR_KERNEL:-}" ]; then
+	KERNEL=$KTSTR_KERNEL
+else
+	need_kernel
+	export KTSTR_KERNEL=$KERNEL
+fi
 
 # Ctrl-C during a VM: no next case, no qemu, "interrupted", 130
 "$K" run -t =sleeps -t =steady_fake >"$TMP/out" 2>"$TMP/err" &
