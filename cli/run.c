@@ -794,7 +794,10 @@ static int parse_sched(int argc, char **argv, int *i, struct run_opts *o)
 		for (k = 0; k < argc; k++)
 			fprintf(stderr, " %s%s", k == j ? "-- " : "",
 				k ? argv[k] : "ktstr run");
-		fprintf(stderr, "\n");
+		fprintf(stderr, "\nor, if '%s' is the scheduler's:\n ", argv[j]);
+		for (k = 0; k < argc; k++)
+			fprintf(stderr, " %s", k ? argv[k] : "ktstr run");
+		fprintf(stderr, " --\n");
 		return -1;
 	}
 	o->sched_argv = argv + at;
