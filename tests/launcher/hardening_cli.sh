@@ -112,6 +112,10 @@ expect_in "$TMP/err" "KTSTR_REPRO_FUNCS is 5018 bytes; the guest takes at most 4
 expect_in "$TMP/out" "^not ok 1 steady_fake"
 KTSTR_TCG_SCALE=nan expect_rc 1 "$K" run -t =steady_fake
 expect_in "$TMP/err" "KTSTR_TCG_SCALE='nan' is not a number"
+# a command line the guest's init would cut short
+# shellcheck disable=SC2046
+expect_rc 250 "$K" exec -- true $(seq 1 300)
+expect_in "$TMP/err" "the command has 301 arguments; the guest takes at most 256"
 
 # --- no shell on names: a case named x';touch pwned;' ---
 (cd "$TMP/cwd" && "$K" run --native -t "=x';touch pwned;'") \
@@ -245,7 +249,7 @@ exit 3
 SH
 	chmod +x "$TMP/scx_args"
 	expect_rc 1 "$KTSTR" run --no-auto-repro --sched "$TMP/scx_args" \
-		'a b' '' c -- -t =steady
+		'a b' '' c -- -t =steady_scx
 	expect_in "$TMP/out" "arg=\[a b\]"
 	expect_in "$TMP/out" "arg=\[\]"
 	expect_in "$TMP/out" "arg=\[c\]"
