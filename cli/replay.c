@@ -55,7 +55,8 @@ static void usage(FILE *f)
 
 int cmd_replay(int argc, char **argv)
 {
-	char path[4096], line[8192], *args[MAX_ARGS + 3];
+	char path[4096], *line = NULL, *args[MAX_ARGS + 3];
+	size_t cap = 0;
 	const char *filters[MAX_REPLAY_FILTERS];
 	int n = 0, fails = 0, all = 0, nr_filters = 0, i;
 	bool exec = false;
@@ -95,12 +96,14 @@ int cmd_replay(int argc, char **argv)
 		return 1;
 	}
 	args[n++] = "run";
-	while (fgets(line, sizeof(line), f)) {
+	/* whole lines, however long: an argument is never cut */
+	while (getline(&line, &cap, f) > 0) {
 		line[strcspn(line, "\n")] = '\0';
 		if (n >= MAX_ARGS) {
 			fprintf(stderr, "ktstr replay: %s holds more than %d arguments\n",
 				path, MAX_ARGS);
 			fclose(f);
+			free(line);
 			return 1;
 		}
 		if (str_starts_with(line, "arg ")) {
@@ -120,6 +123,7 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	fclose(f);
+	free(line);
 	args[n] = NULL;
 	if (!all) {
 		printf("ktstr replay: the last run had no failures\n");

@@ -102,7 +102,7 @@ struct elf_info {
 	int class;		/* ELFCLASS32/64 */
 	unsigned int machine;
 	char interp[PATH_MAX];
-	char *needed[64];
+	char **needed;
 	int nr_needed;
 	char runpath[PATH_MAX];
 	char rpath[PATH_MAX];
@@ -114,7 +114,21 @@ static void elf_info_free(struct elf_info *e)
 
 	for (i = 0; i < e->nr_needed; i++)
 		free(e->needed[i]);
+	free(e->needed);
+	e->needed = NULL;
 	e->nr_needed = 0;
+}
+
+static void add_needed(struct elf_info *e, const char *name)
+{
+	char **n = realloc(e->needed, (e->nr_needed + 1) * sizeof(*n));
+
+	if (!n) {
+		fprintf(stderr, "ktstr: out of memory\n");
+		exit(1);
+	}
+	e->needed = n;
+	e->needed[e->nr_needed++] = xstrdup(name);
 }
 
 /* 0, also for a file that is not ELF (e->elf false); -1 when unreadable */
@@ -178,8 +192,8 @@ static int elf_read(const char *path, struct elf_info *e)
 				snprintf(e->runpath, sizeof(e->runpath), "%s", str);
 			else if (dyn.d_tag == DT_RPATH)
 				snprintf(e->rpath, sizeof(e->rpath), "%s", str);
-			else if (e->nr_needed < (int)ARRAY_SIZE(e->needed))
-				e->needed[e->nr_needed++] = xstrdup(str);
+			else
+				add_needed(e, str);
 		}
 	}
 	elf_end(elf);
