@@ -601,6 +601,36 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	return rc;
 }
 
+/* kill every child of ours (their groups too); true if there was one */
+static bool kill_children(void)
+{
+	char path[64], *stat, *p;
+	struct dirent *de;
+	bool any = false;
+	DIR *d = opendir("/proc");
+	long pid, ppid;
+
+	while (d && (de = readdir(d))) {
+		pid = strtol(de->d_name, &p, 10);
+		if (*p || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		stat = read_file(path, NULL);
+		/* "pid (comm) state ppid ...": comm may hold anything */
+		p = stat ? strrchr(stat, ')') : NULL;
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
+		    ppid == getpid()) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			any = true;
+		}
+		free(stat);
+	}
+	if (d)
+		closedir(d);
+	return any;
+}
+
 /*
  * After a native case: whatever it left running (workers fork into their
  * own process groups, a scheduler into its own) was reparented to us, the
@@ -608,27 +638,11 @@ int run_case(const struct run_opts *o, struct test_case *c,
  */
 static void kill_leftovers(void)
 {
-	char path[64], *kids, *p, *end;
 	int round;
 
 	for (round = 0; round < 10; round++) {
-		bool any = false;
+		bool any = kill_children();
 
-		snprintf(path, sizeof(path), "/proc/self/task/%d/children",
-			 (int)getpid());
-		kids = read_file(path, NULL);
-		for (p = kids; p && *p; p = end) {
-			long pid = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			if (pid > 0) {
-				kill(-pid, SIGKILL);
-				kill(pid, SIGKILL);
-				any = true;
-			}
-		}
-		free(kids);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 		if (!any)

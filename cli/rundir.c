@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,6 +10,22 @@
 
 #include "rundir.h"
 #include "util.h"
+
+/*
+ * The release becomes a directory name: [A-Za-z0-9._+-] only, no
+ * leading dot, so "../x" or "a/b" cannot leave the runs directory. Any
+ * other byte becomes '_'.
+ */
+void release_sanitize(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
+			*p = '_';
+	if (s[0] == '.')
+		s[0] = '_';
+}
 
 void kernel_release(const char *bzimage, char *buf, size_t len)
 {
@@ -26,6 +43,7 @@ void kernel_release(const char *bzimage, char *buf, size_t len)
 		if (off && pread(fd, ver, sizeof(ver) - 1, off + 0x200) > 0) {
 			ver[sizeof(ver) - 1] = '\0';
 			ver[strcspn(ver, " ")] = '\0';
+			release_sanitize(ver);
 			if (ver[0])
 				snprintf(buf, len, "%s", ver);
 		}
@@ -33,29 +51,36 @@ void kernel_release(const char *bzimage, char *buf, size_t len)
 	close(fd);
 }
 
+/* git -C KTSTR_DIR ...: an argv, no shell (the path is not a command) */
+static int git_out(const char *dir, const char *a1, const char *a2,
+		   const char *a3, char **out)
+{
+	char *argv[] = { "git", "-C", (char *)dir, (char *)a1, (char *)a2,
+			 (char *)a3, NULL };
+
+	return run_argv_capture(argv, false, out, NULL);
+}
+
 static void suite_commit(char *buf, size_t len)
 {
 	const char *dir = getenv("KTSTR_DIR");
-	char cmd[4200], out[64] = "";
-	FILE *p;
+	char *out = NULL;
 
 	snprintf(buf, len, "nogit");
 	if (!dir)
 		return;
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && git rev-parse --short=7 HEAD 2>/dev/null && "
-		 "git status --porcelain --untracked-files=no 2>/dev/null | head -1",
-		 dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return;
-	if (fgets(out, sizeof(out), p) && out[0] != '\n') {
+	if (git_out(dir, "rev-parse", "--short=7", "HEAD", &out) == 0 &&
+	    out[0] && out[0] != '\n') {
 		out[strcspn(out, "\n")] = '\0';
 		snprintf(buf, len, "%s", out);
-		if (fgets(out, sizeof(out), p))
+		release_sanitize(buf);
+		free(out);
+		out = NULL;
+		if (git_out(dir, "status", "--porcelain",
+			    "--untracked-files=no", &out) == 0 && out[0])
 			strncat(buf, "-dirty", len - strlen(buf) - 1);
 	}
-	pclose(p);
+	free(out);
 }
 
 void runs_base(char *buf, size_t len)
@@ -73,11 +98,15 @@ void runs_base(char *buf, size_t len)
 
 int rundir_open(struct rundir *rd, const char *release)
 {
-	char commit[64], base[4096];
+	char commit[64], base[4096], rel[128];
 
+	/* uname's release under --native too: one path component */
+	snprintf(rel, sizeof(rel), "%s", release && *release ? release :
+		 "unknown");
+	release_sanitize(rel);
 	suite_commit(commit, sizeof(commit));
 	runs_base(base, sizeof(base));
-	snprintf(rd->path, sizeof(rd->path), "%s/%s-%s", base, release, commit);
+	snprintf(rd->path, sizeof(rd->path), "%s/%s-%s", base, rel, commit);
 	snprintf(rd->last_run, sizeof(rd->last_run), "%s/last-run", base);
 	if (mkdir_p(rd->path)) {
 		fprintf(stderr, "ktstr: cannot create the run directory %s: %s\n",
@@ -122,6 +151,11 @@ static void file_path(const struct rundir *rd, const char *test,
 		snprintf(buf, len, "%s/%s-%016llx.%s.json", rd->path, stem,
 			 (unsigned long long)hash,
 			 !strcmp(kind, "json") ? "ktstr" : kind);
+}
+
+int rundir_write_last_run(const struct rundir *rd, const char *text)
+{
+	return write_file_atomic(rd->last_run, text, strlen(text));
 }
 
 int rundir_write_text(const struct rundir *rd, const char *test,

@@ -16,8 +16,14 @@ struct rundir {
 	char last_run[4096];	/* the file `ktstr replay` reads */
 };
 
-/* Kernel release from the bzImage's version string, or "unknown". */
+/*
+ * Kernel release from the bzImage's version string, or "unknown"; made
+ * safe as a path component (release_sanitize).
+ */
 void kernel_release(const char *bzimage, char *buf, size_t len);
+
+/* Bytes other than [A-Za-z0-9._+-], and a leading dot, become '_'. */
+void release_sanitize(char *s);
 
 /* $KTSTR_RUNS, else $OUTPUT/runs, else the cache's runs/ */
 void runs_base(char *buf, size_t len);
@@ -37,6 +43,12 @@ void rundir_clear(const struct rundir *rd, const char *test, uint64_t hash);
  */
 int rundir_write(const struct rundir *rd, const char *test, uint64_t hash,
 		 const char *kind, const char *json, char *path, size_t len);
+
+/*
+ * The last-run file `ktstr replay` reads, written whole or not at all
+ * (write_file_atomic), never truncated in place.
+ */
+int rundir_write_last_run(const struct rundir *rd, const char *text);
 
 /* The failure bundle as plain text: {test}-{hash}.bundle.txt */
 int rundir_write_text(const struct rundir *rd, const char *test,

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -163,6 +165,58 @@ static void log_tail(const char *path, char *buf, size_t len)
 	free(log);
 }
 
+/*
+ * The scheduler's log goes into a directory of this process's own
+ * (mkdtemp: 0700, a random name), removed when the process exits: under
+ * --native this runs on the host, where a fixed name in the shared /tmp
+ * could be another user's file or symlink.
+ */
+static char log_dir[128];
+static pid_t log_dir_owner;
+
+static void remove_log_dir(void)
+{
+	struct dirent *de;
+	char path[PATH_MAX];
+	DIR *d;
+
+	/* a forked worker that calls exit() must not take it away */
+	if (!log_dir[0] || getpid() != log_dir_owner)
+		return;
+	d = opendir(log_dir);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", log_dir, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(log_dir);
+	log_dir[0] = '\0';
+}
+
+static int open_log(struct sched *s)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (!log_dir[0]) {
+		snprintf(log_dir, sizeof(log_dir), "%s/ktstr-sched-XXXXXX",
+			 tmp && *tmp == '/' && strlen(tmp) < 64 ? tmp : "/tmp");
+		if (!mkdtemp(log_dir)) {
+			log_dir[0] = '\0';
+			return -1;
+		}
+		log_dir_owner = getpid();
+		atexit(remove_log_dir);
+	}
+	snprintf(s->log_path, sizeof(s->log_path), "%s/sched-%s.log",
+		 log_dir, s->ops_name);
+	unlink(s->log_path);
+	return open(s->log_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+}
+
 int sched_start(struct sched *s, const char *path, const char *args,
 		unsigned int timeout_ms, char *err, size_t errlen)
 {
@@ -175,8 +229,6 @@ int sched_start(struct sched *s, const char *path, const char *args,
 	s->path = path;
 	s->died_at_s = -1;
 	sched_ops_name(path, s->ops_name, sizeof(s->ops_name));
-	snprintf(s->log_path, sizeof(s->log_path), "/tmp/sched-%s.log",
-		 s->ops_name);
 	s->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (s->kmsg_fd >= 0)
 		lseek(s->kmsg_fd, 0, SEEK_END);
@@ -188,15 +240,27 @@ int sched_start(struct sched *s, const char *path, const char *args,
 		return -1;
 	}
 	split_args(path, args, argv, argbuf, sizeof(argbuf));
+	fd = open_log(s);
+	if (fd < 0) {
+		snprintf(err, errlen,
+			 "scheduler did not attach: cannot create its log %s: %s",
+			 s->log_path[0] ? s->log_path : "(no directory)",
+			 strerror(errno));
+		if (s->kmsg_fd >= 0)
+			close(s->kmsg_fd);
+		s->kmsg_fd = -1;
+		return -1;
+	}
 	s->start_ms = now_ms();
 	s->pid = fork();
 	if (s->pid < 0) {
 		snprintf(err, errlen, "scheduler did not attach: fork: %s",
 			 strerror(errno));
+		close(fd);
 		return -1;
 	}
 	if (s->pid == 0) {
-		fd = open(s->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		/* the copies survive exec, the O_CLOEXEC original does not */
 		dup2(fd, 1);
 		dup2(fd, 2);
 		setpgid(0, 0);
@@ -204,6 +268,7 @@ int sched_start(struct sched *s, const char *path, const char *args,
 		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
+	close(fd);
 	deadline = now_ms() + timeout_ms;
 	while (now_ms() < deadline) {
 		read_line(SCX_STATE, state, sizeof(state));

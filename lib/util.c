@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,44 +94,112 @@ char *read_file(const char *path, size_t *lenp)
 	return buf;
 }
 
+static int write_all_fd(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * A temporary file of an unpredictable name next to @path (mkostemp:
+ * O_EXCL, so never someone else's file or symlink), its data on disk
+ * (fsync) before the rename, and the rename itself on disk (fsync of the
+ * directory): after a crash @path is the old file or the new one, never
+ * a truncated one.
+ */
 int write_file_atomic(const char *path, const void *buf, size_t len)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
 	int fd, err;
 
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
+		     slash ? slash + 1 : path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (write(fd, buf, len) != (ssize_t)len || fsync(fd)) {
+	if (fchmod(fd, 0644) || write_all_fd(fd, buf, len) || fsync(fd)) {
 		err = errno;
 		close(fd);
 		unlink(tmp);
 		errno = err;
 		return -1;
 	}
-	close(fd);
-	if (rename(tmp, path)) {
+	if (close(fd) || rename(tmp, path)) {
 		err = errno;
 		unlink(tmp);
 		errno = err;
 		return -1;
 	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
 	return 0;
 }
 
+/*
+ * Weak: the static guest init links this file but never asks for a
+ * cache, and must not pull in the NSS that getpwuid() needs.
+ */
+#pragma weak getpwuid
+
+/*
+ * Never the shared temporary directory: with no KTSTR_CACHE,
+ * XDG_CACHE_HOME or HOME, the home directory of the password database;
+ * without one either, a clear refusal (exit 250, the launcher's "bad
+ * option or environment").
+ */
 void cache_path(char *buf, size_t len, const char *sub)
 {
 	const char *c = getenv("KTSTR_CACHE");
 	const char *x = getenv("XDG_CACHE_HOME");
 	const char *h = getenv("HOME");
+	struct passwd *pw;
 
-	if (c && *c)
+	if (c && *c) {
 		snprintf(buf, len, "%s/%s", c, sub);
-	else if (x && *x)
+		return;
+	}
+	if (x && *x) {
 		snprintf(buf, len, "%s/ktstr/%s", x, sub);
-	else
-		snprintf(buf, len, "%s/.cache/ktstr/%s", h ? h : "/tmp", sub);
+		return;
+	}
+	if ((!h || !*h) && getpwuid) {
+		pw = getpwuid(getuid());
+		h = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir :
+		    NULL;
+	}
+	if (!h || !*h) {
+		fprintf(stderr,
+			"ktstr: no cache directory: HOME is not set and user %u has no home directory; set HOME, XDG_CACHE_HOME or KTSTR_CACHE\n",
+			(unsigned int)getuid());
+		exit(250);
+	}
+	snprintf(buf, len, "%s/.cache/ktstr/%s", h, sub);
 }
 
 long long now_ms(void)

@@ -24,7 +24,10 @@ int mkdir_p(const char *path);
  */
 char *read_file(const char *path, size_t *len);
 
-/* Write @len bytes to @path through a temporary file and rename(). */
+/*
+ * Write @len bytes to @path through a temporary file (mkostemp in the
+ * same directory), fsync and rename(), then fsync the directory.
+ */
 int write_file_atomic(const char *path, const void *buf, size_t len);
 
 /* ${KTSTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktstr}/@sub */

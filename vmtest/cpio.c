@@ -3,8 +3,10 @@
  * newc cpio: a 110-byte ASCII header, the name, padding to 4 bytes, the
  * data, padding to 4 bytes.
  */
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cpio.h"
 
@@ -56,8 +58,35 @@ int cpio_file(struct cpio *c, const char *path, mode_t mode,
 	return cpio_entry(c, path, S_IFREG | mode, data, len);
 }
 
+/* on disk before the caller renames it into place */
 int cpio_finish(struct cpio *c)
 {
 	cpio_entry(c, "TRAILER!!!", 0, NULL, 0);
-	return fflush(c->f) || ferror(c->f) ? -1 : 0;
+	return fflush(c->f) || ferror(c->f) || fsync(fileno(c->f)) ? -1 : 0;
+}
+
+/*
+ * The trailer record cpio_finish() writes last: a 110-byte header with
+ * an empty size, then "TRAILER!!!" and its NUL, padded to 124 bytes.
+ */
+#define TRAILER_LEN	124
+
+bool cpio_complete(const char *path)
+{
+	char buf[TRAILER_LEN];
+	struct stat st;
+	bool ok = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    st.st_size >= TRAILER_LEN && !(st.st_size & 3) &&
+	    pread(fd, buf, sizeof(buf), st.st_size - TRAILER_LEN) ==
+	    sizeof(buf))
+		ok = !memcmp(buf, "070701", 6) &&
+		     !memcmp(buf + 54, "00000000", 8) &&
+		     !memcmp(buf + 110, "TRAILER!!!", 11);
+	close(fd);
+	return ok;
 }

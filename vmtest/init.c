@@ -148,6 +148,10 @@ struct command {
 	int nenv;
 	bool tty;
 	int stdin_fd;		/* write end of the command's stdin */
+	/* host stdin the command has not taken yet */
+	char pend[CHANNEL_MAX_PAYLOAD];
+	size_t pend_off, pend_len;
+	bool pend_eof;
 };
 
 static char *dup_payload(const char *buf, int len)
@@ -271,6 +275,8 @@ static pid_t spawn(struct command *cmd, int out[2], int err[2])
 		close(out[1]);
 		close(err[1]);
 		cmd->stdin_fd = in[1];
+		/* a command that does not read stdin must not stop init */
+		fcntl(in[1], F_SETFL, O_NONBLOCK);
 	}
 	return pid;
 }
@@ -287,19 +293,54 @@ static bool relay(int fd, int type)
 	return true;
 }
 
+static void close_stdin(struct command *cmd)
+{
+	if (cmd->stdin_fd >= 0)
+		close(cmd->stdin_fd);
+	cmd->stdin_fd = -1;
+	cmd->pend_off = cmd->pend_len = 0;
+}
+
+/*
+ * Feed the command's stdin what it takes now. Until it has taken all,
+ * no more is read from the host: the host holds its stdin back, and the
+ * command's output keeps flowing meanwhile.
+ */
+static void feed_stdin(struct command *cmd)
+{
+	while (cmd->stdin_fd >= 0 && cmd->pend_off < cmd->pend_len) {
+		ssize_t n = write(cmd->stdin_fd, cmd->pend + cmd->pend_off,
+				  cmd->pend_len - cmd->pend_off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* the command closed its stdin: drop the rest */
+			close_stdin(cmd);
+			return;
+		}
+		cmd->pend_off += n;
+	}
+	cmd->pend_off = cmd->pend_len = 0;
+	if (cmd->pend_eof)
+		close_stdin(cmd);
+}
+
 static void handle_host_frame(struct command *cmd)
 {
-	char buf[CHANNEL_MAX_PAYLOAD];
-	int type, len = channel_recv(chan, &type, buf);
+	int type, len = channel_recv(chan, &type, cmd->pend);
 
 	if (len < 0 || cmd->stdin_fd < 0)
 		return;
-	if (type == CH_STDIN && write(cmd->stdin_fd, buf, len) < 0)
-		type = CH_STDIN_EOF;
-	if (type == CH_STDIN_EOF) {
-		close(cmd->stdin_fd);
-		cmd->stdin_fd = -1;
+	if (type == CH_STDIN) {
+		cmd->pend_off = 0;
+		cmd->pend_len = len;
+	} else if (type == CH_STDIN_EOF) {
+		cmd->pend_eof = true;
 	}
+	feed_stdin(cmd);
 }
 
 /*
@@ -322,10 +363,12 @@ static int run(struct command *cmd)
 	channel_send(chan, CH_STARTED, NULL, 0);
 
 	for (;;) {
-		struct pollfd pfd[3] = {
+		bool pending = cmd->pend_len && cmd->stdin_fd >= 0;
+		struct pollfd pfd[4] = {
 			{ .fd = cmd->tty ? -1 : out[0], .events = POLLIN },
 			{ .fd = cmd->tty ? -1 : err[0], .events = POLLIN },
-			{ .fd = chan, .events = POLLIN },
+			{ .fd = pending ? -1 : chan, .events = POLLIN },
+			{ .fd = pending ? cmd->stdin_fd : -1, .events = POLLOUT },
 		};
 		pid_t w;
 
@@ -340,7 +383,7 @@ static int run(struct command *cmd)
 		if (exited_at && ((pfd[0].fd < 0 && pfd[1].fd < 0) ||
 				  now_ms() - exited_at > 500))
 			break;
-		if (poll(pfd, 3, 50) < 0 && errno != EINTR)
+		if (poll(pfd, 4, 50) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents && !relay(out[0], CH_STDOUT)) {
 			close(out[0]);
@@ -352,6 +395,8 @@ static int run(struct command *cmd)
 		}
 		if (pfd[2].revents & POLLIN)
 			handle_host_frame(cmd);
+		if (pfd[3].revents)
+			feed_stdin(cmd);
 		if (out[0] < 0 && err[0] < 0 && !cmd->tty) {
 			/* both pipes closed: only the exit is left */
 			if (!exited_at && waitpid(pid, &status, 0) == pid)

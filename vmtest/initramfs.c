@@ -477,7 +477,8 @@ int initramfs_build(struct initramfs *ir, const char *cache_dir,
 	}
 	snprintf(path, len, "%s/%016llx.cpio", cache_dir,
 		 (unsigned long long)h);
-	if (!access(path, R_OK))
+	/* a file a crash cut short is rebuilt, not booted */
+	if (cpio_complete(path))
 		goto out;
 	/* write to a private name, then rename: concurrent runs are safe */
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid());

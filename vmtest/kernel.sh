@@ -9,7 +9,9 @@
 # at once. The kernel tree is never written to: the build uses O=.
 #
 # --lookup prints the cached image's path without building (exit 1 when
-# there is none); --print-source prints the source tree used.
+# there is none); --print-source prints the source tree used. Neither
+# ever unpacks the distribution's source: with none unpacked yet, there
+# is no kernel, and --print-source names where it will go (exit 1).
 #
 # Without --source: $KSRC, else the kernel tree this directory lives in
 # (tools/testing/selftests/ktstr), else Debian's linux-source package
@@ -17,7 +19,6 @@
 set -eu
 
 KTSTR_DIR=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${KTSTR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ktstr}
 SRC=${KSRC:-}
 JOBS=$(($(nproc) + 1))
 PRINT_SOURCE=0
@@ -27,6 +28,17 @@ die() {
 	echo "ktstr kernel: $*" >&2
 	exit 2
 }
+
+# Never the shared /tmp: without HOME, the password database's home.
+home=${HOME:-}
+if [ -z "${KTSTR_CACHE:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ] && [ -z "$home" ]; then
+	home=$(getent passwd "$(id -u)" | cut -d: -f6)
+	case "$home" in
+	/*) ;;
+	*) die "HOME is not set and user $(id -u) has no home directory: set HOME, XDG_CACHE_HOME or KTSTR_CACHE" ;;
+	esac
+fi
+CACHE=${KTSTR_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/ktstr}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -42,20 +54,45 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# The distribution's kernel source, unpacked once into the cache.
+# The distribution's kernel source, unpacked once into the cache. A
+# lookup never unpacks (1.7 GB to say there is no kernel): it takes the
+# tree already unpacked or answers at once. The unpack holds a lock, so
+# two runs do not unpack over each other, and goes into a temporary
+# directory renamed into place when whole.
 distro_source() {
-	local tarball dir
+	local tarball name dir tmp
 	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
 	[ -n "$tarball" ] ||
 		die "no kernel source: pass --source DIR or KSRC=DIR, or install linux-source-6.12 (vmtest/install-deps.sh)"
-	dir="$CACHE/src/$(basename "$tarball" .tar.xz)"
+	name=$(basename "$tarball" .tar.xz)
+	dir="$CACHE/src/$name"
+	if [ -f "$dir/.ktstr-unpacked" ]; then
+		echo "$dir"
+		return
+	fi
+	if [ "$LOOKUP" = 1 ] || [ "$PRINT_SOURCE" = 1 ]; then
+		echo "ktstr kernel: $tarball is not unpacked yet (into $dir): run './ktstr kernel build'" >&2
+		[ "$PRINT_SOURCE" = 1 ] && echo "$dir"
+		exit 1
+	fi
+	mkdir -p "$CACHE/src"
+	exec 8>"$CACHE/src/.lock"
+	flock 8
 	if [ ! -f "$dir/.ktstr-unpacked" ]; then
 		echo "ktstr kernel: unpacking $tarball into $CACHE/src" >&2
-		mkdir -p "$CACHE/src"
+		# what an interrupted unpack left: nobody else holds the lock
+		rm -rf "$CACHE/src"/.unpack.*
+		tmp=$(mktemp -d "$CACHE/src/.unpack.XXXXXX")
+		tar -C "$tmp" -xf "$tarball" ||
+			{ rm -rf "$tmp"; die "unpacking $tarball failed"; }
+		[ -f "$tmp/$name/kernel/sched/ext.c" ] ||
+			{ rm -rf "$tmp"; die "$tarball has no $name/kernel/sched/ext.c"; }
+		touch "$tmp/$name/.ktstr-unpacked"
 		rm -rf "$dir"
-		tar -C "$CACHE/src" -xf "$tarball"
-		touch "$dir/.ktstr-unpacked"
+		mv "$tmp/$name" "$dir"
+		rm -rf "$tmp"
 	fi
+	exec 8>&-
 	echo "$dir"
 }
 
@@ -64,7 +101,12 @@ if [ -z "$SRC" ]; then
 	if [ -f "$intree/kernel/sched/ext.c" ]; then
 		SRC=$intree
 	else
-		SRC=$(distro_source)
+		SRC=$(distro_source) || {
+			rc=$?
+			# --print-source still says where the tree will be
+			[ "$PRINT_SOURCE" = 1 ] && [ -n "$SRC" ] && echo "$SRC"
+			exit $rc
+		}
 	fi
 fi
 [ -d "$SRC" ] || die "kernel source '$SRC' is not a directory"
@@ -104,6 +146,13 @@ if [ "$LOOKUP" = 1 ]; then
 fi
 
 mkdir -p "$OUT"
+# one build per output directory: a second caller waits, then finds it
+exec 9>"$OUT/.lock"
+flock 9
+if [ -f "$OUT/.ktstr-built" ] && [ -f "$IMAGE" ]; then
+	echo "$IMAGE"
+	exit 0
+fi
 echo "ktstr kernel: building $version from $SRC" >&2
 echo "ktstr kernel: output in $OUT (make -j$JOBS, log: $OUT/build.log)" >&2
 

@@ -25,7 +25,7 @@
 #include "util.h"
 #include "vm.h"
 
-#define MAX_QEMU_ARGS	128
+#define MAX_QEMU_ARGS	256
 
 static volatile sig_atomic_t vm_signal;
 /* the first signal of the process: it stays, so a run stops for good */
@@ -216,10 +216,13 @@ static void accel_args(struct argv_buf *a, bool kvm)
 	arg(a, "max,vendor=GenuineIntel");
 }
 
+static char *kernel_cmdline(const struct vm_config *cfg);
+
 static void build_argv(struct argv_buf *a, const struct vm_config *cfg,
 		       bool kvm, const char *sock, const char *conlog)
 {
 	unsigned int mem = vm_memory_mb(&cfg->topo, cfg->memory_mb);
+	char *cmdline;
 
 	arg(a, "%s", qemu_binary());
 	arg(a, "-nodefaults");
@@ -240,9 +243,9 @@ static void build_argv(struct argv_buf *a, const struct vm_config *cfg,
 	 * broken guest is never mistaken for a slow one.
 	 */
 	arg(a, "-append");
-	arg(a, "console=ttyS0,115200 rdinit=/init panic=-1 oops=panic loglevel=%d mitigations=off nokaslr i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd tsc=reliable%s%s",
-	    cfg->verbose || cfg->dmesg ? 7 : 4, cfg->append ? " " : "",
-	    cfg->append ? cfg->append : "");
+	cmdline = kernel_cmdline(cfg);
+	arg(a, "%s", cmdline);
+	free(cmdline);
 	arg(a, "-no-reboot");
 	if (cfg->tty) {
 		/* console and monitor on the terminal; a copy in the log */
@@ -290,6 +293,34 @@ struct qemu_proc {
 	bool exited;
 };
 
+/* Make @to a copy of @fd (opened O_CLOEXEC) that exec keeps. */
+static void give_fd(int fd, int to)
+{
+	if (fd == to)
+		fcntl(fd, F_SETFD, 0);
+	else
+		dup2(fd, to);
+}
+
+/*
+ * qemu gets stdin, stdout and stderr and nothing else of ours: not the
+ * listening socket, not a caller's output files, not whatever our own
+ * parent let us inherit.
+ */
+static void cloexec_from(unsigned int first)
+{
+	unsigned int fd;
+	long max;
+
+	if (!close_range(first, ~0U, CLOSE_RANGE_CLOEXEC))
+		return;
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = first; fd < (unsigned int)max; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 /*
  * Start qemu in its own process group, killed with us even if we are
  * SIGKILLed (PR_SET_PDEATHSIG). An exec failure comes back through a
@@ -299,27 +330,40 @@ struct qemu_proc {
 static int spawn_qemu(struct argv_buf *a, bool tty, const char *qemu_log,
 		      struct qemu_proc *q, char *why, size_t len)
 {
+	pid_t parent = getpid();
 	int p[2], err = 0;
 	ssize_t n;
 
 	if (pipe2(p, O_CLOEXEC))
 		return -1;
 	q->pid = fork();
-	if (q->pid < 0)
+	if (q->pid < 0) {
+		close(p[0]);
+		close(p[1]);
 		return -1;
+	}
 	if (q->pid == 0) {
 		int fd;
 
 		close(p[0]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* we may have died before the line above */
+		if (getppid() != parent)
+			_exit(127);
 		if (!tty) {
 			setpgid(0, 0);
-			fd = open("/dev/null", O_RDONLY);
-			dup2(fd, 0);
-			fd = open(qemu_log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-			dup2(fd, 1);
-			dup2(fd, 2);
+			/* the originals are O_CLOEXEC: only 0, 1, 2 go on */
+			fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			if (fd >= 0)
+				give_fd(fd, 0);
+			fd = open(qemu_log, O_WRONLY | O_CREAT | O_TRUNC |
+				  O_CLOEXEC | O_NOFOLLOW, 0644);
+			if (fd >= 0) {
+				give_fd(fd, 1);
+				give_fd(fd, 2);
+			}
 		}
+		cloexec_from(3);
 		execvp(a->v[0], a->v);
 		err = errno;
 		n = write(p[1], &err, sizeof(err));
@@ -356,11 +400,15 @@ static void kill_qemu(struct qemu_proc *q)
 	reap(q, true);
 }
 
-static int send_command(int fd, const struct vm_config *cfg)
+/*
+ * The command goes into the send queue: the loop writes it as the guest
+ * takes it, so a guest that never reads cannot block us.
+ */
+static int send_command(struct channel_tx *tx, const struct vm_config *cfg)
 {
 	char buf[CHANNEL_MAX_PAYLOAD * 4];
 	size_t len = 0;
-	int i;
+	int i, ret = 0;
 
 	for (i = 0; cfg->argv[i]; i++) {
 		size_t n = strlen(cfg->argv[i]) + 1;
@@ -370,42 +418,37 @@ static int send_command(int fd, const struct vm_config *cfg)
 		memcpy(buf + len, cfg->argv[i], n);
 		len += n;
 	}
-	if (channel_send(fd, CH_ARGV, buf, len))
-		return -EIO;
+	ret |= channel_tx_queue(tx, CH_ARGV, buf, len);
 	for (i = 0; cfg->env && cfg->env[i]; i++)
-		channel_send(fd, CH_ENV, cfg->env[i], strlen(cfg->env[i]));
+		ret |= channel_tx_queue(tx, CH_ENV, cfg->env[i],
+					strlen(cfg->env[i]));
 	if (cfg->tty)
-		channel_send(fd, CH_TTY, NULL, 0);
-	return channel_send(fd, CH_GO, NULL, 0);
+		ret |= channel_tx_queue(tx, CH_TTY, NULL, 0);
+	ret |= channel_tx_queue(tx, CH_GO, NULL, 0);
+	return ret ? -ENOMEM : 0;
 }
 
-/* Host stdin goes to the command only when it is not a terminal. */
-static void forward_stdin(int chan, int *in)
+/*
+ * Host stdin goes to the command only when it is not a terminal. It is
+ * read only while the send queue is short (the loop's STDIN_QUEUE_MAX),
+ * so a command that does not read its stdin holds the host's stdin back
+ * instead of growing the queue, and never holds back its output.
+ */
+#define STDIN_QUEUE_MAX	(4 * CHANNEL_MAX_FRAME)
+
+static void forward_stdin(struct channel_tx *tx, int *in)
 {
 	char buf[CHANNEL_MAX_PAYLOAD];
 	ssize_t n = read(*in, buf, sizeof(buf));
 
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
 	if (n > 0) {
-		channel_send(chan, CH_STDIN, buf, n);
+		channel_tx_queue(tx, CH_STDIN, buf, n);
 		return;
 	}
-	channel_send(chan, CH_STDIN_EOF, NULL, 0);
+	channel_tx_queue(tx, CH_STDIN_EOF, NULL, 0);
 	*in = -1;
-}
-
-static void write_out(int fd, const char *buf, int len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			return;
-		}
-		buf += n;
-		len -= n;
-	}
 }
 
 static const char *signame(int sig)
@@ -418,24 +461,73 @@ struct vm_state {
 	const struct vm_config *cfg;
 	struct vm_result *res;
 	struct qemu_proc q;
+	bool kvm;
 	int chan;
+	struct channel_rx rx;
+	struct channel_tx tx;
 	int stdin_fd;
 	bool init_up;
+	bool out_stuck;		/* our stdout or stderr stopped taking output */
 	long long start_ms, started_ms, exit_frame_ms;
 	struct console_tail tail;
 	char guest_error[512];
+	char bad_exit[160];	/* an exit frame that was not an exit status */
+	const char *sock, *sockdir;	/* gone once qemu is connected */
 };
 
-static void handle_frame(struct vm_state *s)
-{
-	char buf[CHANNEL_MAX_PAYLOAD + 1];
-	int type, len = channel_recv(s->chan, &type, buf);
+static long long deadline_ms(const struct vm_state *s, bool kvm);
 
-	if (len < 0) {
-		close(s->chan);
-		s->chan = -1;
-		return;
+static bool stop_now(const struct vm_state *s)
+{
+	long long dl = deadline_ms(s, s->kvm);
+
+	return vm_signal || (dl && now_ms() > dl);
+}
+
+/*
+ * The command's output to our stdout or stderr, which may be a pipe that
+ * nobody reads: wait for room with poll() and give up at the deadline
+ * or on Ctrl-C rather than block in write().
+ */
+static void write_out(struct vm_state *s, int fd, const char *buf, int len)
+{
+	while (len > 0 && !s->out_stuck) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) == 0) {
+			if (stop_now(s))
+				s->out_stuck = true;
+			continue;
+		}
+		if (p.revents & (POLLERR | POLLNVAL))
+			return;
+		/* at most PIPE_BUF once poll says there is room: no block */
+		n = write(fd, buf, len > PIPE_BUF ? PIPE_BUF : len);
+		if (n <= 0) {
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			return;
+		}
+		buf += n;
+		len -= n;
 	}
+}
+
+static void close_chan(struct vm_state *s)
+{
+	if (s->chan >= 0)
+		close(s->chan);
+	s->chan = -1;
+	s->rx.have = 0;
+	channel_tx_free(&s->tx);
+	s->stdin_fd = -1;
+}
+
+static void on_frame(struct vm_state *s, int type, char *buf, size_t len)
+{
+	int code;
+
 	buf[len] = '\0';
 	switch (type) {
 	case CH_INIT_UP:
@@ -447,19 +539,61 @@ static void handle_frame(struct vm_state *s)
 		s->res->boot_s = (s->started_ms - s->start_ms) / 1000.0;
 		break;
 	case CH_STDOUT:
-		write_out(s->cfg->out_fd > 0 ? s->cfg->out_fd : 1, buf, len);
+		write_out(s, s->cfg->out_fd > 0 ? s->cfg->out_fd : 1, buf, len);
 		break;
 	case CH_STDERR:
-		write_out(s->cfg->err_fd > 0 ? s->cfg->err_fd : 2, buf, len);
+		write_out(s, s->cfg->err_fd > 0 ? s->cfg->err_fd : 2, buf, len);
 		break;
 	case CH_EXIT:
-		s->res->command_exited = true;
-		s->res->command_status = atoi(buf);
+		/*
+		 * The first exit frame decides, and it must be a command's
+		 * status: "256" would become a pass (256 & 0xff) and "253"
+		 * would pose as a kernel panic.
+		 */
+		if (s->exit_frame_ms)
+			break;
 		s->exit_frame_ms = now_ms();
+		code = channel_parse_exit(buf, len);
+		if (code < 0) {
+			snprintf(s->bad_exit, sizeof(s->bad_exit),
+				 "its exit frame '%.*s' is not an exit status from 0 to %d (%d and up are ktstr's own outcomes)",
+				 (int)(len > 32 ? 32 : len), buf,
+				 CHANNEL_MAX_EXIT, VM_EXIT_USAGE);
+			break;
+		}
+		s->res->command_exited = true;
+		s->res->command_status = code;
 		break;
 	case CH_ERROR:
 		snprintf(s->guest_error, sizeof(s->guest_error), "%s", buf);
 		break;
+	}
+}
+
+/*
+ * Take the frames that have arrived, at most @max of them so the loop
+ * keeps its deadline, never waiting for the rest of one: a guest that
+ * froze in the middle of a frame leaves it here until the deadline.
+ */
+static void read_frames(struct vm_state *s, int max)
+{
+	char buf[CHANNEL_MAX_PAYLOAD + 1];
+	size_t len;
+	int type, ret;
+
+	while (s->chan >= 0 && max-- > 0 && !s->out_stuck) {
+		ret = channel_rx_read(s->chan, &s->rx, &type, buf, &len);
+		if (ret == 0)
+			return;
+		if (ret < 0) {
+			if (ret == -EPROTO && !s->guest_error[0])
+				snprintf(s->guest_error, sizeof(s->guest_error),
+					 "the channel carried a frame longer than %d bytes",
+					 CHANNEL_MAX_PAYLOAD);
+			close_chan(s);
+			return;
+		}
+		on_frame(s, type, buf, len);
 	}
 }
 
@@ -527,6 +661,12 @@ static void classify(struct vm_state *s, bool timed_out)
 		res->exit_code = res->command_status;
 		return;
 	}
+	if (s->bad_exit[0]) {
+		set_reason(res, VM_EXIT_NO_RESULT,
+			   "guest stopped without a result: %s", s->bad_exit);
+		fprintf(stderr, "ktstr: %s\n", res->reason);
+		return;
+	}
 	if (!s->init_up && s->q.exited && WIFEXITED(s->q.status) &&
 	    WEXITSTATUS(s->q.status) && !console_has_output(res->console_log)) {
 		set_reason(res, VM_EXIT_QEMU, "qemu refused to start (exit %d)",
@@ -540,23 +680,32 @@ static void classify(struct vm_state *s, bool timed_out)
 	console_print_tail(res->console_log, 20, stderr);
 }
 
+/*
+ * Everything here is non-blocking: the channel in both directions, our
+ * stdin, our stdout; each turn of the loop checks the deadline and
+ * Ctrl-C, whatever the guest does or stops doing.
+ */
 static void loop(struct vm_state *s, int lfd, bool kvm)
 {
 	bool timed_out = false;
 
 	for (;;) {
+		bool sending = s->chan >= 0 && channel_tx_pending(&s->tx);
 		struct pollfd pfd[4] = {
 			{ .fd = lfd, .events = POLLIN },
-			{ .fd = s->chan, .events = POLLIN },
+			{ .fd = s->chan,
+			  .events = POLLIN | (sending ? POLLOUT : 0) },
 			{ .fd = s->q.pidfd, .events = POLLIN },
-			{ .fd = s->chan >= 0 ? s->stdin_fd : -1,
+			{ .fd = s->chan >= 0 &&
+				channel_tx_pending(&s->tx) < STDIN_QUEUE_MAX ?
+				s->stdin_fd : -1,
 			  .events = POLLIN },
 		};
 		long long dl = deadline_ms(s, kvm);
 
 		if (vm_signal)
 			break;
-		if (dl && now_ms() > dl) {
+		if (s->out_stuck || (dl && now_ms() > dl)) {
 			timed_out = true;
 			break;
 		}
@@ -564,27 +713,31 @@ static void loop(struct vm_state *s, int lfd, bool kvm)
 		if (s->cfg->dmesg)
 			console_follow(&s->tail, stderr);
 		if (pfd[0].revents & POLLIN) {
-			s->chan = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			s->chan = accept4(lfd, NULL, NULL,
+					  SOCK_CLOEXEC | SOCK_NONBLOCK);
 			lfd = -1;
-			if (s->chan >= 0 && send_command(s->chan, s->cfg))
+			/* nothing left behind, even if we are SIGKILLed */
+			unlink(s->sock);
+			rmdir(s->sockdir);
+			if (s->chan >= 0 && send_command(&s->tx, s->cfg))
 				fputs("ktstr: could not send the command to the guest\n",
 				      stderr);
 		}
-		if (s->chan >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)))
-			handle_frame(s);
-		if (pfd[3].revents)
-			forward_stdin(s->chan, &s->stdin_fd);
+		if (s->chan >= 0 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			read_frames(s, 64);
+		if (pfd[3].revents && s->chan >= 0)
+			forward_stdin(&s->tx, &s->stdin_fd);
+		/* a guest gone (EPIPE) only stops the sending */
+		if (s->chan >= 0 && channel_tx_pending(&s->tx) &&
+		    channel_tx_flush(s->chan, &s->tx)) {
+			channel_tx_free(&s->tx);
+			s->stdin_fd = -1;
+		}
 		if (pfd[2].revents || s->q.pidfd < 0)
 			reap(&s->q, false);
 		if (s->q.exited) {
-			/* drain what the guest sent before it went away */
-			while (s->chan >= 0) {
-				struct pollfd c = { s->chan, POLLIN, 0 };
-
-				if (poll(&c, 1, 0) <= 0)
-					break;
-				handle_frame(s);
-			}
+			/* what the guest sent before it went away */
+			read_frames(s, 4096);
 			break;
 		}
 	}
@@ -621,11 +774,96 @@ static void make_log_paths(const struct vm_config *cfg, char *dir, size_t len,
 	snprintf(conlog, clen, "%s/console.log", dir);
 }
 
+/* The kernel command line: ktstr's part, then --append. */
+static char *kernel_cmdline(const struct vm_config *cfg)
+{
+	char *s;
+
+	if (asprintf(&s, "console=ttyS0,115200 rdinit=/init panic=-1 oops=panic loglevel=%d mitigations=off nokaslr i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd tsc=reliable%s%s",
+		     cfg->verbose || cfg->dmesg ? 7 : 4, cfg->append ? " " : "",
+		     cfg->append ? cfg->append : "") < 0) {
+		fputs("ktstr: out of memory\n", stderr);
+		exit(VM_EXIT_USAGE);
+	}
+	return s;
+}
+
+/* The setup header's cmdline_size (boot protocol 2.06+), else 256. */
+static unsigned int cmdline_max(const char *kernel)
+{
+	unsigned char hdr[0x23c];
+	unsigned int v = 2048;
+	int fd = open(kernel, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return v;
+	if (pread(fd, hdr, sizeof(hdr), 0) == sizeof(hdr)) {
+		unsigned int proto = hdr[0x206] | hdr[0x207] << 8;
+
+		if (proto >= 0x206)
+			v = hdr[0x238] | hdr[0x239] << 8 | hdr[0x23a] << 16 |
+			    (unsigned int)hdr[0x23b] << 24;
+		else
+			v = 256;
+	}
+	close(fd);
+	return v;
+}
+
+static unsigned long long host_ram_mb(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0)
+		return 0;
+	return (unsigned long long)pages * size >> 20;
+}
+
+int vm_check_limits(const struct vm_config *cfg, char *why, size_t len)
+{
+	unsigned int mem = vm_memory_mb(&cfg->topo, cfg->memory_mb);
+	unsigned long long ram = host_ram_mb();
+	unsigned int max = cmdline_max(cfg->kernel);
+	char name[32], *cmdline;
+	size_t clen, own;
+
+	topo_format(&cfg->topo, name, sizeof(name));
+	if (cfg->topo.nodes > VM_MAX_NODES)
+		return set_err(why, len,
+			       "topology %s has %u NUMA nodes; a guest takes at most %u: use fewer nodes",
+			       name, cfg->topo.nodes, VM_MAX_NODES);
+	if (ram && mem > ram) {
+		if (cfg->memory_mb >= mem)
+			return set_err(why, len,
+				       "--memory %u (MiB) is more than this host's %llu MiB of RAM: pass --memory %llu or less",
+				       cfg->memory_mb, ram, ram);
+		if (!cfg->memory_mb && mem == vm_memory_mb(&TOPO_DEFAULT, 0))
+			return set_err(why, len,
+				       "the default guest memory, %u MiB, is more than this host's %llu MiB of RAM: pass --memory %llu or less",
+				       mem, ram, ram);
+		return set_err(why, len,
+			       "topology %s gets %u MiB (at least 64 MiB a CPU), more than this host's %llu MiB of RAM: use fewer CPUs",
+			       name, mem, ram);
+	}
+	cmdline = kernel_cmdline(cfg);
+	clen = strlen(cmdline);
+	own = clen - (cfg->append ? strlen(cfg->append) + 1 : 0);
+	free(cmdline);
+	/* cmdline_size does not count the terminating NUL */
+	if (clen > max)
+		return set_err(why, len,
+			       "the kernel command line would be %zu bytes, and this kernel takes at most %u: ktstr's own part is %zu bytes, so keep --append to %zu bytes or less",
+			       clen, max, own,
+			       max > own + 1 ? max - own - 1 : 0);
+	return 0;
+}
+
 int vm_run(const struct vm_config *cfg, struct vm_result *res)
 {
 	struct sigaction sa = { .sa_handler = on_signal }, old[3];
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	char dir[PATH_MAX], sock[PATH_MAX], qlog[PATH_MAX], why[512];
+	char sockdir[64];
 	struct vm_state s = { .cfg = cfg, .res = res, .chan = -1,
 			      .q = { .pidfd = -1 } };
 	struct argv_buf a = { 0 };
@@ -657,18 +895,34 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 		fprintf(stderr, "ktstr: %s\n", res->reason);
 		return res->exit_code;
 	}
+	if (vm_check_limits(cfg, why, sizeof(why))) {
+		set_reason(res, VM_EXIT_USAGE, "%s", why);
+		fprintf(stderr, "ktstr: %s\n", why);
+		return res->exit_code;
+	}
 	make_log_paths(cfg, dir, sizeof(dir), res->console_log,
 		       sizeof(res->console_log));
 	snprintf(qlog, sizeof(qlog), "%s/qemu.log", dir);
-	/* sun_path is short: keep the socket in a short private dir */
-	snprintf(sock, sizeof(sock), "/tmp/ktstr-%d-%lld.sock", getpid(),
-		 now_ms());
-	unlink(sock);
+	/*
+	 * The result socket in a directory of our own (0700, random name):
+	 * nobody else can connect first and speak for the guest. sun_path
+	 * is short, hence /tmp; the pid in the name is how the tests find
+	 * this ktstr's qemu.
+	 */
+	snprintf(sockdir, sizeof(sockdir), "/tmp/ktstr-%d-XXXXXX", getpid());
+	if (!mkdtemp(sockdir)) {
+		set_reason(res, VM_EXIT_QEMU, "cannot create a directory %s: %s",
+			   sockdir, strerror(errno));
+		fprintf(stderr, "ktstr: %s\n", res->reason);
+		return res->exit_code;
+	}
+	snprintf(sock, sizeof(sock), "%s/io.sock", sockdir);
 	lfd = listen_unix(sock);
 	if (lfd < 0) {
 		set_reason(res, VM_EXIT_QEMU, "cannot create socket %s: %s",
 			   sock, strerror(errno));
 		fprintf(stderr, "ktstr: %s\n", res->reason);
+		rmdir(sockdir);
 		return res->exit_code;
 	}
 	build_argv(&a, cfg, kvm, sock, res->console_log);
@@ -683,6 +937,9 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	s.start_ms = now_ms();
+	s.kvm = kvm;
+	s.sock = sock;
+	s.sockdir = sockdir;
 	s.stdin_fd = (cfg->tty || isatty(0)) ? -1 : 0;
 	console_tail_init(&s.tail, res->console_log);
 	if (spawn_qemu(&a, cfg->tty, qlog, &s.q, why, sizeof(why))) {
@@ -699,12 +956,12 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	res->init_started = s.init_up;
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
-	if (s.chan >= 0)
-		close(s.chan);
+	close_chan(&s);
 	if (s.q.pidfd >= 0)
 		close(s.q.pidfd);
 	close(lfd);
 	unlink(sock);
+	rmdir(sockdir);
 	for (i = 0; i < a.n; i++)
 		free(a.v[i]);
 	if (res->exit_code >= VM_EXIT_USAGE || vm_signal)

@@ -23,6 +23,14 @@ enum vm_exit {
 	VM_EXIT_NO_RESULT	= 255,	/* guest stopped without a result */
 };
 
+/*
+ * NUMA nodes the launcher boots (vm_check_limits): what the suite
+ * supports and tests (16n16l1c1t boots in 10 s under TCG). Not a hard
+ * limit of the guest: its kernel takes 64 (CONFIG_NODES_SHIFT=6) and
+ * qemu 128, but each node costs qemu arguments, memory and boot time.
+ */
+#define VM_MAX_NODES	16
+
 enum vm_accel {
 	ACCEL_AUTO,
 	ACCEL_KVM,
@@ -71,6 +79,15 @@ bool vm_kvm_usable(char *why, size_t len);
  * reason in @why when not ("needs APIC IDs up to 433, ...").
  */
 bool vm_topo_bootable(const struct topo *t, bool kvm, char *why, size_t len);
+
+/*
+ * What qemu or the guest would only fail on later, checked before a
+ * boot: NUMA nodes past VM_MAX_NODES, guest memory past the host's
+ * RAM, a kernel command line (ours plus --append) past what the bzImage
+ * takes. Returns 0, or -1 with a sentence naming the value, the limit
+ * and the fix in @why.
+ */
+int vm_check_limits(const struct vm_config *cfg, char *why, size_t len);
 
 /* Check that @path is an x86 bzImage; a reason in @why when not. */
 bool vm_is_bzimage(const char *path, char *why, size_t len);
