@@ -140,6 +140,7 @@ $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
 
 # declared tests: kselftest-harness binaries on libktstr
 $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\
+		$(wildcard $(KTSTR_DIR)/tests/engine/*.h)				\
 		$(INCLUDE_DIR)/rq_sampler.bpf.skel.h				\
 		$(INCLUDE_DIR)/repro_probes.bpf.skel.h $(LIBBPF) | $(BIN)/tests
 	$(call msg,LINK,,$@)

@@ -33,6 +33,12 @@ static const char help[] =
 "  --scattershot             place every task in another LLC\n"
 "  --pile                    queue every task on CPU 0's local DSQ\n"
 "  --fail-verify             load a program the verifier rejects\n"
+"  --unfair-slices           FIFO, odd pids get 1/8 of the slice\n"
+"  --ignore-weights          claim cgroup cpu.weight support, ignore it\n"
+"  --ignore-nice             ignore task weights (nice)\n"
+"  --tick-only               act on wakeups only on a 100 Hz tick\n"
+"  --strand-pinned           queue affinity-restricted tasks for CPU 0 only\n"
+"  --ignore-cpuset           dispatch tasks to CPUs their cpumask forbids\n"
 "  --timeout-ms MS           watchdog timeout (ops.timeout_ms)\n"
 "  --slice-us US             time slice (default 20000)\n"
 "  --stats                   print counters every second\n"
@@ -96,8 +102,25 @@ static long long now_ms(void)
 enum {
 	OPT_CRASH = 256, OPT_CRASH_AFTER, OPT_STALL, OPT_STALL_AFTER,
 	OPT_SLOW, OPT_DEGRADE, OPT_SCATTER, OPT_FAIL_VERIFY, OPT_TIMEOUT,
-	OPT_SLICE, OPT_STATS, OPT_PILE, OPT_SLOW_AFTER,
+	OPT_SLICE, OPT_STATS, OPT_PILE, OPT_SLOW_AFTER, OPT_BUG_KNOB,
 };
+
+/* the bug-catalog knobs: plain switches, set before attach */
+static const char *const bug_knobs[] = {
+	"unfair-slices", "ignore-weights", "ignore-nice", "tick-only",
+	"strand-pinned", "ignore-cpuset",
+};
+
+static bool *bug_knob(struct scx_ktstr *skel, int i)
+{
+	bool *const knobs[] = {
+		&skel->bss->knob_unfair_slices, &skel->bss->knob_ignore_weights,
+		&skel->bss->knob_ignore_nice, &skel->bss->knob_tick_only,
+		&skel->bss->knob_strand_pinned, &skel->bss->knob_ignore_cpuset,
+	};
+
+	return knobs[i];
+}
 
 static const struct option longopts[] = {
 	{ "crash", no_argument, NULL, OPT_CRASH },
@@ -114,6 +137,12 @@ static const struct option longopts[] = {
 	{ "slice-us", required_argument, NULL, OPT_SLICE },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
+	{ "unfair-slices", no_argument, NULL, OPT_BUG_KNOB },
+	{ "ignore-weights", no_argument, NULL, OPT_BUG_KNOB },
+	{ "ignore-nice", no_argument, NULL, OPT_BUG_KNOB },
+	{ "tick-only", no_argument, NULL, OPT_BUG_KNOB },
+	{ "strand-pinned", no_argument, NULL, OPT_BUG_KNOB },
+	{ "ignore-cpuset", no_argument, NULL, OPT_BUG_KNOB },
 	{ 0 }
 };
 
@@ -136,7 +165,8 @@ int main(int argc, char **argv)
 	bool crash = false, stall = false, stats = false;
 	struct scx_ktstr *skel;
 	struct bpf_link *link;
-	int opt, nr;
+	int opt, nr, idx;
+	size_t k;
 	__u64 ecode;
 
 	libbpf_set_print(print_fn);
@@ -151,8 +181,13 @@ int main(int argc, char **argv)
 	skel->rodata->nr_cpus = nr;
 	fill_cpu_llc(skel, nr);
 
-	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "vh", longopts, &idx)) != -1) {
 		switch (opt) {
+		case OPT_BUG_KNOB:
+			for (k = 0; k < sizeof(bug_knobs) / sizeof(bug_knobs[0]); k++)
+				if (!strcmp(longopts[idx].name, bug_knobs[k]))
+					*bug_knob(skel, k) = true;
+			break;
 		case OPT_CRASH:
 			crash = true;
 			break;

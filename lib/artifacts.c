@@ -41,6 +41,11 @@ static void cgroup_stats(struct json *j, const struct run_outcome *o)
 		json_num(j, "spread_pct", s.off_max - s.off_min);
 		json_num(j, "max_gap_ms", s.gap_ms);
 		json_num(j, "run_delay_mean_ms", s.run_delay_mean_ms);
+		json_num(j, "cpu_ms", s.cpu_ms);
+		json_int(j, "weight", t->cgroups[i].weight ?
+			 t->cgroups[i].weight : 100);
+		if (s.nr_wake)
+			json_num(j, "wake_p99_us", s.wake_p99_us);
 		json_close(j, '}');
 	}
 	json_close(j, ']');

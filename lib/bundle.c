@@ -16,8 +16,8 @@
 #include "summary.h"
 #include "util.h"
 
-/* print @text with "# " before each line; at most the last @max lines */
-static void diag_lines(const char *text, int max)
+/* the last @max lines of @text as '#' lines, each after @prefix */
+static void diag_prefixed(const char *prefix, const char *text, int max)
 {
 	const char *p = text;
 	int lines = 0;
@@ -32,9 +32,14 @@ static void diag_lines(const char *text, int max)
 	while (*p) {
 		int n = strcspn(p, "\n");
 
-		printf("# %.*s\n", n, p);
+		printf("# %s%.*s\n", prefix, n, p);
 		p += n + (p[n] == '\n');
 	}
+}
+
+static void diag_lines(const char *text, int max)
+{
+	diag_prefixed("", text, max);
 }
 
 /* the scheduler's log, repeated blocks collapsed (log_collapse.c) */
@@ -71,18 +76,30 @@ static void print_stats(const struct ktstr_test *t, const struct worker *w,
 	printf("# --- stats ---\n");
 	printf("# %d workers, %u cpus, %llu migrations, worst_spread=%.1f%%, worst_gap=%.0fms\n",
 	       n, cpus_count(&all), mig, worst_spread, worst_gap);
+	/*
+	 * The manual's fields first, in its order, so that its parsers
+	 * work; then ours after a '|'.
+	 */
 	for (i = 0; i < nr_cg; i++) {
 		const struct cgroup_summary *s = &cs[i];
+		char spread[16] = "n/a", wake[32] = "";
 
+		if (s->workers)
+			snprintf(spread, sizeof(spread), "%.1f%%",
+				 s->off_max - s->off_min);
+		if (s->nr_wake)
+			snprintf(wake, sizeof(wake), " wake-p99=%.0fus",
+				 s->wake_p99_us);
+		printf("# cg%d: workers=%d cpus=%u spread=%s gap=%.0fms migrations=%llu iter=%llu | %s",
+		       i, s->workers, cpus_count(&s->used), spread, s->gap_ms,
+		       s->migrations, s->units, t->cgroups[i].name);
 		if (!s->workers) {
-			printf("# cg%d %s: workers=0 (no reports)\n", i,
-			       t->cgroups[i].name);
+			printf(" (no reports)\n");
 			continue;
 		}
-		printf("# cg%d %s: workers=%d cpus=%u off-cpu avg=%.1f%% min=%.1f%% max=%.1f%% spread=%.1f%% | run-delay mean=%.1fms | iter=%llu migrations=%llu | gap=%.0fms\n",
-		       i, t->cgroups[i].name, s->workers, cpus_count(&s->used),
-		       s->off_avg, s->off_min, s->off_max, s->off_max - s->off_min,
-		       s->run_delay_mean_ms, s->units, s->migrations, s->gap_ms);
+		printf(" off-cpu avg=%.1f%% min=%.1f%% max=%.1f%% run-delay mean=%.1fms cpu=%.0fms%s\n",
+		       s->off_avg, s->off_min, s->off_max,
+		       s->run_delay_mean_ms, s->cpu_ms, wake);
 	}
 }
 
@@ -223,6 +240,9 @@ int run_report(const struct run_outcome *o)
 	       failed ? "failed" : res->verdict == VERDICT_INCONCLUSIVE ?
 	       "inconclusive" : "passed");
 	diag_lines(res->details, 100);
+	/* checks that could not be judged here, with their numbers */
+	if (res->notes_len)
+		diag_prefixed("inconclusive: ", res->notes, 20);
 	print_stats(t, o->workers, o->nr_workers);
 	print_diagnostics(o, failed);
 	if (o->mon && o->tl)

@@ -78,6 +78,14 @@ int cg_set_cpuset(const char *name, const struct cpus *cpus)
 	return cg_write(name, "cpuset.cpus", list);
 }
 
+int cg_set_weight(const char *name, unsigned int weight)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%u", weight);
+	return cg_write(name, "cpu.weight", s);
+}
+
 int cg_move(const char *name, pid_t pid)
 {
 	char s[32];

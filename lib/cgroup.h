@@ -21,6 +21,7 @@ int cg_setup(const char *test, const struct cpus *cpus, char *err,
 	     size_t errlen);
 int cg_create(const char *name);
 int cg_set_cpuset(const char *name, const struct cpus *cpus);
+int cg_set_weight(const char *name, unsigned int weight);
 int cg_move(const char *name, pid_t pid);
 int cg_move_all(const char *from, const char *to);
 int cg_freeze(const char *name, bool frozen);

@@ -34,27 +34,56 @@ void check_merge(struct check_result *r, enum verdict v)
 		r->verdict = v;
 }
 
+/* append one line to @buf (bounded), keeping it NUL-terminated */
+static void append_line(char *buf, size_t size, size_t *len,
+			const char *fmt, va_list ap)
+{
+	int n;
+
+	if (*len + 2 >= size)
+		return;
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	if (n < 0)
+		return;
+	*len = *len + n < size - 1 ? *len + n : size - 2;
+	buf[(*len)++] = '\n';
+	buf[*len] = '\0';
+}
+
 void check_fail(struct check_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
 	check_merge(r, VERDICT_FAIL);
 	r->nr_details++;
-	if (r->len + 2 >= sizeof(r->details))
-		return;
 	va_start(ap, fmt);
-	r->len += vsnprintf(r->details + r->len, sizeof(r->details) - r->len,
-			    fmt, ap);
+	append_line(r->details, sizeof(r->details), &r->len, fmt, ap);
 	va_end(ap);
-	if (r->len + 1 < sizeof(r->details)) {
-		r->details[r->len++] = '\n';
-		r->details[r->len] = '\0';
-	} else {
-		r->len = sizeof(r->details) - 1;
-	}
 }
 
-#define MERGE(field) do {						\
+void check_inconclusive(struct check_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	check_merge(r, VERDICT_INCONCLUSIVE);
+	va_start(ap, fmt);
+	append_line(r->notes, sizeof(r->notes), &r->notes_len, fmt, ap);
+	va_end(ap);
+}
+
+/* the case's value, else the scheduler's, else the default; KTSTR_OFF: 0 */
+#define MERGE(field, dflt) do {						\
+	out->field = dflt;						\
+	if (test->field)						\
+		out->field = test->field;				\
+	else if (sched_overrides && sched_overrides->field)		\
+		out->field = sched_overrides->field;			\
+	if (out->field < 0)						\
+		out->field = 0;						\
+} while (0)
+
+#define MERGE_U(field, dflt) do {					\
+	out->field = dflt;						\
 	if (test->field)						\
 		out->field = test->field;				\
 	else if (sched_overrides && sched_overrides->field)		\
@@ -66,16 +95,24 @@ void checks_effective(const struct ktstr_checks *sched_overrides,
 		      double time_scale, struct ktstr_checks *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->max_gap_ms = DEFAULT_MAX_GAP_MS;
-	MERGE(not_starved);
-	MERGE(isolation);
-	MERGE(max_gap_ms);
-	MERGE(max_spread_pct);
-	MERGE(min_iteration_rate);
-	MERGE(max_throughput_cv);
-	MERGE(max_migration_ratio);
-	MERGE(max_p99_wake_latency_us);
-	MERGE(max_wake_latency_cv);
+	out->not_starved = !test->allow_starved &&
+			   !(sched_overrides && sched_overrides->allow_starved);
+	out->isolation = test->isolation ||
+			 (sched_overrides && sched_overrides->isolation);
+	out->ignore_rq_stall = test->ignore_rq_stall ||
+			       (sched_overrides && sched_overrides->ignore_rq_stall);
+	MERGE(max_gap_ms, DEFAULT_MAX_GAP_MS);
+	MERGE(max_spread_pct, DEFAULT_MAX_SPREAD_PCT);
+	MERGE(max_weight_error_pct, DEFAULT_MAX_WEIGHT_ERROR_PCT);
+	MERGE(max_nice_error_pct, DEFAULT_MAX_NICE_ERROR_PCT);
+	MERGE(min_iteration_rate, 0);
+	MERGE(max_throughput_cv, 0);
+	MERGE(max_migration_ratio, 0);
+	MERGE(max_p99_wake_latency_us, 0);
+	MERGE(max_wake_latency_cv, 0);
+	MERGE(max_imbalance_ratio, DEFAULT_MAX_IMBALANCE_RATIO);
+	MERGE_U(max_local_dsq_depth, DEFAULT_MAX_LOCAL_DSQ_DEPTH);
+	MERGE_U(sustained_samples, DEFAULT_SUSTAINED_SAMPLES);
 	if (time_scale > 1) {
 		out->max_gap_ms *= time_scale;
 		out->min_iteration_rate /= time_scale;
@@ -94,7 +131,8 @@ int checks_parse(const char *s, struct ktstr_checks *c, char *err,
 		F(max_gap_ms), F(max_spread_pct), F(min_iteration_rate),
 		F(max_throughput_cv), F(max_migration_ratio),
 		F(max_p99_wake_latency_us), F(max_wake_latency_cv),
-		F(max_imbalance_ratio),
+		F(max_imbalance_ratio), F(max_weight_error_pct),
+		F(max_nice_error_pct),
 #undef F
 	};
 	char *copy = strdup(s ? s : ""), *tok, *save;
@@ -113,13 +151,14 @@ int checks_parse(const char *s, struct ktstr_checks *c, char *err,
 		}
 		*eq = '\0';
 		v = strtod(eq + 1, &end);
-		if (*end || end == eq + 1 || !isfinite(v) || v < 0) {
+		if (!strcmp(eq + 1, "off")) {
+			v = KTSTR_OFF;
+		} else if (*end || end == eq + 1 || !isfinite(v) || v < 0) {
 			/* nan compares false everywhere: it would turn a check off */
 			ret = set_err(err, errlen, "'%s=%s': not a number >= 0",
 				      tok, eq + 1);
 			break;
-		}
-		if (v > 1e9) {
+		} else if (v > 1e9) {
 			ret = set_err(err, errlen, "'%s=%s': more than 1e9",
 				      tok, eq + 1);
 			break;
@@ -130,9 +169,11 @@ int checks_parse(const char *s, struct ktstr_checks *c, char *err,
 		if (i < ARRAY_SIZE(fields))
 			*(double *)((char *)c + fields[i].off) = v;
 		else if (!strcmp(tok, "max_local_dsq_depth"))
-			c->max_local_dsq_depth = v;
-		else if (!strcmp(tok, "sustained_samples"))
+			c->max_local_dsq_depth = v < 0 ? (unsigned int)-1 : v;
+		else if (!strcmp(tok, "sustained_samples") && v >= 1)
 			c->sustained_samples = v;
+		else if (!strcmp(tok, "not_starved") && v < 0)
+			c->allow_starved = true;
 		else
 			ret = set_err(err, errlen, "unknown threshold '%s'", tok);
 	}
@@ -313,4 +354,90 @@ void checks_cgroup(const struct ktstr_checks *c,
 				   (unsigned long long)migrations,
 				   (unsigned long long)units);
 	}
+}
+
+void checks_weights(const struct ktstr_checks *c,
+		    const struct cgroup_share *cg, int n,
+		    struct check_result *r)
+{
+	double total = 0, wsum = 0;
+	int i, m = 0;
+
+	if (!c->max_weight_error_pct)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!cg[i].weight)
+			continue;
+		total += cg[i].cpu_ms;
+		wsum += cg[i].weight;
+		m++;
+	}
+	if (m < 2)
+		return;
+	if (total <= 0) {
+		check_inconclusive(r, "max_weight_error_pct: the weighted cgroups got no CPU time to share");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		double got, asks;
+
+		if (!cg[i].weight)
+			continue;
+		got = 100 * cg[i].cpu_ms / total;
+		asks = 100 * cg[i].weight / wsum;
+		if (fabs(got - asks) > c->max_weight_error_pct)
+			check_fail(r, "cgroup weights ignored: %s got %.0f%% of the CPU time, its cpu.weight %u asks %.0f%% (threshold %.0f points)",
+				   cg[i].name, got, cg[i].weight, asks,
+				   c->max_weight_error_pct);
+	}
+}
+
+unsigned int nice_weight(int nice)
+{
+	/* kernel/sched/core.c: sched_prio_to_weight[] */
+	static const unsigned int w[40] = {
+		88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705,
+		14949, 11916, 9548, 7620, 6100, 4904, 3906, 3121,
+		2501, 1991, 1586, 1277, 1024, 820, 655, 526,
+		423, 335, 272, 215, 172, 137, 110, 87,
+		70, 56, 45, 36, 29, 23, 18, 15,
+	};
+
+	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+	return w[nice + 20];
+}
+
+void checks_nice(const struct ktstr_checks *c, const char *cgroup,
+		 const struct worker_report *w, const int *nice, int n,
+		 struct check_result *r)
+{
+	double cpu_lo = 0, cpu = 0, w_lo = 0, wsum = 0, got, asks;
+	int i, lo = nice[0], hi = nice[0];
+
+	if (!c->max_nice_error_pct || n < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		lo = nice[i] < lo ? nice[i] : lo;
+		hi = nice[i] > hi ? nice[i] : hi;
+	}
+	if (lo == hi)
+		return;
+	for (i = 0; i < n; i++) {
+		cpu += w[i].cpu_ms;
+		wsum += nice_weight(nice[i]);
+		if (nice[i] == lo) {
+			cpu_lo += w[i].cpu_ms;
+			w_lo += nice_weight(nice[i]);
+		}
+	}
+	if (cpu <= 0) {
+		check_inconclusive(r, "max_nice_error_pct: cgroup %s got no CPU time to share",
+				   cgroup);
+		return;
+	}
+	got = 100 * cpu_lo / cpu;
+	asks = 100 * w_lo / wsum;
+	if (fabs(got - asks) > c->max_nice_error_pct)
+		check_fail(r, "nice ignored: nice %d workers of %s got %.0f%% of its CPU time, their weight asks %.0f%% against nice %d (threshold %.0f points)",
+			   lo, cgroup, got, asks, hi, c->max_nice_error_pct);
 }

@@ -12,7 +12,14 @@
 #include "ktstr.h"
 #include "report.h"
 
-#define DEFAULT_MAX_GAP_MS	2000.0
+/* the library's defaults, applied to every case unless it says otherwise */
+#define DEFAULT_MAX_GAP_MS		2000.0
+#define DEFAULT_MAX_SPREAD_PCT		15.0
+#define DEFAULT_MAX_WEIGHT_ERROR_PCT	15.0
+#define DEFAULT_MAX_NICE_ERROR_PCT	25.0
+#define DEFAULT_MAX_IMBALANCE_RATIO	4.0
+#define DEFAULT_MAX_LOCAL_DSQ_DEPTH	50
+#define DEFAULT_SUSTAINED_SAMPLES	5
 
 /* ordered so that merging is max(): fail > inconclusive > pass > skip */
 enum verdict {
@@ -27,6 +34,9 @@ struct check_result {
 	char details[8192];	/* one detail line per violation */
 	size_t len;
 	int nr_details;
+	/* one line per check that could not be judged, with its numbers */
+	char notes[2048];
+	size_t notes_len;
 };
 
 const char *verdict_name(enum verdict v);
@@ -34,6 +44,9 @@ void check_init(struct check_result *r);
 void check_fail(struct check_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void check_merge(struct check_result *r, enum verdict v);
+/* a check that cannot be judged here: inconclusive, and why in a note */
+void check_inconclusive(struct check_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * Thresholds after the merge order: library defaults, then the
@@ -52,6 +65,29 @@ void checks_effective(const struct ktstr_checks *sched_overrides,
 void checks_cgroup(const struct ktstr_checks *c,
 		   const struct worker_report *w, int n,
 		   const struct cpus *cpuset, struct check_result *r);
+
+/* one cgroup's CPU time and declared cpu.weight (0: none declared) */
+struct cgroup_share {
+	const char *name;
+	double cpu_ms;
+	unsigned int weight;
+};
+
+/* cgroups declaring weights: each one's share of the CPU time they got */
+void checks_weights(const struct ktstr_checks *c,
+		    const struct cgroup_share *cg, int n,
+		    struct check_result *r);
+
+/*
+ * A cgroup whose workers run at two nice levels: the lower-nice
+ * workers' share of the cgroup's CPU time against their weights'.
+ */
+void checks_nice(const struct ktstr_checks *c, const char *cgroup,
+		 const struct worker_report *w, const int *nice, int n,
+		 struct check_result *r);
+
+/* the CFS/EEVDF load weight of a nice level (kernel's sched_prio_to_weight) */
+unsigned int nice_weight(int nice);
 
 /*
  * A scheduler's threshold overrides as "name=value,...", e.g.

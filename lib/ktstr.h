@@ -75,15 +75,36 @@ struct ktstr_cgroup {
 	enum ktstr_work work;
 	int policy;		/* SCHED_OTHER default */
 	int nice;
+	int nice_alt;		/* non-zero: every second worker runs at it */
+	unsigned int weight;	/* cpu.weight, 1..10000; 0: left at 100 */
+	const char *affinity;	/* cpuset spec: workers pinned before they start */
 	bool deferred;		/* started by an OP_ADD_CGROUP step */
 };
 
-/* Thresholds; zero means "library default" (or off where noted). */
+/* a threshold set to KTSTR_OFF is not checked, not even by its default */
+#define KTSTR_OFF	(-1.0)
+
+/*
+ * Thresholds; zero means "library default" (or off where noted). The
+ * defaults apply to every case: library -> scheduler (--sched-checks)
+ * -> the case's own values, in that order.
+ */
 struct ktstr_checks {
-	bool not_starved;
+	bool not_starved;		/* on by default; kept for old cases */
+	bool allow_starved;		/* turns the starvation check off */
 	bool isolation;
 	double max_gap_ms;		/* default 2000 */
-	double max_spread_pct;		/* off unless set */
+	double max_spread_pct;		/* default 15 */
+	/*
+	 * cgroups that declare .weight: each one's share of their CPU time
+	 * against its cpu.weight share, in percentage points (default 15)
+	 */
+	double max_weight_error_pct;
+	/*
+	 * a cgroup with .nice_alt: the lower-nice workers' share of its CPU
+	 * time against what their weights ask, in points (default 25)
+	 */
+	double max_nice_error_pct;
 	double min_iteration_rate;	/* units/s per worker, native speed */
 	double max_throughput_cv;	/* off unless set */
 	double max_migration_ratio;	/* off unless set */

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "checks.h"
 #include "json.h"
 #include "ktstr.h"
 #include "worker.h"
@@ -31,13 +32,24 @@ const char *ktstr_op_name(enum ktstr_op_kind k)
 	return k <= OP_SET_AFFINITY ? names[k] : "?";
 }
 
-static void list_checks(struct json *j, const struct ktstr_checks *c)
+/*
+ * The checks a case runs with: the library's defaults merged with the
+ * case's own values (a scheduler's --sched-checks come on top at run time,
+ * and timing thresholds are scaled by the slow-down measured there). 0
+ * means the check is off.
+ */
+static void list_checks(struct json *j, const struct ktstr_checks *declared)
 {
+	struct ktstr_checks eff, *c = &eff;
+
+	checks_effective(NULL, declared, 1.0, &eff);
 	json_open(j, "checks", '{');
 	json_bool(j, "not_starved", c->not_starved);
 	json_bool(j, "isolation", c->isolation);
 	json_num(j, "max_gap_ms", c->max_gap_ms);
 	json_num(j, "max_spread_pct", c->max_spread_pct);
+	json_num(j, "max_weight_error_pct", c->max_weight_error_pct);
+	json_num(j, "max_nice_error_pct", c->max_nice_error_pct);
 	json_num(j, "min_iteration_rate", c->min_iteration_rate);
 	json_num(j, "max_throughput_cv", c->max_throughput_cv);
 	json_num(j, "max_migration_ratio", c->max_migration_ratio);
@@ -46,6 +58,7 @@ static void list_checks(struct json *j, const struct ktstr_checks *c)
 	json_num(j, "max_imbalance_ratio", c->max_imbalance_ratio);
 	json_int(j, "max_local_dsq_depth", c->max_local_dsq_depth);
 	json_int(j, "sustained_samples", c->sustained_samples);
+	json_bool(j, "rq_stall", !c->ignore_rq_stall);
 	json_close(j, '}');
 }
 
@@ -85,6 +98,9 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 		json_str(j, "work", work_name(cg->work));
 		json_int(j, "policy", cg->policy);
 		json_int(j, "nice", cg->nice);
+		json_int(j, "nice_alt", cg->nice_alt);
+		json_int(j, "weight", cg->weight ? cg->weight : 100);
+		json_str(j, "affinity", cg->affinity);
 		json_bool(j, "deferred", cg->deferred);
 		json_close(j, '}');
 	}

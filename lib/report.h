@@ -15,6 +15,7 @@
 struct worker_report {
 	pid_t tid;
 	int cgroup;			/* index in the test's cgroups */
+	int nice;			/* the nice level it ran at */
 	uint64_t units;			/* work units done */
 	double cpu_ms;			/* CLOCK_THREAD_CPUTIME_ID */
 	double wall_ms;

@@ -19,6 +19,7 @@
 
 #include "repro.h"
 #include "repro_skel.h"
+#include "sched_ops.h"
 #include "util.h"
 
 /* the kernel's name for a program is its first BPF_OBJ_NAME_LEN - 1 bytes */
@@ -112,43 +113,6 @@ static void line_info(struct repro_callback *cb, int fd)
 	free(jited);
 }
 
-/* the struct_ops map's value, with its type from vmlinux BTF */
-static void *struct_ops_value(const struct map_hold *maps, __u32 *type_id)
-{
-	int i;
-
-	for (i = 0; i < maps->nr; i++) {
-		struct bpf_map_info info = {};
-		__u32 len = sizeof(info), zero = 0;
-		void *value;
-
-		if (bpf_map_get_info_by_fd(maps->fds[i], &info, &len) ||
-		    info.type != BPF_MAP_TYPE_STRUCT_OPS)
-			continue;
-		value = xcalloc(1, info.value_size);
-		if (bpf_map_lookup_elem(maps->fds[i], &zero, value)) {
-			free(value);
-			continue;
-		}
-		*type_id = info.btf_vmlinux_value_type_id;
-		return value;
-	}
-	return NULL;
-}
-
-static const struct btf_member *member_named(const struct btf *btf,
-					     const struct btf_type *t,
-					     const char *name)
-{
-	const struct btf_member *m = btf_members(t);
-	int i;
-
-	for (i = 0; i < btf_vlen(t); i++, m++)
-		if (!strcmp(btf__name_by_offset(btf, m->name_off), name))
-			return m;
-	return NULL;
-}
-
 /*
  * For each requested callback, the sched_ext_ops member whose program
  * has its name: member, prototype kinds and program id.
@@ -162,7 +126,7 @@ static int match_members(struct repro *r, const struct btf *btf,
 	__u32 len, id;
 	int i, j, fd, found = 0;
 
-	data = vt && btf_is_struct(vt) ? member_named(btf, vt, "data") : NULL;
+	data = vt && btf_is_struct(vt) ? btf_member_named(btf, vt, "data") : NULL;
 	if (!data)
 		return 0;
 	ops = btf__type_by_id(btf, data->type);
@@ -276,7 +240,7 @@ void repro_attach_callbacks(struct repro *r, const struct map_hold *maps)
 
 	if (!r->active || !r->skel || !r->nr_cbs)
 		return;
-	value = struct_ops_value(maps, &type_id);
+	value = sched_ops_value(maps, &type_id);
 	if (!value || !r->btf) {
 		for (i = 0; i < r->nr_cbs; i++)
 			snprintf(r->cbs[i].why, sizeof(r->cbs[i].why), "%s",

@@ -23,6 +23,8 @@
 #include "ktstr.h"
 #include "run.h"
 #include "scheduler.h"
+#include "sched_ops.h"
+#include "sched_profiles.h"
 #include "util.h"
 #include "worker.h"
 
@@ -61,7 +63,10 @@ struct run {
 	const char *sched_path;
 	long long start_ms;
 	double time_scale;
+	struct ktstr_checks eff;	/* thresholds after the merge */
+	unsigned int run_ms;		/* the steps' holds, added up */
 	int steps_done, nr_steps;
+	char skip[256];			/* a claim the case needs is not made */
 	struct check_result res;
 };
 
@@ -134,10 +139,23 @@ static double measure_time_scale(const struct cpus *usable)
 	return us < 1 ? 1 : us > 100 ? 100 : us;
 }
 
+static int pin_task(pid_t pid, const struct cpus *c)
+{
+	cpu_set_t set;
+	unsigned int cpu;
+
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < CPUS_MAX && cpu < CPU_SETSIZE; cpu++)
+		if (cpus_test(c, cpu))
+			CPU_SET(cpu, &set);
+	return sched_setaffinity(pid, sizeof(set), &set);
+}
+
 static int start_cgroup(struct run *r, int i)
 {
 	const struct ktstr_cgroup *cg = &r->t->cgroups[i];
 	unsigned int n = cg->workers ? cg->workers : 2, k;
+	struct cpus pin;
 	char err[256];
 
 	if (cpuset_resolve(cg->cpuset, &r->topo, &r->usable, &r->cpuset[i],
@@ -152,17 +170,37 @@ static int start_cgroup(struct run *r, int i)
 		return -1;
 	}
 	r->cg_live[i] = true;
+	if (cg->affinity &&
+	    cpuset_resolve(cg->affinity, &r->topo, &r->usable, &pin, err,
+			   sizeof(err))) {
+		check_fail(&r->res, "cgroup %s: affinity: %s", cg->name, err);
+		return -1;
+	}
+	if (cg->weight && cg_set_weight(cg->name, cg->weight)) {
+		check_fail(&r->res, "cgroup %s: cannot set cpu.weight %u: %s",
+			   cg->name, cg->weight, strerror(errno));
+		return -1;
+	}
 	for (k = 0; k < n && r->nr_workers < MAX_WORKERS; k++) {
 		struct worker *w = &r->workers[r->nr_workers];
+		int nice = cg->nice_alt && k % 2 ? cg->nice_alt : cg->nice;
 
-		if (worker_spawn(w, cg, i,
+		if (worker_spawn(w, cg, i, nice,
 				 r->live ? &r->live[r->nr_workers] : NULL)) {
 			check_fail(&r->res, "cgroup %s: cannot fork a worker: %s",
 				   cg->name, strerror(errno));
 			return -1;
 		}
 		r->nr_workers++;
-		/* into the cgroup first, then released: no stray samples */
+		/*
+		 * Into the cgroup and onto its CPUs first, then released: no
+		 * stray samples, and a pinned worker never ran elsewhere.
+		 */
+		if (cg->affinity && pin_task(w->pid, &pin)) {
+			check_fail(&r->res, "cgroup %s: cannot pin worker %d to %s: %s",
+				   cg->name, w->pid, cg->affinity, strerror(errno));
+			return -1;
+		}
 		if (cg_move(cg->name, w->pid) || worker_release(w)) {
 			check_fail(&r->res, "cgroup %s: cannot move worker %d into it: %s",
 				   cg->name, w->pid, strerror(errno));
@@ -179,25 +217,30 @@ static void stop_cgroup_workers(struct run *r, int i)
 	for (k = 0; k < r->nr_workers; k++)
 		if (r->workers[k].cgroup == i)
 			worker_signal_stop(&r->workers[k]);
-	for (k = 0; k < r->nr_workers; k++)
-		if (r->workers[k].cgroup == i && worker_collect(&r->workers[k]))
-			check_fail(&r->res, "tid %d did not report within 5 s of being stopped",
-				   r->workers[k].pid);
+	for (k = 0; k < r->nr_workers; k++) {
+		struct worker *w = &r->workers[k];
+
+		if (w->cgroup != i || !worker_collect(w))
+			continue;
+		/*
+		 * No report: it never got the CPU back to answer. Its live
+		 * counter tells a worker that never ran at all.
+		 */
+		if (r->eff.not_starved && w->live && !w->live->units)
+			check_fail(&r->res, "tid %d starved (0 work units)",
+				   w->pid);
+		check_fail(&r->res, "tid %d did not report within 5 s of being stopped",
+			   w->pid);
+	}
 }
 
 static void set_affinity(struct run *r, int i, const struct cpus *c)
 {
-	cpu_set_t set;
-	unsigned int cpu;
 	int k;
 
-	CPU_ZERO(&set);
-	for (cpu = 0; cpu < CPUS_MAX && cpu < CPU_SETSIZE; cpu++)
-		if (cpus_test(c, cpu))
-			CPU_SET(cpu, &set);
 	for (k = 0; k < r->nr_workers; k++)
 		if (r->workers[k].cgroup == i && !r->workers[k].stopped)
-			sched_setaffinity(r->workers[k].pid, sizeof(set), &set);
+			pin_task(r->workers[k].pid, c);
 }
 
 static void apply_op(struct run *r, const struct ktstr_step *s,
@@ -401,6 +444,8 @@ static void run_steps(struct run *r)
 		const struct ktstr_step *st = r->nr_steps ? &t->steps[s] : &whole;
 		unsigned int ms = st->hold_ms ? st->hold_ms : st->hold * dur;
 
+		r->run_ms += ms;
+
 		monitor_phase(&r->mon, st->label ? st->label : "step");
 		timeline_cut(&r->tl, r->workers, r->nr_workers);
 		for (o = 0; o < KTSTR_MAX_OPS && st->ops[o].kind; o++)
@@ -428,22 +473,37 @@ static void judge_sched_death(struct run *r)
 			   s->exit_msg[0] ? ": " : "", s->exit_msg);
 }
 
+/*
+ * A gap threshold as long as the run cannot be exceeded: under TCG the
+ * scaled default often is. Say so with the numbers instead of passing.
+ */
+static void judge_gap_reach(struct run *r)
+{
+	double longest = 0;
+	int k, tid = 0;
+
+	if (!r->eff.max_gap_ms || !r->run_ms || r->eff.max_gap_ms < r->run_ms)
+		return;
+	for (k = 0; k < r->nr_workers; k++)
+		if (r->workers[k].report.max_gap_ms > longest) {
+			longest = r->workers[k].report.max_gap_ms;
+			tid = r->workers[k].report.tid;
+		}
+	check_inconclusive(&r->res, "max_gap_ms: threshold %.0fms (x%.1f for this host's slow-down) is not shorter than the %ums run: no gap can exceed it (longest seen %.0fms, tid %d)",
+			   r->eff.max_gap_ms, r->time_scale, r->run_ms,
+			   longest, tid);
+}
+
 static void evaluate(struct run *r)
 {
-	struct ktstr_checks eff, sched_over = { 0 };
-	char err[256];
 	struct worker_report reps[MAX_WORKERS];
+	struct cgroup_share shares[KTSTR_MAX_CGROUPS];
+	int nice[MAX_WORKERS];
 	int i, k, n;
 
 	if (r->evaluated)
 		return;
 	r->evaluated = true;
-	/* the scheduler's overrides sit between the defaults and the test */
-	if (getenv("KTSTR_SCHED_CHECKS") &&
-	    checks_parse(getenv("KTSTR_SCHED_CHECKS"), &sched_over, err,
-			 sizeof(err)))
-		check_fail(&r->res, "KTSTR_SCHED_CHECKS: %s", err);
-	checks_effective(&sched_over, &r->t->checks, r->time_scale, &eff);
 	if (r->mon_started && r->mon.nr_violations) {
 		const char *p = r->mon.violations;
 
@@ -455,18 +515,93 @@ static void evaluate(struct run *r)
 		}
 	}
 	for (i = 0; i < KTSTR_MAX_CGROUPS && r->t->cgroups[i].name; i++) {
+		const struct ktstr_cgroup *cg = &r->t->cgroups[i];
+		struct ktstr_checks c = r->eff;
+
+		shares[i] = (struct cgroup_share){ cg->name, 0, cg->weight };
 		for (n = 0, k = 0; k < r->nr_workers; k++)
-			if (r->workers[k].cgroup == i && r->workers[k].report.tid)
-				reps[n++] = r->workers[k].report;
-		if (n)
-			checks_cgroup(&eff, reps, n, &r->cpuset[i], &r->res);
+			if (r->workers[k].cgroup == i && r->workers[k].report.tid) {
+				reps[n] = r->workers[k].report;
+				nice[n] = reps[n].nice;
+				shares[i].cpu_ms += reps[n].cpu_ms;
+				n++;
+			}
+		if (!n)
+			continue;
+		/* workers at two nice levels are meant to differ */
+		if (cg->nice_alt)
+			c.max_spread_pct = 0;
+		checks_cgroup(&c, reps, n, &r->cpuset[i], &r->res);
+		if (cg->nice_alt)
+			checks_nice(&c, cg->name, reps, nice, n, &r->res);
 	}
+	checks_weights(&r->eff, shares, i, &r->res);
+	judge_gap_reach(r);
+}
+
+static unsigned int weighted_cgroups(const struct ktstr_test *t)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
+		n += !!t->cgroups[i].weight;
+	return n;
+}
+
+static bool splits_nice(const struct ktstr_test *t)
+{
+	int i;
+
+	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
+		if (t->cgroups[i].nice_alt)
+			return true;
+	return false;
+}
+
+/*
+ * A case about cgroup or task weights judges only a scheduler that claims
+ * to honour them: one that does not is skipped, with the reason. Set
+ * r->skip and return -1 to skip.
+ */
+static int gate_on_claims(struct run *r)
+{
+	const char *why_not;
+	char why[256], ops[64];
+	int has;
+
+	if (!r->have_sched)
+		return 0;
+	if (r->eff.max_weight_error_pct && weighted_cgroups(r->t) >= 2) {
+		has = sched_ops_flag(&r->maps_held, "SCX_OPS_HAS_CGROUP_WEIGHT",
+				     why, sizeof(why));
+		if (!has) {
+			snprintf(r->skip, sizeof(r->skip),
+				 "%s does not set SCX_OPS_HAS_CGROUP_WEIGHT: it does not claim cgroup cpu.weight support",
+				 r->sched_path);
+			return -1;
+		}
+		if (has < 0) {
+			check_inconclusive(&r->res, "max_weight_error_pct: cannot tell whether the scheduler supports cgroup weights: %s",
+					   why);
+			r->eff.max_weight_error_pct = 0;
+		}
+	}
+	if (r->eff.max_nice_error_pct && splits_nice(r->t)) {
+		sched_attached_ops(ops, sizeof(ops));
+		why_not = sched_profile_no_task_weights(ops);
+		if (why_not) {
+			snprintf(r->skip, sizeof(r->skip), "%s", why_not);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int ktstr_run_test(const struct ktstr_test *t)
 {
 	const char *topo_env = getenv("KTSTR_TOPO");
 	struct run *r = xcalloc(1, sizeof(*r));
+	struct ktstr_checks sched_over = { 0 };
 	struct monitor_cfg mcfg;
 	char err[512];
 	unsigned int have;
@@ -499,6 +634,12 @@ int ktstr_run_test(const struct ktstr_test *t)
 	}
 	cpus_usable(&r->topo, &r->usable);
 	r->time_scale = measure_time_scale(&r->usable);
+	/* the scheduler's overrides sit between the defaults and the test */
+	if (getenv("KTSTR_SCHED_CHECKS") &&
+	    checks_parse(getenv("KTSTR_SCHED_CHECKS"), &sched_over, err,
+			 sizeof(err)))
+		check_fail(&r->res, "KTSTR_SCHED_CHECKS: %s", err);
+	checks_effective(&sched_over, &t->checks, r->time_scale, &r->eff);
 	/* the harness itself stays on the CPU kept for the root cgroup */
 	if (topo_cpus(&r->topo) > 2) {
 		cpu_set_t set;
@@ -514,12 +655,12 @@ int ktstr_run_test(const struct ktstr_test *t)
 		check_fail(&r->res, "%s", err);
 		goto report;
 	}
-	if (start_sched(r))
+	if (start_sched(r) || gate_on_claims(r))
 		goto cleanup;
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
 		if (!t->cgroups[i].deferred && start_cgroup(r, i))
 			goto cleanup;
-	monitor_cfg_init(&mcfg, &t->checks, &r->usable);
+	monitor_cfg_init(&mcfg, &r->eff, &r->usable);
 	monitor_start(&r->mon, &mcfg);
 	r->mon_started = true;
 	run_steps(r);
@@ -541,6 +682,13 @@ cleanup:
 		sched_stop(&r->sched);
 	}
 	cg_teardown();
+	if (r->skip[0]) {
+		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason), "%s",
+			 r->skip);
+		mapdump_release(&r->maps_held);
+		free(r);
+		return KTSTR_SKIP;
+	}
 	judge_sched_death(r);
 	evaluate(r);
 	/* the maps were held since attach: they outlive a crashed loader */

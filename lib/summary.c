@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
+#include "checks.h"
 #include "summary.h"
+#include "util.h"
 
 void cgroup_summarize(const struct worker *w, int nr, int cgroup,
 		      struct cgroup_summary *s)
 {
+	static uint32_t wake[WAKE_SAMPLES * 64];
 	double sum_off = 0, delay = 0;
+	unsigned int i;
 	int k, j;
 
 	memset(s, 0, sizeof(*s));
@@ -21,6 +25,9 @@ void cgroup_summarize(const struct worker *w, int nr, int cgroup,
 		s->units += r->units;
 		s->migrations += r->migrations;
 		delay += r->run_delay_ms;
+		s->cpu_ms += r->cpu_ms;
+		for (i = 0; i < r->nr_wake && s->nr_wake < ARRAY_SIZE(wake); i++)
+			wake[s->nr_wake++] = r->wake_us[i];
 		if (r->max_gap_ms > s->gap_ms)
 			s->gap_ms = r->max_gap_ms;
 		for (j = 0; j < CPUS_MAX / 64; j++)
@@ -38,5 +45,6 @@ void cgroup_summarize(const struct worker *w, int nr, int cgroup,
 		return;
 	}
 	s->off_avg = sum_off / s->workers;
+	s->wake_p99_us = percentile_u32(wake, s->nr_wake, 99);
 	s->run_delay_mean_ms = delay / s->workers;
 }

@@ -15,6 +15,9 @@ struct cgroup_summary {
 	double off_avg, off_min, off_max;	/* off-CPU share, % */
 	double gap_ms;			/* the longest gap of any of them */
 	double run_delay_mean_ms;
+	double cpu_ms;			/* CPU time of all of them */
+	unsigned int nr_wake;		/* wake latency samples, all workers */
+	double wake_p99_us;		/* their 99th percentile */
 	struct cpus used;
 };
 

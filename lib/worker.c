@@ -401,7 +401,7 @@ static void work_unit(enum ktstr_work work, struct worker_report *r,
 	}
 }
 
-static void setup_policy(const struct ktstr_cgroup *cg)
+static void setup_policy(const struct ktstr_cgroup *cg, int nice)
 {
 	struct sched_param sp = { 0 };
 
@@ -409,8 +409,8 @@ static void setup_policy(const struct ktstr_cgroup *cg)
 		sp.sched_priority = 1;
 	if (cg->policy)
 		sched_setscheduler(0, cg->policy, &sp);
-	if (cg->nice)
-		setpriority(PRIO_PROCESS, 0, cg->nice);
+	if (nice)
+		setpriority(PRIO_PROCESS, 0, nice);
 }
 
 static void publish(struct worker_live *live, const struct worker_report *r,
@@ -436,7 +436,7 @@ static void publish(struct worker_live *live, const struct worker_report *r,
 }
 
 /* the child side: wait for release, work until SIGUSR1, report */
-static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
+static void worker_main(const struct ktstr_cgroup *cg, int cgroup, int nice,
 			int release, int report, struct worker_live *live)
 {
 	struct worker_report *r = xcalloc(1, sizeof(*r));
@@ -452,7 +452,7 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 	if (read(release, &c, 1) != 1)
 		_exit(1);
 	close(release);
-	setup_policy(cg);
+	setup_policy(cg, nice);
 	if (cg->work == WORK_CACHE)
 		cache = xcalloc(1, CACHE_BYTES);
 	if (cg->work == WORK_PIPE_PINGPONG || cg->work == WORK_FUTEX_PINGPONG) {
@@ -465,6 +465,7 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 
 	r->tid = getpid();
 	r->cgroup = cgroup;
+	r->nice = nice;
 	start = last = ts_ms(CLOCK_MONOTONIC);
 	cpu0 = ts_ms(CLOCK_THREAD_CPUTIME_ID);
 	delay0 = run_delay_ms();
@@ -498,7 +499,7 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup,
 }
 
 int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup,
-		 struct worker_live *live)
+		 int nice, struct worker_live *live)
 {
 	int rel[2], rep[2];
 
@@ -513,7 +514,7 @@ int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup,
 	if (w->pid == 0) {
 		close(rel[1]);
 		close(rep[0]);
-		worker_main(cg, cgroup, rel[0], rep[1], live);
+		worker_main(cg, cgroup, nice, rel[0], rep[1], live);
 	}
 	close(rel[0]);
 	close(rep[1]);

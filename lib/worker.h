@@ -49,9 +49,12 @@ struct worker {
 const char *work_name(enum ktstr_work w);
 int work_from_name(const char *name);
 
-/* Fork a worker that waits for worker_release(); @live may be NULL. */
+/*
+ * Fork a worker that waits for worker_release(), then runs at @nice;
+ * @live may be NULL.
+ */
 int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup,
-		 struct worker_live *live);
+		 int nice, struct worker_live *live);
 int worker_release(struct worker *w);
 
 /* Signal stop; worker_collect() then reads the report (5 s deadline). */

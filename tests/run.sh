@@ -41,7 +41,12 @@ done
 for name in $("$KTSTR_DIR/ktstr" run --list | jq -r '.[].name'); do
 	tests+=("engine/$name")
 done
-# the tree's schedulers through --sched, on the steady and isolation cases
+# the tree's schedulers through --sched, on every positive case that runs
+# the fixture by default (not the EEVDF baselines, not the bug catalog or
+# other negative cases, not the observe scenarios that set fixture knobs)
+positive=$("$KTSTR_DIR/ktstr" run --list |
+	jq -r '.[] | select(.sched == "scx_ktstr" and .expect_err == null and
+			   .sched_args == null) | "-t\n=" + .name')
 for s in scx_simple scx_qmap scx_central scx_flatcg; do
 	tests+=("sched/$s")
 done
@@ -83,10 +88,11 @@ for t in "${selected[@]}"; do
 			pin=0
 			retries=2
 		fi
+		mapfile -t sel <<<"$positive"
 		out=$(KTSTR_PIN_SCX_HELPER=$pin KTSTR_ATTACH_RETRIES=$retries \
 			"$KTSTR_DIR/ktstr" run --sched \
 			"$OUTPUT/tree/sched_ext/build/bin/${t#sched/}" -- \
-			-t =steady_scx -t =isolation_llc 2>&1)
+			"${sel[@]}" 2>&1)
 		rc=$?
 		if [ $rc -ne 0 ] && [ "$t" = sched/scx_central ] &&
 		   grep -q '^# # scheduler did not attach: ' <<<"$out" &&

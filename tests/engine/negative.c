@@ -11,14 +11,12 @@
  */
 #include "kselftest_harness.h"
 #include "ktstr_test.h"
+#include "cases.h"
 
 KTSTR_TEST(slow_fails_rate_gate,
 	.description = "slow knob: the rate floor rate_gate_pass meets is missed",
-	.topo = "1n1l2c1t",
-	.sched = "scx_ktstr",
+	RATE_GATE_BODY,
 	.sched_args = "--slow",
-	.cgroups = { { .name = "a", .workers = 2 } },
-	.checks = { .not_starved = true, .min_iteration_rate = 20000 },
 	.expect_err = "iteration rate",
 	.gauntlet = { .skip = true },
 )

@@ -6,6 +6,7 @@
  */
 #include "kselftest_harness.h"
 #include "ktstr_test.h"
+#include "cases.h"
 
 /*
  * 3 workers on the 3 usable CPUs of 1n2l2c1t (the 4th is the root's):
@@ -34,28 +35,18 @@ KTSTR_TEST(steady_scx,
 
 KTSTR_TEST(isolation_llc,
 	.description = "one cpuset per LLC: workers never leave theirs",
-	.topo = "1n2l2c1t",
-	.sched = "scx_ktstr",
-	.cgroups = { { .name = "llc0", .cpuset = "llc:0", .workers = 2 },
-		     { .name = "llc1", .cpuset = "llc:1", .workers = 2 } },
-	.checks = { .not_starved = true, .isolation = true },
+	ISOLATION_LLC_BODY,
 	.gauntlet = { .min_llcs = 2 },
 )
 
 KTSTR_TEST(oversubscribed,
-	.description = "8 workers on 2 CPUs: nobody starves",
-	.topo = "1n1l2c1t",
-	.sched = "scx_ktstr",
-	.cgroups = { { .name = "crowd", .workers = 8 } },
-	.checks = { .not_starved = true },
+	.description = "8 workers on 2 CPUs: nobody starves, each gets its share",
+	OVERSUBSCRIBED_BODY,
 )
 
 KTSTR_TEST(rate_gate_pass,
 	.description = "the rate floor the slow knob must miss, met by a healthy scheduler",
-	.topo = "1n1l2c1t",
-	.sched = "scx_ktstr",
-	.cgroups = { { .name = "a", .workers = 2 } },
-	.checks = { .not_starved = true, .min_iteration_rate = 20000 },
+	RATE_GATE_BODY,
 )
 
 KTSTR_TEST(cgroup_ops,

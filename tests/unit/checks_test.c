@@ -162,6 +162,84 @@ TEST(verdict_lattice_and_merge_order)
 	EXPECT_EQ(250, eff.min_iteration_rate);
 }
 
+TEST(defaults_apply_everywhere_unless_off)
+{
+	struct ktstr_checks eff, sched = { 0 }, test = { 0 };
+	char err[128];
+
+	/* a case that says nothing gets every default */
+	checks_effective(NULL, &test, 1, &eff);
+	EXPECT_TRUE(eff.not_starved);
+	EXPECT_EQ(DEFAULT_MAX_GAP_MS, eff.max_gap_ms);
+	EXPECT_EQ(DEFAULT_MAX_SPREAD_PCT, eff.max_spread_pct);
+	EXPECT_EQ(DEFAULT_MAX_WEIGHT_ERROR_PCT, eff.max_weight_error_pct);
+	EXPECT_EQ(DEFAULT_MAX_NICE_ERROR_PCT, eff.max_nice_error_pct);
+	EXPECT_EQ(DEFAULT_MAX_IMBALANCE_RATIO, eff.max_imbalance_ratio);
+	EXPECT_EQ(DEFAULT_MAX_LOCAL_DSQ_DEPTH, eff.max_local_dsq_depth);
+	/* KTSTR_OFF in the case turns one off; allow_starved the other */
+	test.max_spread_pct = KTSTR_OFF;
+	test.allow_starved = true;
+	checks_effective(NULL, &test, 1, &eff);
+	EXPECT_EQ(0, eff.max_spread_pct);
+	EXPECT_FALSE(eff.not_starved);
+	/* a scheduler's "off" sits between the default and the case */
+	ASSERT_EQ(0, checks_parse("max_gap_ms=off", &sched, err, sizeof(err)));
+	checks_effective(&sched, &(struct ktstr_checks){ 0 }, 1, &eff);
+	EXPECT_EQ(0, eff.max_gap_ms);
+	checks_effective(&sched, &(struct ktstr_checks){ .max_gap_ms = 300 },
+			 1, &eff);
+	EXPECT_EQ(300, eff.max_gap_ms);
+}
+
+TEST(weight_line)
+{
+	struct ktstr_checks c = { .max_weight_error_pct = 15 };
+	struct cgroup_share ignored[3] = {
+		{ "light", 1000, 100 }, { "heavy", 1100, 400 },
+		{ "other", 5000, 0 },	/* no weight declared: not counted */
+	};
+	struct cgroup_share honoured[2] = {
+		{ "light", 420, 100 }, { "heavy", 1580, 400 },
+	};
+	struct check_result r;
+
+	check_init(&r);
+	checks_weights(&c, honoured, 2, &r);
+	EXPECT_EQ(VERDICT_PASS, r.verdict);
+	checks_weights(&c, ignored, 3, &r);
+	EXPECT_EQ(VERDICT_FAIL, r.verdict);
+	EXPECT_NE(NULL, strstr(r.details,
+			       "cgroup weights ignored: heavy got 52% of the CPU time, its cpu.weight 400 asks 80% (threshold 15 points)\n"));
+	/* nothing to share is inconclusive, with the reason */
+	check_init(&r);
+	honoured[0].cpu_ms = honoured[1].cpu_ms = 0;
+	checks_weights(&c, honoured, 2, &r);
+	EXPECT_EQ(VERDICT_INCONCLUSIVE, r.verdict);
+	EXPECT_NE(NULL, strstr(r.notes, "got no CPU time"));
+}
+
+TEST(nice_line)
+{
+	struct ktstr_checks c = { .max_nice_error_pct = 15 };
+	struct worker_report even[4] = { rep(1, 9, 1000, 2000),
+					 rep(2, 9, 1000, 2000),
+					 rep(3, 9, 1000, 2000),
+					 rep(4, 9, 1000, 2000) };
+	struct worker_report fair[2] = { rep(1, 9, 1800, 2000),
+					 rep(2, 9, 200, 2000) };
+	int nice4[4] = { 0, 10, 0, 10 }, nice2[2] = { 0, 10 };
+	struct check_result r;
+
+	EXPECT_EQ(1024, nice_weight(0));
+	EXPECT_EQ(110, nice_weight(10));
+	check_init(&r);
+	checks_nice(&c, "mixed", fair, nice2, 2, &r);
+	EXPECT_EQ(VERDICT_PASS, r.verdict);
+	checks_nice(&c, "mixed", even, nice4, 4, &r);
+	EXPECT_STREQ("nice ignored: nice 0 workers of mixed got 50% of its CPU time, their weight asks 90% against nice 10 (threshold 15 points)\n",
+		     r.details);
+}
+
 TEST(scheduler_overrides_parse)
 {
 	struct ktstr_checks c;
