@@ -187,7 +187,8 @@ entry() {
 		"$co/ktstr" run >/dev/null 2>&1 || fail "the entry point failed"
 }
 entry
-grep -q "host guest" "$TMP/make.log" || fail "first call: $(cat "$TMP/make.log")"
+grep -qw host "$TMP/make.log" && grep -qw guest "$TMP/make.log" ||
+	fail "first call: $(cat "$TMP/make.log")"
 t0=$(date +%s%N)
 entry
 [ -s "$TMP/make.log" ] && fail "a warm call rebuilt: $(cat "$TMP/make.log")"
@@ -204,6 +205,17 @@ touch "$co/bpf/scx_x.bpf.c"
 entry
 grep -qw host "$TMP/make.log" && fail "a BPF edit rebuilt the host"
 grep -q "guest" "$TMP/make.log" || fail "a BPF edit was not built"
+# an engine test that does not build: run refuses, exec still works
+touch "$co/tests/engine/broken.c"
+echo 'case "$*" in *guest*) exit 2 ;; esac' >>"$TMP/fakebin/make"
+PATH="$TMP/fakebin:$PATH" MAKE_LOG="$TMP/make.log" OUT="$TMP/ob" \
+	OUTPUT="$TMP/ob" KTSTR_DIR="$co" "$co/ktstr" run >"$TMP/out" 2>&1 &&
+	fail "run went ahead with engine tests that do not build"
+expect_in "$TMP/out" "engine tests do not build"
+PATH="$TMP/fakebin:$PATH" MAKE_LOG="$TMP/make.log" OUT="$TMP/ob" \
+	OUTPUT="$TMP/ob" KTSTR_DIR="$co" "$co/ktstr" exec >"$TMP/out" 2>&1 ||
+	fail "exec refused over an engine test"
+expect_in "$TMP/out" "^ran exec"
 
 # --- in VMs ---
 if [ -n "${KTSTR_KERNEL:-}" ]; then
