@@ -244,22 +244,43 @@ static bool filter_matches(const char *f, const char *name)
 	return f[0] == '=' ? !strcmp(name, f + 1) : !!strstr(name, f);
 }
 
+/* @cand into the three closest so far, by distance to @want */
+static void rank(const char *want, const char *cand, unsigned int *best,
+		 char (*names)[256])
+{
+	unsigned int d = edit_distance(want, cand);
+	int k;
+
+	/* a name that holds the filter's start is close */
+	if (strlen(want) >= 3 && d > 1 && !strncmp(cand, want, 3))
+		d--;
+	for (k = 0; k < 3 && d >= best[k]; k++)
+		;
+	if (k == 3)
+		return;
+	memmove(best + k + 1, best + k, (2 - k) * sizeof(best[0]));
+	memmove(names + k + 1, names + k, (2 - k) * sizeof(names[0]));
+	best[k] = d;
+	snprintf(names[k], sizeof(names[k]), "%s", cand);
+}
+
 /*
  * A -t that selects nothing is a mistake, not an empty success: name it
- * and the closest declared names. Returns -1 when some filter is empty.
+ * and the closest declared names (gauntlet variants' too). Returns -1
+ * when some filter is empty.
  */
 static int check_filters(const struct run_opts *o,
 			 const struct test_case *cases, int n)
 {
-	char name[256];
-	int f, i, p, ret = 0;
+	char name[256], close[3][256];
+	int f, i, p, k, ret = 0;
 
 	for (f = 0; f < o->nr_filters; f++) {
 		const char *flt = o->filters[f], *want;
 		unsigned int best[3] = { ~0u, ~0u, ~0u };
-		int who[3] = { -1, -1, -1 }, k;
 		bool hit = false;
 
+		want = flt[0] == '=' ? flt + 1 : flt;
 		for (i = 0; i < n && !hit; i++) {
 			hit = filter_matches(flt, cases[i].name);
 			for (p = 0; p < o->nr_presets && !hit; p++) {
@@ -271,28 +292,18 @@ static int check_filters(const struct run_opts *o,
 		if (hit)
 			continue;
 		ret = -1;
-		want = flt[0] == '=' ? flt + 1 : flt;
 		for (i = 0; i < n; i++) {
-			unsigned int d = edit_distance(want, cases[i].name);
-
-			/* a name that holds the filter's start is close */
-			if (strlen(want) >= 3 && d > 1 &&
-			    !strncmp(cases[i].name, want, 3))
-				d--;
-			for (k = 0; k < 3 && d >= best[k]; k++)
-				;
-			if (k == 3)
-				continue;
-			memmove(best + k + 1, best + k,
-				(2 - k) * sizeof(best[0]));
-			memmove(who + k + 1, who + k, (2 - k) * sizeof(who[0]));
-			best[k] = d;
-			who[k] = i;
+			rank(want, cases[i].name, best, close);
+			for (p = 0; p < o->nr_presets; p++) {
+				snprintf(name, sizeof(name), "gauntlet/%s/%s",
+					 cases[i].name, o->presets[p]->name);
+				rank(want, name, best, close);
+			}
 		}
 		fprintf(stderr, "ktstr run: -t '%s' matches no case", flt);
-		for (k = 0; k < 3 && who[k] >= 0; k++)
+		for (k = 0; k < 3 && best[k] != ~0u; k++)
 			fprintf(stderr, "%s%s", k ? ", " : "; closest: ",
-				cases[who[k]].name);
+				close[k]);
 		fprintf(stderr, "\n");
 	}
 	if (ret)
