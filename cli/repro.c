@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "channel.h"
 #include "run.h"
 #include "util.h"
 
@@ -275,10 +276,17 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	}
 	sources(c, &p, o->vm.kernel ? o->vm.kernel : find_kernel());
 
+	/* one environment variable reaches the guest whole up to 4096 bytes */
 	off = snprintf(env, sizeof(env), "KTSTR_REPRO_FUNCS=");
-	for (i = 0; i < p.nr_kernel && off < sizeof(env) - 100; i++)
+	for (i = 0; i < p.nr_kernel; i++) {
+		if (off + strlen(p.kernel[i]) + 1 > CHANNEL_MAX_PAYLOAD) {
+			emit(c, "%d kernel functions left unprobed: their names pass the guest's %d-byte variable",
+			     p.nr_kernel - i, CHANNEL_MAX_PAYLOAD);
+			break;
+		}
 		off += snprintf(env + off, sizeof(env) - off, "%s%s",
 				i ? "," : "", p.kernel[i]);
+	}
 	off = snprintf(cbs, sizeof(cbs), "KTSTR_REPRO_CALLBACKS=");
 	for (i = 0; i < p.nr_callbacks; i++)
 		off += snprintf(cbs + off, sizeof(cbs) - off, "%s%s+0x%lx",
