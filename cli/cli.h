@@ -42,6 +42,9 @@ int vm_opts_parse(struct vm_opts *o, int argc, char **argv, int *i);
 int guest_cmd_fits(char *const *cmd, char *const *env, char *why,
 		   size_t len);
 
+/* KTSTR_TCG_SCALE unset, or 0.1 to 1000; else -1 with a sentence */
+int check_tcg_scale(char *why, size_t len);
+
 /* Where `ktstr kernel build` put its image, or NULL with a message. */
 const char *find_kernel(void);
 

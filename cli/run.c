@@ -500,17 +500,37 @@ static const char *vm_stage(const struct vm_result *res)
 	return "payload started but produced no test result";
 }
 
+/* the host's variables the guest's test sees too */
+static const char *const forwarded[] = {
+	"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
+	"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_REPRO_CALLBACKS",
+	"KTSTR_PIN_SCX_HELPER",
+};
+
+/* before any boot: a forwarded variable the guest would get cut in two */
+static int check_forwarded(void)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
+		if (!getenv(forwarded[i]))
+			continue;
+		n = strlen(forwarded[i]) + 1 + strlen(getenv(forwarded[i]));
+		if (n > CHANNEL_MAX_PAYLOAD) {
+			fprintf(stderr, "ktstr run: %s is %zu bytes; the guest takes at most %d per variable\n",
+				forwarded[i], n, CHANNEL_MAX_PAYLOAD);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int run_case(const struct run_opts *o, struct test_case *c,
 	     const struct rundir *rd, bool kvm, char *skip, size_t len,
 	     char *const *env_extra, struct vm_result *res_out)
 {
 	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
 	char name_arg[160];
-	static const char *const forwarded[] = {
-		"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
-		"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_REPRO_CALLBACKS",
-		"KTSTR_PIN_SCX_HELPER",
-	};
 	char accel[32], sched_env[300], topo_env[48];
 	char variant_env[192];
 	/* whole: boot_and_run refuses what the guest would not take */
@@ -1049,9 +1069,16 @@ int cmd_run(int argc, char **argv)
 	struct rundir rd;
 	bool kvm = false;
 
+	why[0] = '\0';
 	r = parse_run(argc, argv, &o);
 	if (r)
 		return r < 0 ? VM_EXIT_USAGE : 0;
+	if (!o.native && (check_forwarded() ||
+			  check_tcg_scale(why, sizeof(why)))) {
+		if (why[0])
+			fprintf(stderr, "ktstr run: %s\n", why);
+		return VM_EXIT_USAGE;
+	}
 	n = find_cases(cases);
 	if (n < 0)
 		return 1;

@@ -165,7 +165,7 @@ int guest_cmd_fits(char *const *cmd, char *const *env, char *why,
  * KTSTR_TCG_SCALE multiplies the deadline: a finite number from 0.1 to
  * 1000, or the deadline's arithmetic overflows (nan, inf, 1e30).
  */
-static int check_tcg_scale(char *why, size_t len)
+int check_tcg_scale(char *why, size_t len)
 {
 	const char *env = getenv("KTSTR_TCG_SCALE");
 	char *end;

@@ -107,10 +107,10 @@ expect_in "$TMP/err" "duration_ms '4294967295' is not a whole number"
 
 # an environment variable the guest would get cut in two: refused
 KTSTR_REPRO_FUNCS=$(head -c 5000 /dev/zero | tr '\0' f) \
-	expect_rc 1 "$K" run -t =steady_fake
+	expect_rc 250 "$K" run -t =steady_fake
 expect_in "$TMP/err" "KTSTR_REPRO_FUNCS is 5018 bytes; the guest takes at most 4096"
-expect_in "$TMP/out" "^not ok 1 steady_fake"
-KTSTR_TCG_SCALE=nan expect_rc 1 "$K" run -t =steady_fake
+grep -q '^1\.\.' "$TMP/out" && fail "a run started with a variable the guest cannot take"
+KTSTR_TCG_SCALE=nan expect_rc 250 "$K" run -t =steady_fake
 expect_in "$TMP/err" "KTSTR_TCG_SCALE='nan' is not a number"
 # a command line the guest's init would cut short
 # shellcheck disable=SC2046
