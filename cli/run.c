@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,7 +508,29 @@ static const char *const forwarded[] = {
 	"KTSTR_PIN_SCX_HELPER",
 };
 
-/* before any boot: a forwarded variable the guest would get cut in two */
+/* @name's value unset, empty (when @empty_ok) or a number in range */
+static int check_env_number(const char *name, bool integer, double min,
+			    double max, bool empty_ok)
+{
+	const char *v = getenv(name);
+	char *end;
+	double d;
+
+	if (!v || (empty_ok && !*v))
+		return 0;
+	errno = 0;
+	d = integer ? (double)strtol(v, &end, 10) : strtod(v, &end);
+	if (!errno && end != v && !*end && isfinite(d) && d >= min && d <= max)
+		return 0;
+	fprintf(stderr, "ktstr run: %s='%s' is not a %s from %g to %g\n", name, v,
+		integer ? "whole number" : "number", min, max);
+	return -1;
+}
+
+/*
+ * Before any boot: a forwarded variable the guest would get cut in two,
+ * or a number the guest would read with atoi/atof (junk as 0, nan).
+ */
 static int check_forwarded(void)
 {
 	size_t i, n;
@@ -522,7 +545,10 @@ static int check_forwarded(void)
 			return -1;
 		}
 	}
-	return 0;
+	return check_env_number("KTSTR_ATTACH_RETRIES", true, 0, 100, false) ||
+	       check_env_number("KTSTR_TIME_SCALE", false, 0, 1000, false) ||
+	       check_env_number("KTSTR_PIN_SCX_HELPER", true, 0, 4095, true) ?
+	       -1 : 0;
 }
 
 int run_case(const struct run_opts *o, struct test_case *c,

@@ -110,6 +110,10 @@ KTSTR_REPRO_FUNCS=$(head -c 5000 /dev/zero | tr '\0' f) \
 	expect_rc 250 "$K" run -t =steady_fake
 expect_in "$TMP/err" "KTSTR_REPRO_FUNCS is 5018 bytes; the guest takes at most 4096"
 grep -q '^1\.\.' "$TMP/out" && fail "a run started with a variable the guest cannot take"
+KTSTR_ATTACH_RETRIES=lots expect_rc 250 "$K" run -t =steady_fake
+expect_in "$TMP/err" "KTSTR_ATTACH_RETRIES='lots' is not a whole number"
+KTSTR_TIME_SCALE=inf expect_rc 250 "$K" run -t =steady_fake
+expect_in "$TMP/err" "KTSTR_TIME_SCALE='inf' is not a number"
 KTSTR_TCG_SCALE=nan expect_rc 250 "$K" run -t =steady_fake
 expect_in "$TMP/err" "KTSTR_TCG_SCALE='nan' is not a number"
 # a command line the guest's init would cut short
