@@ -59,7 +59,7 @@ refused() {
 	KTSTR_QEMU="$TMP/qemu" expect_rc 250 "$KTSTR" exec "$@"
 	[ ! -e "$TMP/qemu-ran" ] || fail "qemu was started for: $pattern"
 	expect_in "$TMP/err" "$pattern"
-	echo "refused before qemu: $(grep -E -m1 "$pattern" "$TMP/err")"
+	echo "refused before qemu: $(grep -E -m1 -- "$pattern" "$TMP/err")"
 }
 
 ram_mb=$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)
@@ -133,16 +133,21 @@ kpid=$(sed -n 's|.*console log: .*-\([0-9]*\)/console.log$|\1|p' "$TMP/err" | he
 [ -z "$(qemu_of "$kpid")" ] || fail "qemu outlived a frozen guest"
 echo "half a frame, then a freeze: 254 after $(( $(date +%s) - start ))s, no qemu left"
 
-# stdin that never ends, a command that never reads it; meanwhile, what
-# qemu was given: only its own descriptors (fd 7 is ours, open without
-# close-on-exec), the socket in a private directory.
+# stdin that never ends, a command that never reads it and then writes
+# 1 MB (the old launcher blocked sending stdin while the guest blocked
+# sending output). Meanwhile, what qemu was given: only its own
+# descriptors (fd 7 is ours, open without close-on-exec, and the old
+# launcher also kept its /dev/null and qemu.log originals), the socket
+# in a private directory.
+cmd='sleep 5; head -c 1000000 /dev/zero'
 exec 7>"$TMP/leak-marker"
-yes | timeout -k 10 120 "$KTSTR" exec --timeout 20 -- sleep 5 >"$TMP/out" 2>"$TMP/err" &
+yes | timeout -k 10 120 "$KTSTR" exec --timeout 20 -- sh -c "$cmd" \
+	>"$TMP/out" 2>"$TMP/err" &
 pid=$!
 exec 7>&-
 ktstr_pid=""
-for _ in $(seq 100); do
-	ktstr_pid=$(pgrep -f -n "^$BIN/ktstr exec --timeout 20 -- sleep 5") &&
+for _ in $(seq 300); do
+	ktstr_pid=$(pgrep -f -n "^$BIN/ktstr exec --timeout 20 -- sh -c $cmd") &&
 		[ -n "$(qemu_of "$ktstr_pid")" ] && break
 	sleep 0.1
 done
@@ -154,7 +159,7 @@ for fd in /proc/"$q"/fd/*; do
 	[ "$n" -le 2 ] && continue
 	t=$(readlink "$fd") || continue
 	case "$t" in
-	"$TMP/leak-marker"|/dev/null|*/qemu.log|*/ktstr-case-*) leaks="$leaks $n->$t" ;;
+	"$TMP/leak-marker"|*/qemu.log|*/ktstr-case-*) leaks="$leaks $n->$t" ;;
 	esac
 done
 [ -z "$leaks" ] || fail "qemu inherited descriptors:$leaks"
@@ -162,10 +167,13 @@ sock=$(tr '\0' '\n' </proc/"$q"/cmdline | grep -o 'path=[^,]*\.sock' | head -1)
 sock=${sock#path=}
 sockdir=$(dirname "$sock")
 [ "$sockdir" != /tmp ] || fail "the result socket $sock is straight in /tmp"
-[ "$(stat -c %a "$sockdir")" = 700 ] ||
+# removed as soon as qemu is connected; while it exists, it is private
+[ ! -e "$sockdir" ] || [ "$(stat -c %a "$sockdir")" = 700 ] ||
 	fail "the socket's directory $sockdir is mode $(stat -c %a "$sockdir")"
 wait $pid
 rc=$?
-[ "$rc" = 0 ] || { tail -5 "$TMP/err"; fail "yes | ktstr exec -- sleep 5 exited $rc"; }
+[ "$rc" = 0 ] || { tail -5 "$TMP/err"; fail "yes | ktstr exec -- sh -c '$cmd' exited $rc"; }
+[ "$(wc -c <"$TMP/out")" = 1000000 ] ||
+	fail "yes | ktstr exec -- sh -c '$cmd' relayed $(wc -c <"$TMP/out") bytes"
 [ ! -e "$sockdir" ] || fail "$sockdir left behind"
-echo "yes | exec -- sleep 5: exit 0; qemu had no stray descriptor; socket in a 0700 directory, removed"
+echo "yes | exec -- sh -c '$cmd': exit 0, 1 MB out; qemu had no stray descriptor; socket in a private directory, removed"
