@@ -1084,6 +1084,16 @@ static void ktap_interrupted(struct ktap *k, const char *name)
 	fflush(k->f);
 }
 
+/* one case's KTAP result line(s), once it is over */
+static void case_ktap(struct ktap *k, const struct test_case *c, int rc,
+		      const char *reason)
+{
+	if (rc == RUN_INTERRUPTED)
+		ktap_interrupted(k, c->name);
+	else
+		ktap_result(k, c->name, ktap_of(rc), reason);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct test_case cases[MAX_CASES];
@@ -1183,10 +1193,7 @@ int cmd_run(int argc, char **argv)
 					  sizeof(cases[i].bundle_path));
 		free(cases[i].report);
 		cases[i].report = NULL;
-		if (rc == RUN_INTERRUPTED)
-			ktap_interrupted(&ktap, cases[i].name);
-		else
-			ktap_result(&ktap, cases[i].name, ktap_of(rc), reason);
+		case_ktap(&ktap, &cases[i], rc, reason);
 	}
 	report_failures(&rd, cases, i, argc, argv);
 	if (vm_interrupted()) {

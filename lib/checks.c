@@ -61,6 +61,40 @@ void check_fail(struct check_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+const struct check_record *check_find(const struct check_result *r,
+				      const char *id)
+{
+	int i;
+
+	for (i = 0; i < r->nr_recs; i++)
+		if (!strcmp(r->recs[i].id, id))
+			return &r->recs[i];
+	return NULL;
+}
+
+void check_record(struct check_result *r, const char *id, enum verdict v,
+		  double margin, const char *fmt, ...)
+{
+	struct check_record *c = (struct check_record *)check_find(r, id);
+	va_list ap;
+
+	if (!c) {
+		if (r->nr_recs >= MAX_CHECK_RECORDS)
+			return;
+		c = &r->recs[r->nr_recs++];
+		snprintf(c->id, sizeof(c->id), "%s", id);
+		c->verdict = VERDICT_SKIP;
+		c->margin = -1;
+	}
+	if (v < c->verdict || (v == c->verdict && margin <= c->margin))
+		return;
+	c->verdict = v;
+	c->margin = margin;
+	va_start(ap, fmt);
+	vsnprintf(c->summary, sizeof(c->summary), fmt, ap);
+	va_end(ap);
+}
+
 void check_inconclusive(struct check_result *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -206,6 +240,22 @@ static double off_cpu_pct(const struct worker_report *w)
 	return 100.0 * (w->wall_ms - w->cpu_ms) / w->wall_ms;
 }
 
+/*
+ * Record a "must stay at or below" check: "@val <= @thr" or "@val > @thr",
+ * each printed with its format (the observed value may need more digits).
+ */
+static void record_max(struct check_result *r, const char *id, double val,
+		       double thr, const char *vfmt, const char *tfmt)
+{
+	char v[32], t[32];
+	bool bad = val > thr;
+
+	snprintf(v, sizeof(v), vfmt, val);
+	snprintf(t, sizeof(t), tfmt, thr);
+	check_record(r, id, bad ? VERDICT_FAIL : VERDICT_PASS,
+		     thr > 0 ? val / thr : 0, "%s %s %s", v, bad ? ">" : "<=", t);
+}
+
 static void check_isolation(const struct worker_report *w,
 			    const struct cpus *cpuset, struct check_result *r)
 {
@@ -213,14 +263,19 @@ static void check_isolation(const struct worker_report *w,
 	size_t off = 0;
 	unsigned int cpu;
 
-	if (cpus_subset(&w->used, cpuset))
+	if (cpus_subset(&w->used, cpuset)) {
+		check_record(r, "isolation", VERDICT_PASS, 0,
+			     "every worker stayed on its cpuset");
 		return;
+	}
 	for (cpu = 0; cpu < CPUS_MAX; cpu++)
 		if (cpus_test(&w->used, cpu) && !cpus_test(cpuset, cpu) &&
 		    off + 8 < sizeof(list))
 			off += snprintf(list + off, sizeof(list) - off, "%s%u",
 					off ? ", " : "", cpu);
 	check_fail(r, "tid %d ran on unexpected CPUs {%s}", w->tid, list);
+	check_record(r, "isolation", VERDICT_FAIL, 1,
+		     "tid %d ran on CPUs {%s}", w->tid, list);
 }
 
 static void check_spread(const struct ktstr_checks *c,
@@ -242,6 +297,8 @@ static void check_spread(const struct ktstr_checks *c,
 		check_fail(r, "unfair cgroup: spread=%.0f%% (%.0f-%.0f%%) %d workers on %u cpus (threshold %.0f%%)",
 			   hi - lo, lo, hi, n, cpus_count(cpuset),
 			   c->max_spread_pct);
+	record_max(r, "max_spread_pct", hi - lo, c->max_spread_pct, "%.1f%%",
+		   "%.0f%%");
 }
 
 /* coefficient of variation from a sum, a sum of squares and a count */
@@ -270,9 +327,13 @@ static void check_throughput_cv(const struct ktstr_checks *c,
 	}
 	if (m < 2) {
 		check_merge(r, VERDICT_INCONCLUSIVE);
+		check_record(r, "max_throughput_cv", VERDICT_INCONCLUSIVE, 0,
+			     "fewer than 2 workers with CPU time");
 		return;
 	}
 	v = cv(sum, sq, m, &mean);
+	record_max(r, "max_throughput_cv", v, c->max_throughput_cv, "%.3f",
+		   "%.3f");
 	if (v > c->max_throughput_cv)
 		check_fail(r, "throughput CV %.3f exceeds limit %.3f (mean=%.0f work/cpu_s)",
 			   v, c->max_throughput_cv, mean);
@@ -295,9 +356,13 @@ static void check_wake_cv(const struct ktstr_checks *c,
 		}
 	if (m < 2 || sum <= 0) {
 		check_merge(r, VERDICT_INCONCLUSIVE);
+		check_record(r, "max_wake_latency_cv", VERDICT_INCONCLUSIVE, 0,
+			     "fewer than 2 wake latency samples");
 		return;
 	}
 	v = cv(sum, sq, m, &mean);
+	record_max(r, "max_wake_latency_cv", v, c->max_wake_latency_cv,
+		   "%.3f", "%.3f");
 	if (v > c->max_wake_latency_cv)
 		check_fail(r, "wake latency CV %.3f exceeds limit %.3f (%u samples, mean %.0fus)",
 			   v, c->max_wake_latency_cv, m, mean);
@@ -308,24 +373,40 @@ void checks_cgroup(const struct ktstr_checks *c,
 		   const struct cpus *cpuset, struct check_result *r)
 {
 	uint64_t migrations = 0, units = 0;
-	int i;
+	int i, starved = 0;
 
 	for (i = 0; i < n; i++) {
+		double rate = w[i].wall_ms > 0 ?
+			      w[i].units / (w[i].wall_ms / 1000.0) : 0;
+
 		migrations += w[i].migrations;
 		units += w[i].units;
-		if (c->not_starved && !w[i].units)
+		if (c->not_starved && !w[i].units) {
 			check_fail(r, "tid %d starved (0 work units)", w[i].tid);
+			starved++;
+		}
 		if (c->isolation)
 			check_isolation(&w[i], cpuset, r);
-		if (c->max_gap_ms && w[i].max_gap_ms > c->max_gap_ms)
-			check_fail(r, "tid %d stuck %.0fms on cpu%d at +%.0fms (threshold %.0fms)",
-				   w[i].tid, w[i].max_gap_ms, w[i].gap_cpu,
-				   w[i].gap_at_ms, c->max_gap_ms);
-		if (c->min_iteration_rate && w[i].wall_ms > 0 &&
-		    w[i].units / (w[i].wall_ms / 1000.0) < c->min_iteration_rate)
-			check_fail(r, "worker %d iteration rate %.1f/s below floor %.1f/s",
-				   w[i].tid, w[i].units / (w[i].wall_ms / 1000.0),
-				   c->min_iteration_rate);
+		if (c->max_gap_ms) {
+			if (w[i].max_gap_ms > c->max_gap_ms)
+				check_fail(r, "tid %d stuck %.0fms on cpu%d at +%.0fms (threshold %.0fms)",
+					   w[i].tid, w[i].max_gap_ms, w[i].gap_cpu,
+					   w[i].gap_at_ms, c->max_gap_ms);
+			record_max(r, "max_gap_ms", w[i].max_gap_ms,
+				   c->max_gap_ms, "%.0fms", "%.0fms");
+		}
+		if (c->min_iteration_rate && w[i].wall_ms > 0) {
+			bool low = rate < c->min_iteration_rate;
+
+			if (low)
+				check_fail(r, "worker %d iteration rate %.1f/s below floor %.1f/s",
+					   w[i].tid, rate, c->min_iteration_rate);
+			check_record(r, "min_iteration_rate",
+				     low ? VERDICT_FAIL : VERDICT_PASS,
+				     rate > 0 ? c->min_iteration_rate / rate : 1e9,
+				     "%.1f/s %s %.1f/s", rate, low ? "<" : ">=",
+				     c->min_iteration_rate);
+		}
 		if (c->max_p99_wake_latency_us && w[i].nr_wake) {
 			uint32_t tmp[WAKE_SAMPLES];
 			double p99;
@@ -336,8 +417,14 @@ void checks_cgroup(const struct ktstr_checks *c,
 				check_fail(r, "p99 wake latency %.0fns exceeds limit %.0fns (%u samples)",
 					   p99 * 1000, c->max_p99_wake_latency_us * 1000,
 					   w[i].nr_wake);
+			record_max(r, "max_p99_wake_latency_us", p99,
+				   c->max_p99_wake_latency_us, "%.0fus", "%.0fus");
 		}
 	}
+	if (c->not_starved)
+		check_record(r, "not_starved", starved ? VERDICT_FAIL : VERDICT_PASS,
+			     starved, "%d of %d workers made no progress",
+			     starved, n);
 	if (c->max_spread_pct)
 		check_spread(c, w, n, cpuset, r);
 	if (c->max_throughput_cv)
@@ -345,14 +432,21 @@ void checks_cgroup(const struct ktstr_checks *c,
 	if (c->max_wake_latency_cv)
 		check_wake_cv(c, w, n, r);
 	if (c->max_migration_ratio) {
-		if (!units)
+		if (!units) {
 			check_merge(r, VERDICT_INCONCLUSIVE);
-		else if ((double)migrations / units > c->max_migration_ratio)
-			check_fail(r, "migration ratio %.4f exceeds threshold %.4f (%llu migrations / %llu iterations)",
+			check_record(r, "max_migration_ratio", VERDICT_INCONCLUSIVE,
+				     0, "no work units to divide by");
+		} else {
+			if ((double)migrations / units > c->max_migration_ratio)
+				check_fail(r, "migration ratio %.4f exceeds threshold %.4f (%llu migrations / %llu iterations)",
+					   (double)migrations / units,
+					   c->max_migration_ratio,
+					   (unsigned long long)migrations,
+					   (unsigned long long)units);
+			record_max(r, "max_migration_ratio",
 				   (double)migrations / units,
-				   c->max_migration_ratio,
-				   (unsigned long long)migrations,
-				   (unsigned long long)units);
+				   c->max_migration_ratio, "%.4f", "%.4f");
+		}
 	}
 }
 
@@ -376,6 +470,8 @@ void checks_weights(const struct ktstr_checks *c,
 		return;
 	if (total <= 0) {
 		check_inconclusive(r, "max_weight_error_pct: the weighted cgroups got no CPU time to share");
+		check_record(r, "max_weight_error_pct", VERDICT_INCONCLUSIVE, 0,
+			     "no CPU time to share");
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -385,6 +481,14 @@ void checks_weights(const struct ktstr_checks *c,
 			continue;
 		got = 100 * cg[i].cpu_ms / total;
 		asks = 100 * cg[i].weight / wsum;
+		check_record(r, "max_weight_error_pct",
+			     fabs(got - asks) > c->max_weight_error_pct ?
+			     VERDICT_FAIL : VERDICT_PASS,
+			     fabs(got - asks) / c->max_weight_error_pct,
+			     "%s %.0f%% for %.0f%%: %.0f %s %.0f points", cg[i].name,
+			     got, asks, fabs(got - asks),
+			     fabs(got - asks) > c->max_weight_error_pct ? ">" : "<=",
+			     c->max_weight_error_pct);
 		if (fabs(got - asks) > c->max_weight_error_pct)
 			check_fail(r, "cgroup weights ignored: %s got %.0f%% of the CPU time, its cpu.weight %u asks %.0f%% (threshold %.0f points)",
 				   cg[i].name, got, cg[i].weight, asks,
@@ -433,10 +537,20 @@ void checks_nice(const struct ktstr_checks *c, const char *cgroup,
 	if (cpu <= 0) {
 		check_inconclusive(r, "max_nice_error_pct: cgroup %s got no CPU time to share",
 				   cgroup);
+		check_record(r, "max_nice_error_pct", VERDICT_INCONCLUSIVE, 0,
+			     "no CPU time to share");
 		return;
 	}
 	got = 100 * cpu_lo / cpu;
 	asks = 100 * w_lo / wsum;
+	check_record(r, "max_nice_error_pct",
+		     fabs(got - asks) > c->max_nice_error_pct ?
+		     VERDICT_FAIL : VERDICT_PASS,
+		     fabs(got - asks) / c->max_nice_error_pct,
+		     "nice %d %.0f%% for %.0f%%: %.0f %s %.0f points", lo, got,
+		     asks, fabs(got - asks),
+		     fabs(got - asks) > c->max_nice_error_pct ? ">" : "<=",
+		     c->max_nice_error_pct);
 	if (fabs(got - asks) > c->max_nice_error_pct)
 		check_fail(r, "nice ignored: nice %d workers of %s got %.0f%% of its CPU time, their weight asks %.0f%% against nice %d (threshold %.0f points)",
 			   lo, cgroup, got, asks, hi, c->max_nice_error_pct);

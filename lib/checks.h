@@ -29,6 +29,21 @@ enum verdict {
 	VERDICT_FAIL,
 };
 
+#define MAX_CHECK_RECORDS	32
+
+/*
+ * The outcome of one named check over the whole case (its cgroups
+ * merged): what a per-check KTAP subtest and the structured result carry.
+ * @margin is observed over threshold (how close it came to failing): of
+ * several passes the closest one's summary is kept.
+ */
+struct check_record {
+	char id[32];			/* "max_gap_ms", "not_starved", ... */
+	enum verdict verdict;
+	double margin;
+	char summary[128];		/* "141ms <= 2000ms" */
+};
+
 struct check_result {
 	enum verdict verdict;
 	char details[8192];	/* one detail line per violation */
@@ -37,6 +52,8 @@ struct check_result {
 	/* one line per check that could not be judged, with its numbers */
 	char notes[2048];
 	size_t notes_len;
+	struct check_record recs[MAX_CHECK_RECORDS];
+	int nr_recs;
 };
 
 const char *verdict_name(enum verdict v);
@@ -44,6 +61,16 @@ void check_init(struct check_result *r);
 void check_fail(struct check_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void check_merge(struct check_result *r, enum verdict v);
+/*
+ * Record check @id's outcome (merged with an earlier record of the same
+ * id: the worse verdict wins, then the higher margin). Does not touch the
+ * case's verdict: check_fail() and check_inconclusive() do.
+ */
+void check_record(struct check_result *r, const char *id, enum verdict v,
+		  double margin, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+const struct check_record *check_find(const struct check_result *r,
+				      const char *id);
 /* a check that cannot be judged here: inconclusive, and why in a note */
 void check_inconclusive(struct check_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -17,6 +17,7 @@
 #include "artifacts.h"
 #include "cgroup.h"
 #include "mapdump.h"
+#include "protocol.h"
 #include "repro.h"
 #include "checks.h"
 #include "cpus.h"
@@ -67,6 +68,7 @@ struct run {
 	unsigned int run_ms;		/* the steps' holds, added up */
 	int steps_done, nr_steps;
 	char skip[256];			/* a claim the case needs is not made */
+	enum ktstr_stage stage;		/* how far it got */
 	struct check_result res;
 };
 
@@ -426,6 +428,7 @@ static int start_sched(struct run *r)
 		}
 	}
 	check_fail(&r->res, "%s", err);
+	check_record(&r->res, "scheduler", VERDICT_FAIL, 1, "did not attach");
 	return -1;
 }
 
@@ -471,6 +474,9 @@ static void judge_sched_death(struct run *r)
 	if (s->exit_kind[0])
 		check_fail(&r->res, "sched_ext exit: %s%s%s", s->exit_kind,
 			   s->exit_msg[0] ? ": " : "", s->exit_msg);
+	check_record(&r->res, "scheduler", VERDICT_FAIL, 1,
+		     "died %.1fs into the test%s%s", s->died_at_s,
+		     s->exit_kind[0] ? ": " : "", s->exit_kind);
 }
 
 /*
@@ -492,6 +498,68 @@ static void judge_gap_reach(struct run *r)
 	check_inconclusive(&r->res, "max_gap_ms: threshold %.0fms (x%.1f for this host's slow-down) is not shorter than the %ums run: no gap can exceed it (longest seen %.0fms, tid %d)",
 			   r->eff.max_gap_ms, r->time_scale, r->run_ms,
 			   longest, tid);
+	check_record(&r->res, "max_gap_ms", VERDICT_INCONCLUSIVE, 0,
+		     "%.0fms seen, threshold %.0fms not shorter than the %ums run",
+		     longest, r->eff.max_gap_ms, r->run_ms);
+}
+
+/*
+ * The monitor's gates as check records: each gate failed when one of its
+ * violations was raised (the monitor's own lines, from this process).
+ */
+static void record_monitor(struct run *r)
+{
+	static const struct {
+		const char *id, *prefix;
+	} gates[] = {
+		{ "max_imbalance_ratio", "imbalance ratio " },
+		{ "max_local_dsq_depth", "local DSQ depth " },
+		{ "rq_stall", "rq_clock stall " },
+	};
+	const struct monitor *m = &r->mon;
+	const char *p;
+	size_t g;
+
+	if (!r->mon_started)
+		return;
+	for (g = 0; g < ARRAY_SIZE(gates); g++) {
+		p = strstr(m->violations, gates[g].prefix);
+		if (p && (p == m->violations || p[-1] == '\n'))
+			check_record(&r->res, gates[g].id, VERDICT_FAIL, 1, "%.*s",
+				     (int)strcspn(p, "\n"), p);
+		else if (m->unavailable[0])
+			check_record(&r->res, gates[g].id, VERDICT_INCONCLUSIVE,
+				     0, "no samples: %s", m->unavailable);
+		else if (g == 0)
+			check_record(&r->res, gates[g].id, VERDICT_PASS, 0,
+				     "max %.1f, threshold %.1f", m->max_imbalance,
+				     m->cfg.max_imbalance_ratio);
+		else if (g == 1)
+			check_record(&r->res, gates[g].id, VERDICT_PASS, 0,
+				     "max %u, threshold %u", m->max_dsq,
+				     m->cfg.max_local_dsq_depth);
+		else if (m->cfg.check_rq_stall)
+			check_record(&r->res, gates[g].id, VERDICT_PASS, 0,
+				     "no stalled rq clock");
+	}
+}
+
+/*
+ * A failure no check claims (setup, a step, the scheduler's options)
+ * still needs a failing record: the per-check view must agree with the
+ * case.
+ */
+static void record_unchecked_failure(struct run *r)
+{
+	int i;
+
+	if (r->res.verdict != VERDICT_FAIL)
+		return;
+	for (i = 0; i < r->res.nr_recs; i++)
+		if (r->res.recs[i].verdict == VERDICT_FAIL)
+			return;
+	check_record(&r->res, "setup", VERDICT_FAIL, 1, "%.*s",
+		     (int)strcspn(r->res.details, "\n"), r->res.details);
 }
 
 static void evaluate(struct run *r)
@@ -537,6 +605,10 @@ static void evaluate(struct run *r)
 	}
 	checks_weights(&r->eff, shares, i, &r->res);
 	judge_gap_reach(r);
+	record_monitor(r);
+	if (r->have_sched && r->sched.died_at_s < 0)
+		check_record(&r->res, "scheduler", VERDICT_PASS, 0,
+			     "attached and alive to the end");
 }
 
 static unsigned int weighted_cgroups(const struct ktstr_test *t)
@@ -597,50 +669,76 @@ static int gate_on_claims(struct run *r)
 	return 0;
 }
 
-int ktstr_run_test(const struct ktstr_test *t)
+/* A case that ends before it starts: a result line, and its code. */
+static int end_early(const struct ktstr_test *t, int ret, const char *why)
 {
-	const char *topo_env = getenv("KTSTR_TOPO");
-	struct run *r = xcalloc(1, sizeof(*r));
-	struct ktstr_checks sched_over = { 0 };
-	struct monitor_cfg mcfg;
-	char err[512];
-	unsigned int have;
-	int i, ret;
+	if (ret == KTSTR_SKIP)
+		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason), "%s", why);
+	else
+		printf("# %s\n", why);
+	result_emit(t, NULL, ret, KTSTR_STAGE_SETUP, why);
+	return ret;
+}
 
-	r->t = t;
-	ktstr_skip_reason[0] = '\0';
-	check_init(&r->res);
-	if (topo_parse(topo_env ? topo_env : t->topo ? t->topo : "1n1l2c1t",
-		       &r->topo, err, sizeof(err))) {
-		printf("# %s\n", err);
-		free(r);
+/*
+ * What must hold before anything runs: a topology this machine has, and
+ * the fixture's knobs when the case is a negative one. Returns a KTSTR_
+ * code other than PASS to end the case early, with its reason in @why.
+ */
+static int preflight(struct run *r, char *why, size_t len)
+{
+	const struct ktstr_test *t = r->t;
+	const char *topo = getenv("KTSTR_TOPO");
+	const char *sched = getenv("KTSTR_SCHED");
+	unsigned int have;
+
+	if (!topo)
+		topo = t->topo ? t->topo : "1n1l2c1t";
+	if (topo_parse(topo, &r->topo, why, len))
 		return KTSTR_FAIL;
-	}
 	have = sysconf(_SC_NPROCESSORS_ONLN);
 	if (have < topo_cpus(&r->topo)) {
-		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason),
-			 "topology %s needs %u CPUs, this machine has %u",
-			 topo_env ? topo_env : t->topo, topo_cpus(&r->topo), have);
-		free(r);
+		snprintf(why, len, "topology %s needs %u CPUs, this machine has %u",
+			 topo, topo_cpus(&r->topo), have);
 		return KTSTR_SKIP;
 	}
 	if (t->expect_err && t->sched && !strcmp(t->sched, "scx_ktstr") &&
-	    getenv("KTSTR_SCHED") && *getenv("KTSTR_SCHED")) {
-		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason),
-			 "needs the fixture's failure knobs, not %s",
-			 getenv("KTSTR_SCHED"));
-		free(r);
+	    sched && *sched) {
+		snprintf(why, len, "needs the fixture's failure knobs, not %s",
+			 sched);
 		return KTSTR_SKIP;
 	}
+	return KTSTR_PASS;
+}
+
+/* thresholds for this run, and the harness onto the root's CPU */
+static void prepare(struct run *r)
+{
+	struct ktstr_checks sched_over = { 0 };
+	const char *args, *path = resolve_sched(r->t, &args);
+	const char *env = getenv("KTSTR_SCHED_CHECKS"), *known = NULL;
+	char err[256], ops[64], *over;
+
 	cpus_usable(&r->topo, &r->usable);
 	r->time_scale = measure_time_scale(&r->usable);
-	/* the scheduler's overrides sit between the defaults and the test */
-	if (getenv("KTSTR_SCHED_CHECKS") &&
-	    checks_parse(getenv("KTSTR_SCHED_CHECKS"), &sched_over, err,
-			 sizeof(err)))
-		check_fail(&r->res, "KTSTR_SCHED_CHECKS: %s", err);
-	checks_effective(&sched_over, &t->checks, r->time_scale, &r->eff);
-	/* the harness itself stays on the CPU kept for the root cgroup */
+	/*
+	 * The scheduler's overrides sit between the defaults and the test:
+	 * what is known of it (sched_profiles.c), then --sched-checks.
+	 */
+	if (path) {
+		sched_ops_name(path, ops, sizeof(ops));
+		known = sched_profile_checks(ops);
+		if (known)
+			printf("# %s: known thresholds %s (lib/sched_profiles.c)\n",
+			       ops, known);
+	}
+	if (asprintf(&over, "%s,%s", known ? known : "", env ? env : "") < 0)
+		over = NULL;
+	if (!over || checks_parse(over, &sched_over, err, sizeof(err)))
+		check_fail(&r->res, "KTSTR_SCHED_CHECKS: %s",
+			   over ? err : strerror(errno));
+	free(over);
+	checks_effective(&sched_over, &r->t->checks, r->time_scale, &r->eff);
 	if (topo_cpus(&r->topo) > 2) {
 		cpu_set_t set;
 
@@ -648,18 +746,24 @@ int ktstr_run_test(const struct ktstr_test *t)
 		CPU_SET(topo_cpus(&r->topo) - 1, &set);
 		sched_setaffinity(0, sizeof(set), &set);
 	}
-
 	r->live = worker_live_alloc(MAX_WORKERS);
 	r->start_ms = now_ms();
-	if (cg_setup(t->name, &r->usable, err, sizeof(err))) {
-		check_fail(&r->res, "%s", err);
-		goto report;
-	}
+}
+
+/* scheduler, cgroups, monitor, the steps, then stop and judge */
+static void run_workload(struct run *r)
+{
+	const struct ktstr_test *t = r->t;
+	struct monitor_cfg mcfg;
+	int i;
+
+	r->stage = KTSTR_STAGE_ATTACH;
 	if (start_sched(r) || gate_on_claims(r))
-		goto cleanup;
+		return;
+	r->stage = KTSTR_STAGE_WORKLOAD;
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
 		if (!t->cgroups[i].deferred && start_cgroup(r, i))
-			goto cleanup;
+			return;
 	monitor_cfg_init(&mcfg, &r->eff, &r->usable);
 	monitor_start(&r->mon, &mcfg);
 	r->mon_started = true;
@@ -670,8 +774,15 @@ int ktstr_run_test(const struct ktstr_test *t)
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
 		if (r->cg_live[i])
 			stop_cgroup_workers(r, i);
+	r->stage = KTSTR_STAGE_DONE;
 	evaluate(r);
-cleanup:
+}
+
+/* everything that runs stops, whatever happened */
+static void clean_up(struct run *r)
+{
+	int i;
+
 	for (i = 0; i < r->nr_workers; i++)
 		worker_kill(&r->workers[i]);
 	if (r->mon_started && r->mon.running)
@@ -682,15 +793,11 @@ cleanup:
 		sched_stop(&r->sched);
 	}
 	cg_teardown();
-	if (r->skip[0]) {
-		snprintf(ktstr_skip_reason, sizeof(ktstr_skip_reason), "%s",
-			 r->skip);
-		mapdump_release(&r->maps_held);
-		free(r);
-		return KTSTR_SKIP;
-	}
-	judge_sched_death(r);
-	evaluate(r);
+}
+
+/* the scheduler's BPF maps on a failure, or why there are none */
+static void capture_maps(struct run *r)
+{
 	/* the maps were held since attach: they outlive a crashed loader */
 	if (r->res.verdict == VERDICT_FAIL && r->have_sched)
 		r->maps = mapdump_capture(&r->maps_held, r->maps_why,
@@ -700,22 +807,65 @@ cleanup:
 		snprintf(r->maps_why, sizeof(r->maps_why), "%s",
 			 !r->sched_path ? "no sched_ext scheduler (EEVDF): no BPF state" :
 			 "the scheduler never attached: no BPF state");
-report:
-	{
-		struct run_outcome o = {
-			.t = t, .res = &r->res,
-			.sched = r->sched_path ? &r->sched : NULL,
-			.sched_path = r->sched_path,
-			.workers = r->workers, .nr_workers = r->nr_workers,
-			.time_scale = r->time_scale,
-			.mon = r->mon_started ? &r->mon : NULL,
-			.tl = &r->tl,
-		};
+}
 
-		ret = run_report(&o);
-		repro_print(&r->repro, stdout);
-		artifacts_emit(&o, ret == KTSTR_FAIL, r->maps, r->maps_why);
+/* the report for people, the artifacts and the result for the host */
+static int report(struct run *r)
+{
+	struct run_outcome o = {
+		.t = r->t, .res = &r->res,
+		.sched = r->sched_path ? &r->sched : NULL,
+		.sched_path = r->sched_path,
+		.sched_attached = r->have_sched,
+		.workers = r->workers, .nr_workers = r->nr_workers,
+		.time_scale = r->time_scale,
+		.mon = r->mon_started ? &r->mon : NULL,
+		.tl = &r->tl,
+	};
+	int ret;
+
+	ret = run_report(&o);
+	repro_print(&r->repro, stdout);
+	artifacts_emit(&o, ret == KTSTR_FAIL, r->maps, r->maps_why);
+	result_emit(r->t, &o, ret, r->stage, NULL);
+	return ret;
+}
+
+int ktstr_run_test(const struct ktstr_test *t)
+{
+	struct run *r = xcalloc(1, sizeof(*r));
+	char why[512];
+	int ret;
+
+	r->t = t;
+	ktstr_skip_reason[0] = '\0';
+	check_init(&r->res);
+	ret = preflight(r, why, sizeof(why));
+	if (ret != KTSTR_PASS) {
+		free(r);
+		return end_early(t, ret, why);
 	}
+	prepare(r);
+	if (cg_setup(t->name, &r->usable, why, sizeof(why))) {
+		check_fail(&r->res, "%s", why);
+		record_unchecked_failure(r);
+		ret = report(r);
+		free(r);
+		return ret;
+	}
+	run_workload(r);
+	clean_up(r);
+	if (r->skip[0]) {
+		mapdump_release(&r->maps_held);
+		ret = end_early(t, KTSTR_SKIP, r->skip);
+		free(r);
+		return ret;
+	}
+	judge_sched_death(r);
+	evaluate(r);
+	record_unchecked_failure(r);
+	capture_maps(r);
+	ret = report(r);
 	free(r->maps);
 	free(r);
 	return ret;

@@ -27,6 +27,7 @@ struct run_outcome {
 	struct check_result *res;
 	struct sched *sched;		/* NULL: EEVDF */
 	const char *sched_path;
+	bool sched_attached;
 	const struct worker *workers;
 	int nr_workers;
 	double time_scale;

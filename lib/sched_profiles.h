@@ -13,6 +13,12 @@
  */
 const char *sched_profile_no_task_weights(const char *ops);
 
+/*
+ * The scheduler's threshold overrides ("name=value,..." as --sched-checks
+ * takes them), or NULL.
+ */
+const char *sched_profile_checks(const char *ops);
+
 /* the name the attached scheduler registered, "" when none is attached */
 void sched_attached_ops(char *buf, unsigned long len);
 
