@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# ktstr kernel build [--source DIR] [--jobs N] [--lookup] [--print-source]
+# ktstr kernel build [--source DIR] [--base tiny|defconfig] [--jobs N]
+#                    [--lookup] [--print-source]
 #
 # Build a bzImage with ktstr's config fragment and cache it outside the
 # repository. The cache key is the source version plus a hash of the
@@ -13,9 +14,15 @@
 # ever unpacks the distribution's source: with none unpacked yet, there
 # is no kernel, and --print-source names where it will go (exit 1).
 #
+# --base picks what `config` is merged onto: tiny (default; tinyconfig plus
+# config.tiny, the essentials of a qemu guest: half the build time) or
+# defconfig (x86_64_defconfig + kvm_guest.config, as a kernel tree's bot
+# would build). $KTSTR_KERNEL_BASE sets the default.
+#
 # Without --source: $KSRC, else the kernel tree this directory lives in
 # (tools/testing/selftests/ktstr), else Debian's linux-source package
-# unpacked into the cache.
+# unpacked into the cache ($KTSTR_SOURCE_TARBALL picks the tarball; the
+# newest /usr/src/linux-source-*.tar.xz otherwise).
 set -eu
 
 KTSTR_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +30,7 @@ SRC=${KSRC:-}
 JOBS=$(($(nproc) + 1))
 PRINT_SOURCE=0
 LOOKUP=0
+BASE=${KTSTR_KERNEL_BASE:-tiny}
 
 die() {
 	echo "ktstr kernel: $*" >&2
@@ -44,15 +52,26 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--source) [ $# -ge 2 ] || die "--source needs a directory"; SRC=$2; shift 2 ;;
 	--source=*) SRC=${1#--source=}; shift ;;
-	--jobs|-j) JOBS=$2; shift 2 ;;
+	--jobs|-j) [ $# -ge 2 ] || die "$1 needs a number"; JOBS=$2; shift 2 ;;
+	--base) [ $# -ge 2 ] || die "--base needs tiny or defconfig"; BASE=$2; shift 2 ;;
+	--base=*) BASE=${1#--base=}; shift ;;
 	--print-source) PRINT_SOURCE=1; shift ;;
 	--lookup) LOOKUP=1; shift ;;
 	-h|--help)
-		sed -n '4,17s/^# \{0,1\}//p' "$0"
+		sed -n '4,27s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
+
+case "$JOBS" in
+''|*[!0-9]*) die "--jobs '$JOBS' is not a number" ;;
+esac
+case "$BASE" in
+tiny) BASE_FILES="$KTSTR_DIR/config.tiny" ;;
+defconfig) BASE_FILES="" ;;
+*) die "--base '$BASE': use tiny or defconfig" ;;
+esac
 
 # The distribution's kernel source, unpacked once into the cache. A
 # lookup never unpacks (1.7 GB to say there is no kernel): it takes the
@@ -61,7 +80,7 @@ done
 # directory renamed into place when whole.
 distro_source() {
 	local tarball name dir tmp
-	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
+	tarball=${KTSTR_SOURCE_TARBALL:-$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)}
 	[ -n "$tarball" ] ||
 		die "no kernel source: pass --source DIR or KSRC=DIR, or install linux-source-6.12 (vmtest/install-deps.sh)"
 	name=$(basename "$tarball" .tar.xz)
@@ -129,11 +148,18 @@ if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1 &&
 else
 	src_id="tree $SRC"
 fi
-key=$(printf '%s\n' "$version" "$src_id" |
-	cat - "$KTSTR_DIR/config" "$SRC/arch/x86/configs/x86_64_defconfig" \
-		"$SRC/kernel/configs/kvm_guest.config" |
+if [ "$BASE" = tiny ]; then
+	base_inputs="$KTSTR_DIR/config.tiny $SRC/kernel/configs/tiny.config $SRC/kernel/configs/tiny-base.config $SRC/arch/x86/configs/tiny.config"
+else
+	base_inputs="$SRC/arch/x86/configs/x86_64_defconfig $SRC/kernel/configs/kvm_guest.config"
+fi
+# shellcheck disable=SC2086
+key=$(printf '%s\n' "$version" "$src_id" "$BASE" |
+	cat - "$KTSTR_DIR/config" $(ls $base_inputs 2>/dev/null) |
 	sha256sum | cut -c1-12)
-OUT="$CACHE/kernels/$version-$key"
+suffix=""
+[ "$BASE" = tiny ] && suffix="-tiny"
+OUT="$CACHE/kernels/$version$suffix-$key"
 IMAGE="$OUT/arch/x86/boot/bzImage"
 
 if [ -f "$OUT/.ktstr-built" ] && [ -f "$IMAGE" ]; then
@@ -153,13 +179,18 @@ if [ -f "$OUT/.ktstr-built" ] && [ -f "$IMAGE" ]; then
 	echo "$IMAGE"
 	exit 0
 fi
-echo "ktstr kernel: building $version from $SRC" >&2
+echo "ktstr kernel: building $version ($BASE base) from $SRC" >&2
 echo "ktstr kernel: output in $OUT (make -j$JOBS, log: $OUT/build.log)" >&2
 
-make -s -C "$SRC" O="$OUT" x86_64_defconfig >"$OUT/build.log" 2>&1
+if [ "$BASE" = tiny ]; then
+	make -s -C "$SRC" O="$OUT" tinyconfig >"$OUT/build.log" 2>&1
+	base_fragment=$KTSTR_DIR/config.tiny
+else
+	make -s -C "$SRC" O="$OUT" x86_64_defconfig >"$OUT/build.log" 2>&1
+	base_fragment=$SRC/kernel/configs/kvm_guest.config
+fi
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" \
-	"$SRC/kernel/configs/kvm_guest.config" "$KTSTR_DIR/config" \
-	>>"$OUT/build.log" 2>&1
+	"$base_fragment" "$KTSTR_DIR/config" >>"$OUT/build.log" 2>&1
 make -s -C "$SRC" O="$OUT" olddefconfig >>"$OUT/build.log" 2>&1
 
 # Every option ktstr asks for must have survived olddefconfig: a missing
@@ -172,7 +203,7 @@ while IFS= read -r line; do
 	*) continue ;;
 	esac
 	grep -qx -- "$line" "$OUT/.config" || lost="$lost ${line%%=*}"
-done <"$KTSTR_DIR/config"
+done < <(cat "$KTSTR_DIR/config" $BASE_FILES)
 if [ -n "$lost" ]; then
 	echo "ktstr kernel: options from $KTSTR_DIR/config did not survive olddefconfig:$lost" >&2
 	echo "ktstr kernel: check their dependencies in $SRC (make O=$OUT menuconfig, then search)" >&2

@@ -41,6 +41,31 @@ if [ -z "${KSRC:-}" ] && ls /usr/src/linux-source-*.tar.xz >/dev/null 2>&1 &&
 	done
 fi
 
+# --- two builds at once unpack the source once, whole (a stand-in
+# tarball: its "tree" has no tinyconfig, so each build stops after)
+pkg="$TMP/pkg/linux-source-9.9"
+mkdir -p "$pkg/kernel/sched"
+: >"$pkg/kernel/sched/ext.c"
+printf 'kernelversion:\n\t@echo 9.9.0\n' >"$pkg/Makefile"
+head -c 30000000 /dev/zero >"$pkg/pad"
+tar -C "$TMP/pkg" -cJf "$TMP/linux-source-9.9.tar.xz" linux-source-9.9
+rm -rf "$TMP/pkg"
+for i in 1 2; do
+	env -u KSRC KTSTR_CACHE="$TMP/ucache" \
+		KTSTR_SOURCE_TARBALL="$TMP/linux-source-9.9.tar.xz" \
+		timeout 120 "$KTSTR_DIR/vmtest/kernel.sh" --jobs 1 \
+		>/dev/null 2>"$TMP/unpack$i.err" &
+done
+wait
+n=$(cat "$TMP"/unpack?.err | grep -c "unpacking")
+[ "$n" = 1 ] || { cat "$TMP"/unpack?.err; fail "two concurrent builds unpacked $n times"; }
+tree="$TMP/ucache/src/linux-source-9.9"
+[ -f "$tree/.ktstr-unpacked" ] && [ "$(stat -c %s "$tree/pad")" = 30000000 ] ||
+	fail "the unpacked tree is not whole"
+left=$(ls -A "$TMP/ucache/src" | tr '\n' ' ')
+[ "$left" = ".lock linux-source-9.9 " ] || fail "unpack leftovers: $left"
+echo "two concurrent builds: one unpack, whole tree, nothing left over"
+
 need_kernel
 export KTSTR_KERNEL=$KERNEL
 
