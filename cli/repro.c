@@ -43,6 +43,8 @@ struct pipeline {
 	int nr_callbacks;
 	char generic[2048];
 	int nr_generic;
+	char dropped[4096];	/* not kprobed: generic and BPF frames */
+	int nr_dropped;
 };
 
 static bool is_generic(const char *name)
@@ -73,6 +75,35 @@ static bool add_unique(char list[][96], int *n, int max, const char *name)
 static bool is_bpf_prog(const char *f)
 {
 	return str_starts_with(f, "bpf_prog_") && strlen(f) > 26 && f[25] == '_';
+}
+
+static void drop(struct pipeline *p, const char *name)
+{
+	size_t len = strlen(p->dropped);
+
+	snprintf(p->dropped + len, sizeof(p->dropped) - len, "%s%s",
+		 p->nr_dropped ? ", " : "", name);
+	p->nr_dropped++;
+}
+
+/*
+ * The guest's verdict on the kernel functions: "repro: dropped NAME
+ * (why)" for each one it could not probe. Returns how many.
+ */
+static int guest_dropped(struct pipeline *p, const char *report)
+{
+	const char *s = report;
+	int n = 0;
+
+	while (s && (s = strstr(s, "repro: dropped "))) {
+		char name[96];
+
+		s += strlen("repro: dropped ");
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(s, " \n"), s);
+		drop(p, name);
+		n++;
+	}
+	return n;
 }
 
 /* "   balance_scx+0x177/0x3a0" lines of the first run's report */
@@ -110,12 +141,14 @@ static void extract(const char *report, struct pipeline *p)
 
 		size_t len = strlen(p->generic);
 
-		if (is_bpf_prog(f))
-			continue;	/* already a callback */
-		if (!is_generic(f)) {
+		if (!is_bpf_prog(f) && !is_generic(f)) {
 			add_unique(p->kernel, &p->nr_kernel, MAX_FRAMES, f);
 			continue;
 		}
+		/* a BPF frame is no kprobe target: fentry on its callback */
+		drop(p, f);
+		if (is_bpf_prog(f))
+			continue;
 		snprintf(p->generic + len, sizeof(p->generic) - len, "%s%s",
 			 p->nr_generic ? ", " : "", f);
 		p->nr_generic++;
@@ -229,6 +262,28 @@ static void section_tail(struct test_case *c, const char *report,
 	}
 }
 
+/*
+ * The manual's two lines first ("extracted: N functions from crash
+ * backtrace", "traceable: N passed, M dropped: a, b"), then ours.
+ */
+static void print_pipeline(struct test_case *c, const struct pipeline *p,
+			   int passed)
+{
+	int i;
+
+	emit(c, "--- probe pipeline ---");
+	emit(c, "extracted: %d functions from crash backtrace", p->nr_frames);
+	emit(c, "traceable: %d passed, %d dropped%s%s", passed, p->nr_dropped,
+	     p->nr_dropped ? ": " : "", p->dropped);
+	emit(c, "generic: %d dropped%s%s", p->nr_generic,
+	     p->nr_generic ? ": " : "", p->generic);
+	emit(c, "bpf callbacks: %d (fentry/fexit, source line from BPF line info in the repro VM)",
+	     p->nr_callbacks);
+	for (i = 0; i < p->nr_callbacks; i++)
+		emit(c, "  %s", p->callbacks[i]);
+	emit(c, "kernel functions to probe: %d (kprobes)", p->nr_kernel);
+}
+
 static const char *find_line(const char *text, const char *what, char *buf,
 			     size_t len)
 {
@@ -261,22 +316,11 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	if (strstr(c->report, "scheduler did not attach"))
 		emit(c, "the first VM never reached the workload (the scheduler died while attaching): the rerun shows the attach only");
 	extract(c->report, &p);
-	emit(c, "--- probe pipeline ---");
-	emit(c, "extracted: %d functions from the crash backtrace", p.nr_frames);
-	emit(c, "generic: %d dropped%s%s", p.nr_generic, p.nr_generic ? ": " : "",
-	     p.generic);
-	emit(c, "bpf callbacks: %d (fentry/fexit, source line from BPF line info in the repro VM)",
-	     p.nr_callbacks);
-	for (i = 0; i < p.nr_callbacks; i++)
-		emit(c, "  %s", p.callbacks[i]);
-	emit(c, "kernel functions to probe: %d (kprobes)", p.nr_kernel);
 	if (!p.nr_kernel && !p.nr_callbacks) {
+		print_pipeline(c, &p, p.nr_kernel);
 		emit(c, "nothing left to probe: no repro VM");
 		return;
 	}
-	sources(c, &p, o->vm.kernel ? o->vm.kernel : find_kernel());
-
-	/* one environment variable reaches the guest whole up to 4096 bytes */
 	off = snprintf(env, sizeof(env), "KTSTR_REPRO_FUNCS=");
 	for (i = 0; i < p.nr_kernel; i++) {
 		if (off + strlen(p.kernel[i]) + 1 > CHANNEL_MAX_PAYLOAD) {
@@ -304,6 +348,9 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	run_case(o, &rc, rd, kvm, skip, sizeof(skip), env_extra, &res);
 	fclose(rc.out);
 	free(buf);
+	/* the pipeline once the guest said which functions it could probe */
+	print_pipeline(c, &p, p.nr_kernel - guest_dropped(&p, rc.report));
+	sources(c, &p, o->vm.kernel ? o->vm.kernel : find_kernel());
 	if (vm_interrupted()) {
 		emit(c, "repro VM interrupted by %s: stopped after %.1fs, no probe data",
 		     run_signame(vm_interrupted()), (now_ms() - t0) / 1000.0);

@@ -51,20 +51,140 @@ static void cgroup_stats(struct json *j, const struct run_outcome *o)
 	json_close(j, ']');
 }
 
+static void details(struct json *j, const char *key, const char *text)
+{
+	char *copy = xstrdup(text), *line, *save;
+
+	json_open(j, key, '[');
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		json_str(j, NULL, line);
+	json_close(j, ']');
+	free(copy);
+}
+
+/* the event counters, n/a as null with the reason */
+static void monitor_events(struct json *j, const struct monitor *m)
+{
+	uint64_t fb, kl, off;
+	double fbr, klr;
+	bool have = monitor_event_totals(m, &fb, &fbr, &kl, &klr, &off);
+	int i;
+
+	json_open(j, "events", '{');
+	json_bool(j, "available", have);
+	if (!have) {
+		json_str(j, "unavailable", m->ev_why[0] ? m->ev_why :
+			 "no reading while the scheduler was attached");
+		json_close(j, '}');
+		return;
+	}
+	json_int(j, "fallback", fb);
+	json_num(j, "fallback_rate", fbr);
+	json_int(j, "keep_last", kl);
+	json_num(j, "keep_last_rate", klr);
+	json_int(j, "offline", off);
+	json_num(j, "max_fallback_rate", m->max_fallback_rate);
+	json_num(j, "max_keep_last_rate", m->max_keep_last_rate);
+	json_open(j, "counters", '{');
+	for (i = 0; i < m->ev1.nr; i++) {
+		uint64_t v0 = 0;
+
+		scx_events_get(&m->ev0, m->ev1.name[i], &v0);
+		json_int(j, m->ev1.name[i], m->ev1.val[i] - v0);
+	}
+	json_close(j, '}');
+	json_close(j, '}');
+}
+
+static void monitor_schedstat(struct json *j, const struct monitor *m,
+			      double secs)
+{
+	const struct schedstat *a = &m->ss0, *b = &m->ss1;
+	int i;
+
+	json_open(j, "schedstat", '{');
+	json_int(j, "csw", b->sched_count - a->sched_count);
+	json_num(j, "csw_rate", (b->sched_count - a->sched_count) / secs);
+	json_num(j, "run_delay_ns_per_s", (b->run_delay_ns - a->run_delay_ns) / secs);
+	json_int(j, "ttwu", b->ttwu - a->ttwu);
+	json_int(j, "goidle", b->goidle - a->goidle);
+	json_open(j, "domains", '[');
+	for (i = 0; i < b->nr_domains && i < a->nr_domains; i++) {
+		const struct schedstat_domain *x = &a->dom[i], *y = &b->dom[i];
+
+		json_open(j, NULL, '{');
+		json_int(j, "level", i);
+		json_num(j, "lb_rate", (y->lb_count - x->lb_count) / secs);
+		json_num(j, "lb_failed_rate", (y->lb_failed - x->lb_failed) / secs);
+		json_num(j, "lb_gained_rate", (y->lb_gained - x->lb_gained) / secs);
+		json_int(j, "alb_pushed", y->alb_pushed - x->alb_pushed);
+		json_num(j, "wake_remote_rate",
+			 (y->ttwu_wake_remote - x->ttwu_wake_remote) / secs);
+		json_int(j, "move_affine", y->ttwu_move_affine - x->ttwu_move_affine);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_close(j, '}');
+}
+
+static void monitor_programs(struct json *j, const struct monitor *m)
+{
+	int i, k;
+
+	json_open(j, "bpf", '[');
+	for (i = 0; i < m->nr_progs1; i++) {
+		const struct prog_stat *a = &m->progs1[i];
+		uint64_t cnt = a->run_cnt, ns = a->run_time_ns;
+
+		for (k = 0; k < m->nr_progs0; k++)
+			if (m->progs0[k].id == a->id) {
+				cnt -= m->progs0[k].run_cnt;
+				ns -= m->progs0[k].run_time_ns;
+			}
+		json_open(j, NULL, '{');
+		json_str(j, "name", a->name);
+		json_int(j, "cnt", cnt);
+		json_num(j, "ns_per_call", cnt ? (double)ns / cnt : 0);
+		json_int(j, "verified_insns", a->verified_insns);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
 static void monitor_summary(struct json *j, const struct monitor *m)
 {
 	unsigned int n = m->samples ? m->samples : 1;
+	double secs = (m->end_ms - m->start_ms) / 1000.0, fb, kl;
 	int i;
 
+	if (secs <= 0)
+		secs = 1;
 	json_open(j, "monitor", '{');
 	json_int(j, "samples", m->samples);
 	json_num(j, "max_imbalance", m->max_imbalance);
 	json_int(j, "max_dsq_depth", m->max_dsq);
 	json_int(j, "stuck", m->stuck);
+	json_bool(j, "sustained_violation", m->nr_violations > 0);
 	json_num(j, "avg_imbalance", m->sum_imbalance / n);
 	json_num(j, "avg_nr_running", m->sum_nr / n);
+	json_num(j, "avg_dsq_depth", m->sum_dsq / n);
+	json_num(j, "avg_scx_nr_running", m->sum_scx_nr / n);
 	json_str(j, "unavailable", m->unavailable[0] ? m->unavailable : NULL);
+	monitor_events(j, m);
+	monitor_schedstat(j, m, secs);
+	monitor_programs(j, m);
+	json_open(j, "thresholds", '{');
+	json_num(j, "max_imbalance_ratio", m->cfg.max_imbalance_ratio);
+	json_int(j, "max_local_dsq_depth", m->cfg.max_local_dsq_depth);
+	json_int(j, "sustained_samples", m->cfg.sustained);
+	json_num(j, "max_fallback_rate", m->cfg.max_fallback_rate);
+	json_num(j, "max_keep_last_rate", m->cfg.max_keep_last_rate);
+	json_bool(j, "rq_stall", m->cfg.check_rq_stall);
+	json_close(j, '}');
+	json_num(j, "cpu_ms", m->cpu_ms);
 	json_int(j, "violations", m->nr_violations);
+	details(j, "violation_lines", m->violations);
 	json_str(j, "verdict", m->nr_violations ? "FAILED" : "OK");
 	json_close(j, '}');
 	json_open(j, "phases", '[');
@@ -76,22 +196,31 @@ static void monitor_summary(struct json *j, const struct monitor *m)
 		json_int(j, "duration_ms", p->end_ms - p->start_ms);
 		json_int(j, "samples", p->samples);
 		json_num(j, "avg_imbalance", p->samples ? p->sum_imbalance / p->samples : 0);
+		json_num(j, "max_imbalance", p->max_imbalance);
+		json_num(j, "avg_nr_running", p->samples ? p->sum_nr / p->samples : 0);
 		json_int(j, "max_dsq_depth", p->max_dsq);
+		if (monitor_phase_rates(p, &fb, &kl)) {
+			json_num(j, "fallback_rate", fb);
+			json_num(j, "keep_last_rate", kl);
+		} else {
+			json_str(j, "fallback_rate", NULL);
+			json_str(j, "keep_last_rate", NULL);
+		}
 		json_close(j, '}');
 	}
 	json_close(j, ']');
 }
 
-static void details(struct json *j, const char *text)
+/* how far the case got, in the reference's words where they fit */
+static const char *placeholder_stage(const struct run_outcome *o)
 {
-	char *copy = xstrdup(text), *line, *save;
-
-	json_open(j, "details", '[');
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		json_str(j, NULL, line);
-	json_close(j, ']');
-	free(copy);
+	if (!o->sched_path)
+		return "no sched_ext scheduler (EEVDF)";
+	if (!o->mon)
+		return "init started but payload never ran (cgroup/scheduler setup failed)";
+	if (o->sched && o->sched->died_at_s >= 0)
+		return "workload running; the scheduler died";
+	return "workload completed";
 }
 
 void artifacts_emit(const struct run_outcome *o, bool failed,
@@ -120,7 +249,7 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	json_bool(&j, "passed", !failed);
 	json_bool(&j, "skipped", false);
 	json_str(&j, "expect_err", o->t->expect_err);
-	details(&j, o->res->details);
+	details(&j, "details", o->res->details);
 	json_num(&j, "time_scale", o->time_scale);
 	cgroup_stats(&j, o);
 	if (o->mon)
@@ -149,15 +278,24 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 		return;
 	json_init(&j, f);
 	json_open(&j, NULL, '{');
-	json_str(&j, "test", o->t->name);
+	/* the manual's fields first: schema, maps, why not, is_placeholder */
 	json_str(&j, "schema", "single");
-	json_bool(&j, "is_placeholder", !maps);
-	if (!maps)
-		json_str(&j, "stage", maps_why ? maps_why :
-			 "no scheduler: nothing to capture");
 	fputs(",\"maps\":", f);
 	fputs(maps ? maps : "[]", f);
 	j.need_comma[j.depth] = true;
+	if (!maps) {
+		const char *why = maps_why && *maps_why ? maps_why :
+				  "no scheduler: nothing to capture";
+		char text[768];
+
+		snprintf(text, sizeof(text),
+			 "test failed at stage `%s`; no BPF state captured (%s)",
+			 placeholder_stage(o), why);
+		json_str(&j, "sdt_alloc_unavailable", text);
+		json_str(&j, "stage", why);
+	}
+	json_bool(&j, "is_placeholder", !maps);
+	json_str(&j, "test", o->t->name);
 	json_open(&j, "programs", '[');
 	for (i = 0; o->mon && i < o->mon->nr_progs1; i++) {
 		const struct prog_stat *p = &o->mon->progs1[i];

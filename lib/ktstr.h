@@ -115,6 +115,9 @@ struct ktstr_checks {
 	unsigned int max_local_dsq_depth;	/* default 50 */
 	unsigned int sustained_samples;	/* default 5 */
 	bool ignore_rq_stall;
+	/* sched_ext event rates, where the kernel counts them (6.15+) */
+	double max_fallback_rate;	/* select_cpu fallbacks/s, default 200 */
+	double max_keep_last_rate;	/* dispatch keep-last/s, default 100 */
 };
 
 struct ktstr_test {

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
+#include "json.h"
 #include "mapdump.h"
 #include "util.h"
 
@@ -68,13 +70,18 @@ void mapdump_release(struct map_hold *h)
 	h->nr = 0;
 }
 
-/* @argv's first line of output, no shell; NULL when empty or past @max */
-static char *run_capture(char *const *argv, size_t max)
+/* bpftool -j with @args; its first line of output, or NULL */
+static char *bpftool(char **args, int *status)
 {
-	size_t len;
-	char *buf;
+	char *argv[16] = { "bpftool", "-j" }, *buf = NULL;
+	size_t len = 0;
+	int n = 2;
 
-	if (run_argv_capture(argv, false, &buf, &len) || !len || len >= max) {
+	while (*args && n < (int)ARRAY_SIZE(argv) - 1)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	*status = run_argv_capture(argv, false, &buf, &len);
+	if (!buf || !len || len >= MAX_MAP_JSON) {
 		free(buf);
 		return NULL;
 	}
@@ -82,16 +89,119 @@ static char *run_capture(char *const *argv, size_t max)
 	return buf;
 }
 
+/*
+ * Why bpftool's "map dump" cannot read a map of @type: it walks the keys
+ * with get_next_key, which these maps do not have.
+ */
+static const char *no_dump_reason(enum bpf_map_type type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+		return "no keys to walk: a queue or stack is read by popping it";
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
+		return "a ring buffer, not key/value entries";
+	case BPF_MAP_TYPE_BLOOM_FILTER:
+		return "a bloom filter has no keys to walk";
+	case BPF_MAP_TYPE_TASK_STORAGE:
+	case BPF_MAP_TYPE_INODE_STORAGE:
+	case BPF_MAP_TYPE_SK_STORAGE:
+	case BPF_MAP_TYPE_CGRP_STORAGE:
+		return "local storage cannot be walked from user space";
+	case BPF_MAP_TYPE_ARENA:
+		return "an arena is pages of memory, not key/value entries";
+	default:
+		return NULL;
+	}
+}
+
+struct map_meta {
+	unsigned int id;
+	char name[BPF_OBJ_NAME_LEN];
+	const char *type;
+	char why[160];		/* not dumped: why */
+};
+
+/* the elements of bpftool's JSON array @arr, appended to @f */
+static void append_elements(FILE *f, const char *arr, bool *first)
+{
+	size_t len = strlen(arr);
+
+	if (len < 2 || arr[0] != '[' || arr[len - 1] != ']' || len == 2)
+		return;
+	fprintf(f, "%s%.*s", *first ? "" : ",", (int)(len - 2), arr + 1);
+	*first = false;
+}
+
+/* bpftool's own error text from its JSON ({"error":"..."}) */
+static void bpftool_error(const char *out, int status, char *why, size_t len)
+{
+	const char *e = out ? strstr(out, "\"error\":\"") : NULL;
+
+	if (e) {
+		e += strlen("\"error\":\"");
+		snprintf(why, len, "bpftool map dump failed: %.*s",
+			 (int)strcspn(e, "\""), e);
+	} else {
+		snprintf(why, len, "bpftool map dump failed (exit %d)", status);
+	}
+}
+
+/*
+ * One map on its own, after a batch failed: show and dump, or show only
+ * with the reason the dump failed.
+ */
+static void capture_one(FILE *f, struct map_meta *m, bool dump, bool *first)
+{
+	char id[16], *show[] = { "map", "show", "id", id, NULL };
+	char *dumpv[] = { "map", "dump", "id", id, NULL }, *out;
+	int status;
+
+	snprintf(id, sizeof(id), "%u", m->id);
+	out = bpftool(show, &status);
+	if (out && !status) {
+		fprintf(f, "%s{\"command\":[\"map\",\"show\",\"id\",\"%u\"],\"output\":%s}",
+			*first ? "" : ",", m->id, out);
+		*first = false;
+	}
+	free(out);
+	if (!dump)
+		return;
+	out = bpftool(dumpv, &status);
+	if (out && !status && out[0] != '{') {
+		fprintf(f, ",{\"command\":[\"map\",\"dump\",\"id\",\"%u\"],\"output\":%s}",
+			m->id, out);
+	} else {
+		bpftool_error(out, status, m->why, sizeof(m->why));
+	}
+	free(out);
+}
+
+/*
+ * bpftool's batch JSON for the held maps, then one entry for each map
+ * that was not dumped, with its type and the reason. The batch stops at
+ * the first command that fails, so maps bpftool cannot dump are left out
+ * of it, and if it still fails every map is read on its own: one map
+ * bpftool cannot read does not cost the others.
+ */
 char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 {
 	char batch[] = "/tmp/ktstr-maps-XXXXXX";
-	char *argv[] = { "bpftool", "-j", "batch", "file", batch, NULL };
-	int fd = mkstemp(batch), i;
-	char *out;
-	FILE *b;
+	char *argv[] = { "batch", "file", batch, NULL };
+	struct map_meta meta[MAPDUMP_MAX_MAPS];
+	bool dump[MAPDUMP_MAX_MAPS], first = true;
+	int fd = mkstemp(batch), i, status;
+	char *out, *json = NULL;
+	size_t jlen = 0;
+	FILE *b, *f;
 
 	if (!h->nr) {
 		snprintf(why, len, "no BPF map of the scheduler was held");
+		if (fd >= 0) {
+			close(fd);
+			unlink(batch);
+		}
 		return NULL;
 	}
 	b = fd < 0 ? NULL : fdopen(fd, "w");
@@ -99,17 +209,68 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 		snprintf(why, len, "cannot write a bpftool batch file in /tmp");
 		return NULL;
 	}
-	/* one bpftool for all maps: each start costs under TCG */
 	for (i = 0; i < h->nr; i++) {
+		struct bpf_map_info info = { 0 };
+		uint32_t ilen = sizeof(info);
+		const char *no = NULL;
+
+		memset(&meta[i], 0, sizeof(meta[i]));
+		meta[i].id = h->ids[i];
+		meta[i].type = "?";
+		if (!bpf_map_get_info_by_fd(h->fds[i], &info, &ilen)) {
+			snprintf(meta[i].name, sizeof(meta[i].name), "%s", info.name);
+			meta[i].type = libbpf_bpf_map_type_str(info.type) ?: "?";
+			no = no_dump_reason(info.type);
+		}
+		if (no)
+			snprintf(meta[i].why, sizeof(meta[i].why), "%s", no);
+		else if (h->bytes[i] > MAX_DUMP_BYTES)
+			snprintf(meta[i].why, sizeof(meta[i].why),
+				 "%llu bytes, larger than %d KiB: shown, not dumped",
+				 h->bytes[i], MAX_DUMP_BYTES >> 10);
+		dump[i] = !meta[i].why[0];
+		/* one bpftool for all maps: each start costs under TCG */
 		fprintf(b, "map show id %u\n", h->ids[i]);
-		if (h->bytes[i] <= MAX_DUMP_BYTES)
+		if (dump[i])
 			fprintf(b, "map dump id %u\n", h->ids[i]);
 	}
 	fclose(b);
-	out = run_capture(argv, MAX_MAP_JSON);
+	out = bpftool(argv, &status);
 	unlink(batch);
-	if (!out)
-		snprintf(why, len, "bpftool could not read the scheduler's %d maps (is bpftool in the guest?)",
+	f = open_memstream(&json, &jlen);
+	if (!f) {
+		free(out);
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	fputc('[', f);
+	if (out && !status && out[0] == '[') {
+		append_elements(f, out, &first);
+	} else {
+		for (i = 0; i < h->nr; i++)
+			capture_one(f, &meta[i], dump[i], &first);
+	}
+	free(out);
+	for (i = 0; i < h->nr; i++) {
+		if (!meta[i].why[0])
+			continue;
+		fprintf(f, "%s{\"map\":{\"id\":%u,\"name\":", first ? "" : ",",
+			meta[i].id);
+		json_escape(f, meta[i].name);
+		fprintf(f, ",\"type\":");
+		json_escape(f, meta[i].type);
+		fprintf(f, "},\"dumped\":false,\"reason\":");
+		json_escape(f, meta[i].why);
+		fputc('}', f);
+		first = false;
+	}
+	fputc(']', f);
+	fclose(f);
+	if (first) {
+		snprintf(why, len, "bpftool could not read any of the scheduler's %d maps (is bpftool in the guest?)",
 			 h->nr);
-	return out;
+		free(json);
+		return NULL;
+	}
+	return json;
 }

@@ -23,8 +23,10 @@ struct map_hold {
 void mapdump_hold(struct map_hold *h, pid_t pid);
 
 /*
- * bpftool's batch JSON for the held maps ("map show", and "map dump"
- * with BTF field names for maps small enough). NULL with @why set.
+ * bpftool's JSON for the held maps ("map show" for each, "map dump" with
+ * BTF field names for maps small enough), then one entry
+ * {"map":{"id","name","type"},"dumped":false,"reason"} for each map that
+ * was not dumped. NULL with @why set when no map could be read.
  */
 char *mapdump_capture(const struct map_hold *h, char *why, size_t len);
 

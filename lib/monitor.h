@@ -12,12 +12,18 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpus.h"
 #include "ktstr.h"
 
 #define MONITOR_MAX_PHASES	(KTSTR_MAX_STEPS + 1)
 #define MONITOR_MAX_PROGS	64
+#define MONITOR_MAX_EVENTS	16
+#define MONITOR_MAX_DOMAINS	8
+
+/* where the kernel (6.15 and later) shows its sched_ext event counters */
+#define SCX_EVENTS_PATH		"/sys/kernel/sched_ext/root/events"
 
 struct monitor_cfg {
 	unsigned int interval_ms;	/* default 100 */
@@ -25,6 +31,8 @@ struct monitor_cfg {
 	double max_imbalance_ratio;	/* default 4.0 */
 	unsigned int max_local_dsq_depth;	/* default 50 */
 	unsigned int sustained;		/* consecutive samples, default 5 */
+	double max_fallback_rate;	/* select_cpu fallbacks/s, default 200 */
+	double max_keep_last_rate;	/* dispatch keep-last/s, default 100 */
 	bool check_rq_stall;
 	struct cpus cpus;		/* the CPUs judged */
 };
@@ -36,16 +44,43 @@ struct monitor_phase {
 	double sum_imbalance, sum_dsq, sum_nr;
 	double max_imbalance;
 	unsigned int max_dsq;
+	/* event counters at the phase's first and last sample */
+	unsigned int ev_samples;
+	long long ev_ms[2];
+	uint64_t fallback[2], keep_last[2];
+};
+
+/*
+ * One reading of the kernel's sched_ext event counters: every
+ * "SCX_EV_<NAME> <value>" line, the name kept without its prefix and in
+ * lower case (select_cpu_fallback, dispatch_keep_last, ...).
+ */
+struct scx_events {
+	bool valid;
+	long long at_ms;
+	int nr;
+	char name[MONITOR_MAX_EVENTS][40];
+	uint64_t val[MONITOR_MAX_EVENTS];
 };
 
 struct prog_stat {
 	uint32_t id;
 	char name[32];
 	uint64_t run_cnt, run_time_ns;
+	uint32_t verified_insns;
+};
+
+/* one sched_domain level, summed over the judged CPUs */
+struct schedstat_domain {
+	uint64_t lb_count, lb_failed, lb_balanced, lb_gained;
+	uint64_t alb_pushed, ttwu_wake_remote, ttwu_move_affine;
 };
 
 struct schedstat {
+	int version;
 	uint64_t sched_count, goidle, ttwu, run_delay_ns;
+	int nr_domains;
+	struct schedstat_domain dom[MONITOR_MAX_DOMAINS];
 };
 
 struct monitor {
@@ -72,6 +107,17 @@ struct monitor {
 	char violations[2048];
 	size_t vlen;
 	int nr_violations;
+	/*
+	 * sched_ext event counters, read with every judged sample while the
+	 * scheduler is attached (the kernel removes them when it detaches):
+	 * the first and the last good reading, and the one before the last
+	 * for the rate between two samples
+	 */
+	bool ev_available;
+	char ev_why[128];		/* why there are none */
+	struct scx_events ev0, ev1, ev_prev;
+	unsigned int fallback_run, keep_last_run;
+	double max_fallback_rate, max_keep_last_rate;	/* between samples */
 	/* counters: start and end snapshots */
 	struct schedstat ss0, ss1;
 	struct prog_stat progs0[MONITOR_MAX_PROGS], progs1[MONITOR_MAX_PROGS];
@@ -96,6 +142,45 @@ void monitor_judge(struct monitor *m, const uint32_t *nr,
 		   const uint32_t *scx_nr, const uint32_t *dsq,
 		   const uint64_t *clock);
 
+/*
+ * One reading of the event counters (@ev->valid false: none): feeds the
+ * totals, the current phase and the rate checks. Exposed for the tests.
+ */
+void monitor_judge_events(struct monitor *m, const struct scx_events *ev);
+
+/* Parse SCX_EVENTS_PATH's text; false when it has no counter. */
+bool scx_events_parse(const char *text, struct scx_events *ev);
+/* A counter by its short name (select_cpu_fallback); false if missing. */
+bool scx_events_get(const struct scx_events *ev, const char *name,
+		    uint64_t *val);
+
+/* Parse /proc/schedstat's text, summing the CPUs in @cpus. */
+void schedstat_parse(const char *text, const struct cpus *cpus,
+		     struct schedstat *ss);
+
+/*
+ * The event counters over the run: fallback, keep_last and offline
+ * totals and the two rates. False when the kernel has no counters (or
+ * never showed them while the scheduler was attached).
+ */
+bool monitor_event_totals(const struct monitor *m, uint64_t *fallback,
+			  double *fallback_rate, uint64_t *keep_last,
+			  double *keep_last_rate, uint64_t *offline);
+
+/* A phase's rates (per second); false without two readings in it. */
+bool monitor_phase_rates(const struct monitor_phase *p, double *fallback,
+			 double *keep_last);
+
+/*
+ * A phase's line in the timeline: "imbalance: avg=.. max=.. | dsq: avg=..
+ * max=.. | nr_run: avg=.. | fallback: R/s | keep_last: R/s | throughput:
+ * N iter/s" (n/a where there is no sample or no counter). @p may be NULL.
+ */
+size_t monitor_phase_line(const struct monitor_phase *p, double iter_rate,
+			  char *buf, size_t len);
+
+/* The --- monitor --- block, as '#' lines, into @out. */
+void monitor_fprint(const struct monitor *m, FILE *out);
 /* The --- monitor --- block, as '#' lines. */
 void monitor_print(const struct monitor *m);
 

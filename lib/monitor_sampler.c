@@ -42,27 +42,42 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt,
 
 static void read_schedstat(const struct cpus *cpus, struct schedstat *ss)
 {
-	char line[512];
-	FILE *f = fopen("/proc/schedstat", "r");
+	char *text = read_file("/proc/schedstat", NULL);
 
-	memset(ss, 0, sizeof(*ss));
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v[9] = { 0 };
-		unsigned int cpu;
+	schedstat_parse(text ? text : "", cpus, ss);
+	free(text);
+}
 
-		if (sscanf(line, "cpu%u %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &v[6], &v[7], &v[8]) < 9 || !cpus_test(cpus, cpu))
-			continue;
-		/* yld, legacy, sched_count, goidle, ttwu, ttwu_local, cputime, run_delay */
-		ss->sched_count += v[2];
-		ss->goidle += v[3];
-		ss->ttwu += v[4];
-		ss->run_delay_ns += v[7];
-	}
-	fclose(f);
+/*
+ * The kernel's sched_ext event counters exist while a scheduler is
+ * attached, on kernels that count them (6.15 and later). Say which of
+ * the two is missing when there are none.
+ */
+static bool events_present(struct monitor *m)
+{
+	char *state;
+
+	if (!access(SCX_EVENTS_PATH, R_OK))
+		return true;
+	state = read_file("/sys/kernel/sched_ext/state", NULL);
+	if (state && str_starts_with(state, "enabled"))
+		snprintf(m->ev_why, sizeof(m->ev_why),
+			 "this kernel has no sched_ext event counters (%s: Linux 6.15 and later)",
+			 SCX_EVENTS_PATH);
+	else
+		snprintf(m->ev_why, sizeof(m->ev_why),
+			 "no sched_ext scheduler attached: no event counters");
+	free(state);
+	return false;
+}
+
+static void read_events(struct scx_events *ev)
+{
+	char *text = read_file(SCX_EVENTS_PATH, NULL);
+
+	scx_events_parse(text ? text : "", ev);
+	ev->at_ms = now_ms();
+	free(text);
 }
 
 /* struct_ops programs: the scheduler's callbacks */
@@ -84,6 +99,7 @@ static int read_prog_stats(struct prog_stat *out, int max)
 			snprintf(out[n].name, sizeof(out[n].name), "%s", info.name);
 			out[n].run_cnt = info.run_cnt;
 			out[n].run_time_ns = info.run_time_ns;
+			out[n].verified_insns = info.verified_insns;
 			n++;
 		}
 		close(fd);
@@ -107,6 +123,8 @@ static void *sampler(void *arg)
 	uint64_t clock[CPUS_MAX];
 	double cpu0 = thread_cpu_ms();
 	long long next = now_ms(), left;
+	bool events = m->ev_available;
+	struct scx_events ev;
 	unsigned int cpu;
 
 	while (!m->stop) {
@@ -123,6 +141,11 @@ static void *sampler(void *arg)
 				clock[cpu] = skel->bss->samples[cpu].clock;
 			}
 			monitor_judge(m, nr, scx_nr, dsq, clock);
+			/* gone once the scheduler detached: the last stays */
+			if (events) {
+				read_events(&ev);
+				monitor_judge_events(m, &ev);
+			}
 		}
 		/* one sleep per sample: every wake-up costs, more so under TCG */
 		left = next - now_ms();
@@ -149,6 +172,12 @@ void monitor_start(struct monitor *m, const struct monitor_cfg *cfg)
 	write_sysctl(BPF_STATS_SYSCTL);
 	read_schedstat(&m->cfg.cpus, &m->ss0);
 	m->nr_progs0 = read_prog_stats(m->progs0, MONITOR_MAX_PROGS);
+	if (events_present(m)) {
+		struct scx_events ev;
+
+		read_events(&ev);
+		monitor_judge_events(m, &ev);
+	}
 
 	libbpf_set_print(quiet_libbpf);
 	skel = rq_sampler__open();
@@ -183,6 +212,13 @@ void monitor_stop(struct monitor *m)
 	m->end_ms = now_ms();
 	if (m->nr_phases)
 		m->phases[m->cur_phase].end_ms = m->end_ms;
+	/* the scheduler is still attached here unless it died */
+	if (m->ev_available) {
+		struct scx_events ev;
+
+		read_events(&ev);
+		monitor_judge_events(m, &ev);
+	}
 	read_schedstat(&m->cfg.cpus, &m->ss1);
 	m->nr_progs1 = read_prog_stats(m->progs1, MONITOR_MAX_PROGS);
 	if (m->skel)

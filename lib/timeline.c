@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "timeline.h"
+#include "topo.h"
 #include "util.h"
 
 /* a phase whose throughput moves this much is marked */
@@ -44,7 +46,8 @@ void timeline_marker(struct timeline *tl, const char *line)
 		 line);
 }
 
-static void cgroup_row(const struct timeline *tl, int ph, int cg,
+/* @out NULL: only add the cgroup's iterations to *@units_out */
+static void cgroup_row(FILE *out, const struct timeline *tl, int ph, int cg,
 		       const char *name, const struct worker *w, int nr,
 		       uint64_t *units_out)
 {
@@ -77,12 +80,63 @@ static void cgroup_row(const struct timeline *tl, int ph, int cg,
 		}
 	}
 	*units_out += units;
-	if (!n)
+	if (!n || !out)
 		return;
-	printf("# %s: off-cpu avg=%.1f%% min=%.1f%% max=%.1f%% spread=%.1f%% | run-delay mean=%.1fms worst=%.1fms | iters=%llu migrations=%llu | gap=%.0fms@cpu%d\n",
-	       name, sum / n, lo, hi, hi - lo, delay / n, worst_delay,
+	/* the manual's units: run delay in microseconds */
+	fprintf(out, "# %s: off-cpu avg=%.1f%% min=%.1f%% max=%.1f%% spread=%.1f%% | run-delay mean=%.0fµs worst=%.0fµs | iters=%llu migrations=%llu | gap=%.0fms@cpu%d\n",
+	       name, sum / n, lo, hi, hi - lo, delay * 1000 / n,
+	       worst_delay * 1000,
 	       (unsigned long long)units, (unsigned long long)mig, gap,
 	       gap_cpu);
+}
+
+/* cgroups and workers alive at the end of phase @ph: after its ops */
+static void alive_at_end(const struct timeline *tl, int ph,
+			 const struct worker *w, int nr, int *cgroups,
+			 int *workers)
+{
+	bool seen[KTSTR_MAX_CGROUPS] = { false };
+	int k;
+
+	*cgroups = *workers = 0;
+	for (k = 0; k < nr && k < TIMELINE_MAX_WORKERS; k++) {
+		if (!w[k].live || !tl->snap[ph + 1][k].alive)
+			continue;
+		(*workers)++;
+		if (w[k].cgroup >= 0 && w[k].cgroup < KTSTR_MAX_CGROUPS &&
+		    !seen[w[k].cgroup]) {
+			seen[w[k].cgroup] = true;
+			(*cgroups)++;
+		}
+	}
+}
+
+/*
+ * One marker per step in the manual's shape, ">>> label: ops=N (C
+ * cgroups, W workers)", then each op applied on its own "op:" line (the
+ * run records them as ">>> label: what (detail)").
+ */
+static void print_markers(const struct timeline *tl, int ph,
+			  const char *label, const struct worker *w, int nr)
+{
+	char prefix[80];
+	const char *p;
+	int ops = 0, cgroups, workers;
+
+	snprintf(prefix, sizeof(prefix), ">>> %s: ", label);
+	for (p = tl->markers[ph]; *p; p++)
+		ops += *p == '\n';
+	alive_at_end(tl, ph, w, nr, &cgroups, &workers);
+	printf("# >>> %s: ops=%d (%d cgroups, %d workers)\n", label, ops,
+	       cgroups, workers);
+	for (p = tl->markers[ph]; *p;) {
+		int len = strcspn(p, "\n");
+		int skip = str_starts_with(p, prefix) ? strlen(prefix) : 0;
+
+		if (len > skip)
+			printf("# op: %.*s\n", len - skip, p + skip);
+		p += len + (p[len] == '\n');
+	}
 }
 
 void timeline_print(const struct timeline *tl, const struct ktstr_test *t,
@@ -90,34 +144,43 @@ void timeline_print(const struct timeline *tl, const struct ktstr_test *t,
 		    const struct monitor *m, const struct worker *w, int nr)
 {
 	double prev_rate = 0;
+	struct utsname u;
+	struct topo tp;
+	char err[128], line[512];
 	int ph, i;
 
 	if (tl->nr_phases < 2)
 		return;
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "?");
 	printf("# --- timeline ---\n");
-	printf("# topology: %s scheduler: %s scenario: %s duration: %.1fs\n",
-	       topo, sched, t->name,
-	       (tl->at_ms[tl->nr_phases - 1] - tl->at_ms[0]) / 1000.0);
+	/* the manual's fields, then the kernel */
+	printf("# topology: %s (%u cpus) scheduler: %s scenario: %s duration: %.1fs kernel: %s\n",
+	       topo, topo_parse(topo, &tp, err, sizeof(err)) ? 0 : topo_cpus(&tp),
+	       sched, t->name,
+	       (tl->at_ms[tl->nr_phases - 1] - tl->at_ms[0]) / 1000.0,
+	       u.release);
 	for (ph = 0; ph + 1 < tl->nr_phases; ph++) {
 		const struct monitor_phase *mp = ph < m->nr_phases ?
 						 &m->phases[ph] : NULL;
+		const char *label = mp ? mp->label : "step";
 		double secs = (tl->at_ms[ph + 1] - tl->at_ms[ph]) / 1000.0;
-		unsigned int ns = mp && mp->samples ? mp->samples : 1;
-		uint64_t units = 0;
+		uint64_t units = 0, ignored = 0;
 		double rate;
-		const char *p;
 
-		printf("# Phase %d: %s (%.0fms, %u samples):\n", ph + 1,
-		       mp ? mp->label : "?", secs * 1000, mp ? mp->samples : 0);
-		if (mp && mp->samples)
-			printf("# imbalance: avg=%.1f max=%.1f | dsq: avg=%.1f max=%u | nr_run: avg=%.1f\n",
-			       mp->sum_imbalance / ns, mp->max_imbalance,
-			       mp->sum_dsq / ns, mp->max_dsq, mp->sum_nr / ns);
+		printf("# Phase %d: %s (%.0fms, %u samples):\n", ph + 1, label,
+		       secs * 1000, mp ? mp->samples : 0);
+		for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
+			cgroup_row(NULL, tl, ph, i, t->cgroups[i].name, w, nr,
+				   &units);
+		rate = secs > 0 ? units / secs : 0;
+		monitor_phase_line(mp, rate, line, sizeof(line));
+		printf("# %s\n", line);
 		printf("# per-cgroup:\n");
 		for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
-			cgroup_row(tl, ph, i, t->cgroups[i].name, w, nr, &units);
-		rate = secs > 0 ? units / secs : 0;
-		printf("# throughput: %.0f iter/s\n", rate);
+			cgroup_row(stdout, tl, ph, i, t->cgroups[i].name, w, nr,
+				   &ignored);
+		print_markers(tl, ph, label, w, nr);
 		if (ph && prev_rate > 0 && rate < prev_rate * (1 - MARKED_CHANGE))
 			printf("# !!! degradation: throughput %.0f%% below the previous phase\n",
 			       100 * (1 - rate / prev_rate));
@@ -125,11 +188,5 @@ void timeline_print(const struct timeline *tl, const struct ktstr_test *t,
 			printf("# +++ improvement: throughput %.0f%% above the previous phase\n",
 			       100 * (rate / prev_rate - 1));
 		prev_rate = rate;
-		for (p = tl->markers[ph]; *p;) {
-			int len = strcspn(p, "\n");
-
-			printf("# %.*s\n", len, p);
-			p += len + (p[len] == '\n');
-		}
 	}
 }
