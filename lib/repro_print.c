@@ -271,7 +271,9 @@ static void print_setup(FILE *out, const struct repro *r)
 
 	for (i = 0; i < r->nr_funcs; i++)
 		attached += r->funcs[i].attached;
-	fprintf(out, "# repro: traceable %d of %d:", attached, r->nr_funcs);
+	/* "traceable:" is the pipeline's line on the host: this is the guest's */
+	fprintf(out, "# repro: kprobes on %d of %d kernel functions:", attached,
+		r->nr_funcs);
 	for (i = 0; i < r->nr_funcs; i++)
 		if (r->funcs[i].attached)
 			fprintf(out, " %s", r->funcs[i].name);

@@ -23,9 +23,12 @@ for f in "$dir"/*.json; do
 	n=$((n + 1))
 done
 [ $n = 3 ] || fail "expected 2 sidecars and 1 failure dump, found $n files"
-jq -e '.test == "steady_eevdf" and .passed == true and .kernel.release != null and .timestamp != null and (.cgroups | length) == 2 and .monitor.verdict == "OK"' \
+jq -e '.test == "steady_eevdf" and .passed == true and .kernel.release != null and .timestamp != null and (.cgroups | length) == 2 and .monitor.verdict == "OK" and (.monitor.events | has("available")) and (.monitor.schedstat.csw >= 0) and (.monitor.thresholds.max_keep_last_rate == 100)' \
 	"$dir"/steady_eevdf-*.ktstr.json >/dev/null || fail "steady_eevdf sidecar lacks fields"
-jq -e '.is_placeholder == true and (.stage | test("never attached"))' \
+# the placeholder in the manual's shape: schema, maps [], the stage, the flag
+jq -e '.is_placeholder == true and (.stage | test("never attached")) and
+	.schema == "single" and .maps == [] and
+	(.sdt_alloc_unavailable | test("^test failed at stage `[^`]+`; no BPF state captured \\(.*never attached"))' \
 	"$dir"/steady_scx-*.failure-dump.json >/dev/null || fail "no placeholder for steady_scx"
 grep -q "scheduler did not attach" "$dir"/steady_scx-*.bundle.txt ||
 	fail "the failure's report is not in the run directory as text"

@@ -13,7 +13,13 @@ export KTSTR_RUNS="$TMP/runs"
 sed -n '/^# --- auto-repro ---/,/^not ok/p' "$TMP/crash" >"$TMP/block"
 [ -s "$TMP/block" ] || { tail -30 "$TMP/crash"; fail "no --- auto-repro --- block"; }
 expect_in "$TMP/block" "^# --- probe pipeline ---"
-expect_in "$TMP/block" "^# extracted: [0-9]+ functions from the crash backtrace"
+# the manual's two lines, then ours; traceable + dropped = extracted
+expect_in "$TMP/block" "^# extracted: [0-9]+ functions from crash backtrace$"
+expect_in "$TMP/block" "^# traceable: [0-9]+ passed, [0-9]+ dropped: .*bpf_prog_[0-9a-f]+_ktstr_dispatch"
+ext=$(sed -n 's/^# extracted: \([0-9]*\) .*/\1/p' "$TMP/block")
+sum=$(sed -n 's/^# traceable: \([0-9]*\) passed, \([0-9]*\) dropped.*/\1 + \2/p' "$TMP/block")
+[ -n "$sum" ] && [ $((sum)) = "$ext" ] || fail "traceable ($sum) does not add up to extracted ($ext)"
+expect_in "$TMP/block" "^# generic: [0-9]+ dropped"
 expect_in "$TMP/block" "^#   ktstr_dispatch$"
 expect_in "$TMP/block" "^#   balance_scx +kernel/sched/ext.c:[0-9]+"
 expect_in "$TMP/block" "^# repro: kprobes=[1-9][0-9]* fentry=1 trigger=scx_ops_exit_kind \(attached\) fired=yes events=[1-9]"
@@ -46,6 +52,13 @@ expect_in "$TMP/qmap" "^# repro: fentry/fexit on qmap_enqueue \(ops.enqueue, pro
 expect_in "$TMP/qmap" "^# repro:   crash frame qmap_enqueue\+0x[0-9a-f]+: sched_ext/scx_qmap.bpf.c:[0-9]+: scx_bpf_error\(\"test triggering error\"\);"
 expect_in "$TMP/qmap" "qmap_enqueue \[.*\] p=\{pid=[0-9]+ comm=.*\} enq_flags=0x[0-9a-f]+"
 expect_in "$TMP/qmap" "^# reproduced: scx_bpf_error \(test triggering error\)"
+# its queue maps cannot be dumped: listed with type and reason, and the
+# other maps are still dumped
+qdump=$(ls -t "$KTSTR_RUNS"/*/steady_scx-*[0-9a-f].failure-dump.json | head -1)
+jq -e '.is_placeholder == false and
+	([.maps[] | select(.dumped == false and .map.type == "queue" and (.reason | length) > 0)] | length) >= 5 and
+	([.maps[] | select(.command[1]? == "dump")] | length) >= 3' "$qdump" >/dev/null ||
+	fail "scx_qmap's failure dump does not list its queue maps and dump the rest ($qdump)"
 
 # a scheduler that crashes only on its first run: the rerun says so. The
 # wrapper's name makes harness expect ops "k", a prefix of "ktstr".
