@@ -78,6 +78,7 @@ UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
 # pure part (no libbpf) is what the unit tests link
 LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
 LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
+		json_read.c protocol.c						\
 		monitor.c ktap.c repro_print.c gauntlet.c log_collapse.c)
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
@@ -118,12 +119,13 @@ $(BIN)/bpftool: $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)	\
 $(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
 
-HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c gauntlet.c)
+HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c gauntlet.c \
+		json_read.c protocol.c)
 $(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_LIB) $(HOST_HDRS) \
 	      | $(BIN)
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) \
-		$(HOST_LIB) -lelf -lm
+		$(HOST_LIB) -lelf -lm -lpthread
 
 # PID 1 of the guest: static, so the initramfs needs no libc for it
 $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
@@ -132,11 +134,13 @@ $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
 	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $(KTSTR_DIR)/vmtest/init.c	\
 		$(KTSTR_DIR)/vmtest/channel.c $(UTIL_SRCS)
 
+# the host command's pure parts: shard hashing, the --budget choice
+CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c)
 $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
-	       $(HOST_HDRS) | $(BIN)/unit
+	       $(CLI_PURE) $(HOST_HDRS) | $(BIN)/unit
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf -o $@ $<	\
-		$(VMTEST_SRCS) $(LIB_PURE) -lelf -lm -lpthread
+		$(VMTEST_SRCS) $(LIB_PURE) $(CLI_PURE) -lelf -lm -lpthread
 
 # declared tests: kselftest-harness binaries on libktstr
 $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\

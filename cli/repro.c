@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "channel.h"
+#include "protocol.h"
 #include "run.h"
 #include "util.h"
 
@@ -284,21 +285,33 @@ static void print_pipeline(struct test_case *c, const struct pipeline *p,
 	emit(c, "kernel functions to probe: %d (kprobes)", p->nr_kernel);
 }
 
-static const char *find_line(const char *text, const char *what, char *buf,
-			     size_t len)
+/*
+ * "<reason> (<message>)" of the scheduler's error exit in a case's
+ * structured result, with its SCX_EXIT_* kind; NULL when the scheduler
+ * made no error exit (or there is no result).
+ */
+static const char *error_exit(const struct json_val *result, char *buf,
+			      size_t len, double *kind)
 {
-	const char *s = text ? strstr(text, what) : NULL;
+	const struct json_val *s = json_get(result, "scheduler");
+	const char *reason = json_get_str(s, "exit_reason");
+	const char *msg = json_get_str(s, "exit_msg");
 
-	if (!s)
+	*kind = 0;
+	json_get_num(s, "exit_kind", kind);
+	if (!json_get_bool(s, "error_exit", false))
 		return NULL;
-	snprintf(buf, len, "%.*s", (int)strcspn(s, "\n"), s);
+	snprintf(buf, len, "%s%s%s%s", reason ? reason : "error exit",
+		 msg ? " (" : "", msg ? msg : "", msg ? ")" : "");
 	return buf;
 }
 
 void auto_repro(const struct run_opts *o, struct test_case *c,
 		const struct rundir *rd, bool kvm)
 {
-	char first_bug[512], second_bug[512], line[512], env[4200], skip[256];
+	char first_bug[640], second_bug[640], env[4200], skip[256];
+	double first_kind, second_kind;
+	const char *stage = json_get_str(c->result, "stage");
 	char cbs[512];
 	char *env_extra[3] = { env, cbs, NULL };
 	struct test_case rc = *c;
@@ -310,10 +323,10 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	int i;
 
 	if (vm_interrupted() || !c->auto_repro || !c->report ||
-	    !find_line(c->report, "BUG SUMMARY: ", first_bug, sizeof(first_bug)))
+	    !error_exit(c->result, first_bug, sizeof(first_bug), &first_kind))
 		return;
 	emit(c, "--- auto-repro ---");
-	if (strstr(c->report, "scheduler did not attach"))
+	if (stage && !strcmp(stage, "attach"))
 		emit(c, "the first VM never reached the workload (the scheduler died while attaching): the rerun shows the attach only");
 	extract(c->report, &p);
 	if (!p.nr_kernel && !p.nr_callbacks) {
@@ -338,6 +351,7 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 				p.callback_off[i]);
 	rc.out = open_memstream(&buf, &buflen);
 	rc.repro = true;
+	rc.result = NULL;	/* the rerun's own; the first one's stays c's */
 	rc.report = NULL;
 	rc.report_len = 0;
 	if (!rc.out)
@@ -355,6 +369,7 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 		emit(c, "repro VM interrupted by %s: stopped after %.1fs, no probe data",
 		     run_signame(vm_interrupted()), (now_ms() - t0) / 1000.0);
 		free(rc.report);
+		json_free(rc.result);
 		return;
 	}
 
@@ -376,16 +391,20 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 		emit(c, "no probe data: the repro VM timed out");
 	else if (res.exit_code >= VM_EXIT_USAGE)
 		emit(c, "no probe data: the repro VM failed (%s)", res.reason);
-	else if (rc.report && find_line(rc.report, "scheduler did not attach", line, sizeof(line)))
-		emit(c, "no probe data: %s", line);
-	else if (!find_line(rc.report, "BUG SUMMARY: ", second_bug, sizeof(second_bug)))
+	else if (!rc.result)
+		emit(c, "no probe data: the repro VM gave no structured result");
+	else if (!json_get_bool(json_get(rc.result, "scheduler"), "attached", false) &&
+		 !error_exit(rc.result, second_bug, sizeof(second_bug), &second_kind))
+		emit(c, "no probe data: the scheduler did not attach in the repro VM");
+	else if (!error_exit(rc.result, second_bug, sizeof(second_bug), &second_kind))
 		emit(c, "crash did not reproduce: the rerun ran normally");
-	else if (strncmp(first_bug, second_bug, strcspn(first_bug, "(")))
-		emit(c, "crashed differently: %s", second_bug + strlen("BUG SUMMARY: "));
+	else if (second_kind != first_kind)
+		emit(c, "crashed differently: %s", second_bug);
 	else
-		emit(c, "reproduced: %s", second_bug + strlen("BUG SUMMARY: "));
+		emit(c, "reproduced: %s", second_bug);
 	section_tail(c, rc.report, "--- scheduler log ---", "repro scheduler log", TAIL_LINES);
 	section_tail(c, rc.report, "--- sched_ext dump ---", "repro sched_ext dump", TAIL_LINES);
 	section_tail(c, rc.report, "last kernel log lines:", "repro dmesg", TAIL_LINES);
 	free(rc.report);
+	json_free(rc.result);
 }

@@ -13,18 +13,23 @@
 #include <signal.h>
 #include <libgen.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "run.h"
+#include "budget.h"
+#include "shard.h"
 #include "channel.h"
 #include "checks.h"
 #include "ktap.h"
+#include "protocol.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -389,20 +394,43 @@ static void keep_line(struct test_case *c, const char *line)
 	append_report(c, line[1] == ' ' ? line + 2 : line + 1);
 }
 
-/* An "@@ktstr.<kind> <json>" line: into the run directory. */
+/* the guest's structured result: kept parsed for the verdict */
+static void keep_result(struct test_case *c, const char *json)
+{
+	char err[128];
+
+	json_free(c->result);
+	c->result = json_parse(json, err, sizeof(err));
+	if (!c->result)
+		fprintf(c->out, "# %s: unreadable structured result (%s)\n",
+			c->name, err);
+}
+
+/*
+ * An "@@ktstr.<kind> <json>" line: into the run directory, for the kinds
+ * protocol.h names only (the kind becomes part of a file name).
+ */
 static void save_artifact(const struct rundir *rd, struct test_case *c,
 			  char *line)
 {
-	char *kind = line + strlen("@@ktstr."), *json = strchr(kind, ' ');
+	char *kind = line + strlen(KTSTR_ARTIFACT_PREFIX), *json;
 	char path[4200];
 
-	if (!rd || !json)
+	json = strchr(kind, ' ');
+	if (!json)
 		return;
 	*json++ = '\0';
 	json[strcspn(json, "\n")] = '\0';
+	if (!strcmp(kind, KTSTR_ARTIFACT_RESULT))
+		keep_result(c, json);
+	else if (strcmp(kind, KTSTR_ARTIFACT_STATS) &&
+		 strcmp(kind, KTSTR_ARTIFACT_FAILURE_DUMP))
+		return;
+	if (!rd)
+		return;
 	/* the rerun's own dump sits beside the first one's */
 	if (c->repro) {
-		if (strcmp(kind, "failure-dump"))
+		if (strcmp(kind, KTSTR_ARTIFACT_FAILURE_DUMP))
 			return;
 		kind = "repro.failure-dump";
 	}
@@ -410,10 +438,47 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
 		printf("# cannot write %s: %s\n", path, strerror(errno));
 		return;
 	}
-	if (!strcmp(kind, "json"))
+	if (!strcmp(kind, KTSTR_ARTIFACT_STATS))
 		snprintf(c->stats_path, sizeof(c->stats_path), "%s", path);
-	else
+	else if (strcmp(kind, KTSTR_ARTIFACT_RESULT))
 		snprintf(c->dump_path, sizeof(c->dump_path), "%s", path);
+}
+
+/*
+ * The case's outcome from its structured result alone (protocol.h): 0
+ * pass, 1 fail, 4 skip with @skip filled, -1 when there is no result to
+ * read. The test binary's own "ok"/"not ok" (@harness) can only make a
+ * pass a failure, never the other way round.
+ */
+static int case_outcome(struct test_case *c, int harness, char *skip,
+			size_t len)
+{
+	const char *result = json_get_str(c->result, "result");
+	const char *test = json_get_str(c->result, "test");
+	double schema = 0;
+
+	if (!c->result)
+		return -1;
+	json_get_num(c->result, "schema", &schema);
+	if (schema != KTSTR_RESULT_SCHEMA || !result || !test ||
+	    strcmp(test, c->test)) {
+		fprintf(c->out, "# %s: the structured result is not one for this case (schema %g, test '%s')\n",
+			c->name, schema, test ? test : "?");
+		return -1;
+	}
+	if (!strcmp(result, "skip")) {
+		snprintf(skip, len, "%s",
+			 json_get_str(c->result, "skip_reason") ?: "skipped");
+		return 4;
+	}
+	if (!strcmp(result, "pass")) {
+		if (harness == 0)
+			return 0;
+		fprintf(c->out, "# %s: the result says pass, but the test binary reported %s\n",
+			c->name, harness < 0 ? "no result" : "a failure");
+		return 1;
+	}
+	return 1;
 }
 
 /*
@@ -434,9 +499,7 @@ static int relay_case_output(const char *path, const struct rundir *rd,
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		char *s;
-
-		if (str_starts_with(line, "@@ktstr.")) {
+		if (str_starts_with(line, KTSTR_ARTIFACT_PREFIX)) {
 			save_artifact(rd, c, line);
 			continue;
 		}
@@ -446,12 +509,8 @@ static int relay_case_output(const char *path, const struct rundir *rd,
 		}
 		if (str_starts_with(line, "ok ") || str_starts_with(line, "not ok ")) {
 			result = line[0] == 'o' ? 0 : 1;
-			s = strstr(line, "# SKIP");
-			if (s) {
+			if (strstr(line, "# SKIP"))
 				result = 4;
-				snprintf(skip, len, "%s", s + 7);
-				skip[strcspn(skip, "\n")] = '\0';
-			}
 			in = false;
 			continue;
 		}
@@ -467,7 +526,7 @@ static int relay_case_output(const char *path, const struct rundir *rd,
 		}
 	}
 	fclose(f);
-	return result;
+	return case_outcome(c, result, skip, len);
 }
 
 /* the test's stderr (harness assertions, library warnings) as '#' lines */
@@ -834,6 +893,8 @@ static bool own_option(const char *w)
 		"--gauntlet", "--sched", "-h", "--help", "--kernel", "-k",
 		"--topo", "--memory", "-m", "--timeout", "--accel", "-i",
 		"--include", "--append", "--verbose", "-v", "--dmesg",
+		"-j", "--jobs", "--shard", "--shard-total", "--budget",
+		"--dry-run", "--out",
 	};
 	size_t i;
 
@@ -906,6 +967,24 @@ static int parse_sched(int argc, char **argv, int *i, struct run_opts *o)
 	return 0;
 }
 
+/* a whole number from @min to @max for option @opt */
+static int parse_count(const char *opt, const char *v, unsigned long min,
+		       unsigned long max, unsigned int *out)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n < min || n > max) {
+		fprintf(stderr, "ktstr run: %s '%s': a whole number from %lu to %lu\n",
+			opt, v, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	int i, r;
@@ -916,7 +995,13 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		bool valued = !strcmp(argv[i], "-t") ||
 			      !strcmp(argv[i], "--sched-checks") ||
 			      !strcmp(argv[i], "--gauntlet") ||
-			      !strcmp(argv[i], "--sched");
+			      !strcmp(argv[i], "--sched") ||
+			      !strcmp(argv[i], "-j") ||
+			      !strcmp(argv[i], "--jobs") ||
+			      !strcmp(argv[i], "--shard") ||
+			      !strcmp(argv[i], "--shard-total") ||
+			      !strcmp(argv[i], "--budget") ||
+			      !strcmp(argv[i], "--out");
 
 		if (valued && i + 1 >= argc) {
 			fprintf(stderr, "ktstr run: %s needs a value\n",
@@ -961,6 +1046,47 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			i++;
 			if (parse_sched(argc, argv, &i, o))
 				return -1;
+		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) {
+			if (parse_count(argv[i], argv[i + 1], 1, 1024, &o->jobs))
+				return -1;
+			i++;
+		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
+			if (parse_count("-j", argv[i] + 2, 1, 1024, &o->jobs))
+				return -1;
+		} else if (!strcmp(argv[i], "--shard")) {
+			char why[160];
+
+			if (shard_parse(argv[++i], &o->shard_index,
+					&o->shard_total, why, sizeof(why))) {
+				fprintf(stderr, "ktstr run: --shard %s\n", why);
+				return -1;
+			}
+			snprintf(o->shard_src, sizeof(o->shard_src),
+				 "--shard %s", argv[i]);
+		} else if (!strcmp(argv[i], "--shard-total")) {
+			if (parse_count("--shard-total", argv[++i], 1, SHARD_MAX,
+					&o->shard_total_opt))
+				return -1;
+		} else if (!strcmp(argv[i], "--budget")) {
+			char *end;
+
+			errno = 0;
+			o->budget_s = strtod(argv[++i], &end);
+			if (errno || end == argv[i] || *end ||
+			    !isfinite(o->budget_s) || o->budget_s <= 0 ||
+			    o->budget_s > 7 * 24 * 3600) {
+				fprintf(stderr, "ktstr run: --budget '%s': seconds of wall time, more than 0 and at most a week\n",
+					argv[i]);
+				return -1;
+			}
+		} else if (!strcmp(argv[i], "--dry-run")) {
+			o->dry_run = true;
+		} else if (!strcmp(argv[i], "--out")) {
+			o->out_dir = argv[++i];
+			if (!o->out_dir[0]) {
+				fprintf(stderr, "ktstr run: --out '': name a directory\n");
+				return -1;
+			}
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
 			       "                 [--gauntlet PRESETS]\n"
@@ -973,6 +1099,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			       "  --sched-checks NAME=VALUE,...  the scheduler's threshold overrides\n"
 			       "  --gauntlet PRESETS  run each case on these topology presets (comma list, or 'all')\n"
 			       "                  as gauntlet/<test>/<preset>; see Documentation/running.md\n"
+			       "  -j, --jobs N    N VMs at once (default: one per host CPU under TCG; under\n"
+			       "                  KVM as many as the cases' vCPUs fit the host's CPUs)\n"
+			       "  --shard I/N     only the cases of shard I of N (by a hash of the name);\n"
+			       "                  also from CI_NODE_INDEX/CI_NODE_TOTAL (GitLab) or\n"
+			       "                  JOB_COMPLETION_INDEX with --shard-total N or KTSTR_SHARD_TOTAL\n"
+			       "  --budget SECS   the cases (and gauntlet variants) that cover the most in SECS\n"
+			       "  --dry-run       print what would run (the --budget plan) without booting\n"
+			       "  --out DIR       the KTAP stream also into DIR/ktap, the run directory under\n"
+			       "                  DIR/runs, the shard's cases in DIR/cases: for 'ktstr merge'\n"
 			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
 			return 1;
 		} else {
@@ -985,6 +1120,25 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 		}
+	}
+	if (!o->shard_total) {
+		char why[256];
+
+		r = shard_from_env(o->shard_total_opt, &o->shard_index,
+				   &o->shard_total, o->shard_src,
+				   sizeof(o->shard_src), why, sizeof(why));
+		if (r < 0) {
+			fprintf(stderr, "ktstr run: %s\n", why);
+			return -1;
+		}
+	} else if (o->shard_total_opt && o->shard_total_opt != o->shard_total) {
+		fprintf(stderr, "ktstr run: --shard-total %u and --shard %u/%u disagree\n",
+			o->shard_total_opt, o->shard_index + 1, o->shard_total);
+		return -1;
+	}
+	if (o->native && o->jobs > 1) {
+		fprintf(stderr, "ktstr run: --native runs one case at a time: the cases share this kernel's one sched_ext scheduler slot; leave -j out\n");
+		return -1;
 	}
 	if (o->native && o->nr_presets) {
 		fprintf(stderr, "ktstr run: --gauntlet boots each preset's topology in a VM: it cannot run --native\n");
@@ -1084,26 +1238,114 @@ static void ktap_interrupted(struct ktap *k, const char *name)
 	fflush(k->f);
 }
 
-/* one case's KTAP result line(s), once it is over */
-static void case_ktap(struct ktap *k, const struct test_case *c, int rc,
+/*
+ * One subtest per check the case evaluated, as its structured result
+ * lists them, nested before the case's own line (KTAP v1). In a negative
+ * case that caught its failure, the failing checks are what it expected.
+ */
+static void check_subtests(FILE *f, const struct test_case *c, int rc)
+{
+	const struct json_val *checks = json_get(c->result, "checks");
+	bool caught = json_get_bool(c->result, "expected_caught", false);
+	int i;
+
+	if (!checks || checks->type != JSON_ARR || !checks->nr)
+		return;
+	fprintf(f, "    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
+		c->name, checks->nr);
+	for (i = 0; i < checks->nr; i++) {
+		const struct json_val *k = &checks->kids[i];
+		const char *id = json_get_str(k, "id") ?: "?";
+		const char *v = json_get_str(k, "verdict") ?: "fail";
+		const char *sum = json_get_str(k, "summary") ?: "";
+		bool fail = !strcmp(v, "fail");
+
+		if (fail && caught && rc == 0)
+			fprintf(f, "    ok %d %s.%s # expected failure: %s\n",
+				i + 1, c->test, id, sum);
+		else if (!strcmp(v, "inconclusive") || !strcmp(v, "skip"))
+			fprintf(f, "    ok %d %s.%s # SKIP %s: %s\n", i + 1,
+				c->test, id, v, sum);
+		else
+			fprintf(f, "    %s %d %s.%s # %s\n", fail ? "not ok" : "ok",
+				i + 1, c->test, id, sum);
+	}
+}
+
+/* one case's KTAP result line(s), once it is over; its result is freed */
+static void case_ktap(struct ktap *k, struct test_case *c, int rc,
 		      const char *reason)
 {
 	if (rc == RUN_INTERRUPTED)
 		ktap_interrupted(k, c->name);
 	else
+		check_subtests(k->f, c, rc);
+	if (rc != RUN_INTERRUPTED)
 		ktap_result(k, c->name, ktap_of(rc), reason);
+	json_free(c->result);
+	c->result = NULL;
+}
+
+/* what the case took, for --budget's estimates in later runs */
+static void write_timing(const struct rundir *rd, const struct test_case *c,
+			 bool kvm, double wall_s, int rc)
+{
+	char json[512], path[4200], err[128];
+	struct topo t;
+
+	if (topo_parse(c->topo, &t, err, sizeof(err)))
+		return;
+	snprintf(json, sizeof(json),
+		 "{\"name\":\"%s\",\"topo\":\"%s\",\"vcpus\":%u,\"duration_ms\":%u,\"accel\":\"%s\",\"status\":%d,\"wall_s\":%.3f}\n",
+		 c->name, c->topo, topo_cpus(&t), c->duration_ms,
+		 kvm ? "kvm" : "tcg", rc, wall_s);
+	rundir_write_text(rd, c->name, c->hash, "timing", json, path,
+			  sizeof(path));
+}
+
+int run_one(const struct run_opts *o, struct test_case *c,
+	    const struct rundir *rd, bool kvm, struct ktap *k)
+{
+	const char *sched = o->sched ? o->sched : c->sched;
+	char reason[256];
+	long long t0 = now_ms();
+	int rc;
+
+	c->hash = variant_hash(c->name, c->topo, sched, o->sched_args);
+	rundir_clear(rd, c->name, c->hash);
+	reason[0] = '\0';
+	if (o->native)
+		rc = run_native(c, rd, reason, sizeof(reason));
+	else
+		rc = run_case(o, c, rd, kvm, reason, sizeof(reason), NULL, NULL);
+	c->failed = rc != 0 && rc != 4;
+	if (rc != RUN_INTERRUPTED)
+		write_timing(rd, c, kvm, (now_ms() - t0) / 1000.0, rc);
+	if (c->failed && rc != RUN_INTERRUPTED && !o->native &&
+	    !o->no_auto_repro)
+		auto_repro(o, c, rd, kvm);
+	/* a failure's report also as plain text beside its JSON */
+	if (c->failed && c->report)
+		rundir_write_text(rd, c->name, c->hash, "bundle", c->report,
+				  c->bundle_path, sizeof(c->bundle_path));
+	free(c->report);
+	c->report = NULL;
+	case_ktap(k, c, rc, reason);
+	return rc;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	static struct test_case cases[MAX_CASES];
 	struct ktap ktap;
-	const char *sched;
-	int i, n, rc, r;
+	int i, n, r;
 	struct run_opts o;
-	char why[512], reason[256], release[128];
+	char why[512], release[128];
 	struct rundir rd;
 	bool kvm = false;
+	unsigned int jobs;
+	struct run_tee tee;
+	bool teeing = false;
 
 	why[0] = '\0';
 	r = parse_run(argc, argv, &o);
@@ -1122,19 +1364,27 @@ int cmd_run(int argc, char **argv)
 		return VM_EXIT_USAGE;
 	if (!o.nr_presets)
 		n = select_cases(&o, cases, n);
-	if (o.list && !o.nr_presets) {
-		fputs("[", stdout);
-		for (i = 0; i < n; i++)
-			printf("%s%s\n", i ? "," : "", cases[i].json);
-		puts("]");
-		return 0;
-	}
 	if (o.nr_presets) {
 		n = expand_gauntlet(&o, cases, n);
 		if (!n && !o.list) {
 			fprintf(stderr, "ktstr run: --gauntlet: no case fits the presets (see above)\n");
 			return VM_EXIT_USAGE;
 		}
+	}
+	n = shard_cases(&o, cases, n);
+	if (!o.native)
+		kvm = o.vm.accel == ACCEL_KVM ||
+		      (o.vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
+	jobs = o.native ? 1 : o.jobs ? o.jobs : run_default_jobs(kvm);
+	if (o.budget_s)
+		n = budget_cases(&o, cases, n, o.native || kvm, jobs,
+				 o.dry_run || o.list ? stdout : stderr);
+	if (o.list && !o.nr_presets) {
+		fputs("[", stdout);
+		for (i = 0; i < n; i++)
+			printf("%s%s\n", i ? "," : "", cases[i].json);
+		puts("]");
+		return 0;
 	}
 	if (o.list) {
 		/* the variants the gauntlet would run */
@@ -1146,6 +1396,14 @@ int cmd_run(int argc, char **argv)
 		puts("]");
 		return 0;
 	}
+	if (o.dry_run) {
+		printf("# would run %d case%s, %u VM%s at once:\n", n,
+		       n == 1 ? "" : "s", n < (int)jobs ? (n ? n : 1) : jobs,
+		       jobs == 1 ? "" : "s");
+		for (i = 0; i < n; i++)
+			printf("%s [%s]\n", cases[i].name, cases[i].topo);
+		return 0;
+	}
 	if (o.native) {
 		struct utsname u;
 
@@ -1155,11 +1413,26 @@ int cmd_run(int argc, char **argv)
 		kernel_release(o.vm.kernel ? o.vm.kernel : find_kernel(),
 			       release, sizeof(release));
 	}
+	if (o.out_dir) {
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/runs", o.out_dir);
+		if (mkdir_p(path)) {
+			fprintf(stderr, "ktstr run: --out: cannot create %s: %s\n",
+				path, strerror(errno));
+			return 1;
+		}
+		setenv("KTSTR_RUNS", path, 1);
+		if (write_cases_file(&o, cases, n))
+			return 1;
+		snprintf(path, sizeof(path), "%s/ktap", o.out_dir);
+		if (tee_stdout(&tee, path))
+			return 1;
+		teeing = true;
+	}
 	if (rundir_open(&rd, release))
 		return 1;
 	if (!o.native) {
-		kvm = o.vm.accel == ACCEL_KVM ||
-		      (o.vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
 		if (!kvm)
 			fprintf(stderr, "ktstr: no usable KVM: every case boots under TCG, slower; timing thresholds are scaled by a slow-down measured in the guest\n");
 		setenv("KTSTR_QUIET_TCG", "1", 1);
@@ -1167,41 +1440,26 @@ int cmd_run(int argc, char **argv)
 	/* Ctrl-C or SIGTERM ends the whole run, not only the current VM */
 	vm_catch_signals();
 	ktap_begin(&ktap, stdout, n);
-	for (i = 0; i < n && !vm_interrupted(); i++) {
-		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
-			cases[i].name, cases[i].topo);
-		sched = o.sched ? o.sched : cases[i].sched;
-		cases[i].hash = variant_hash(cases[i].name, cases[i].topo,
-					     sched, o.sched_args);
-		rundir_clear(&rd, cases[i].name, cases[i].hash);
-		cases[i].out = stdout;
-		reason[0] = '\0';
-		if (o.native)
-			rc = run_native(&cases[i], &rd, reason, sizeof(reason));
-		else
-			rc = run_case(&o, &cases[i], &rd, kvm, reason,
-				      sizeof(reason), NULL, NULL);
-		cases[i].failed = rc != 0 && rc != 4;
-		if (cases[i].failed && rc != RUN_INTERRUPTED && !o.native &&
-		    !o.no_auto_repro)
-			auto_repro(&o, &cases[i], &rd, kvm);
-		/* a failure's report also as plain text beside its JSON */
-		if (cases[i].failed && cases[i].report)
-			rundir_write_text(&rd, cases[i].name, cases[i].hash,
-					  "bundle", cases[i].report,
-					  cases[i].bundle_path,
-					  sizeof(cases[i].bundle_path));
-		free(cases[i].report);
-		cases[i].report = NULL;
-		case_ktap(&ktap, &cases[i], rc, reason);
+	if (n > 1 && jobs > 1) {
+		i = run_parallel(&o, cases, n, &rd, kvm, &ktap, jobs, o.jobs);
+		if (i < 0)
+			return 1;
+	} else {
+		for (i = 0; i < n && !vm_interrupted(); i++) {
+			fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
+				cases[i].name, cases[i].topo);
+			cases[i].out = stdout;
+			run_one(&o, &cases[i], &rd, kvm, &ktap);
+		}
 	}
 	report_failures(&rd, cases, i, argc, argv);
-	if (vm_interrupted()) {
+	if (vm_interrupted())
 		printf("# interrupted by %s after %d of %d cases: the run stopped, no VM is left\n",
 		       run_signame(vm_interrupted()), i, n);
-		ktap_end(&ktap);
-		return 128 + vm_interrupted();
-	}
 	ktap_end(&ktap);
+	if (teeing)
+		tee_end(&tee);
+	if (vm_interrupted())
+		return 128 + vm_interrupted();
 	return ktap.fail ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #define __KTSTR_CLI_RUN_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "gauntlet.h"
+#include "json_read.h"
 #include "rundir.h"
 
 /* the gauntlet multiplies the cases by up to 24 presets */
@@ -51,6 +53,9 @@ struct test_case {
 	/* where its lines go: stdout, or a buffer for the auto-repro rerun */
 	FILE *out;
 	bool repro;			/* this is the auto-repro rerun */
+	/* the guest's structured result (lib/protocol.h), NULL: none */
+	struct json_val *result;
+	int seq;			/* its place in the unsharded run */
 };
 
 struct run_opts {
@@ -69,6 +74,15 @@ struct run_opts {
 	int nr_sched_args;
 	char *sched_args_env;		/* KTSTR_SCHED_ARGS=<encoded list> */
 	char *sched_args;		/* the list joined on spaces: hashes */
+	/* -j N: VMs at once, 0 for what the host carries */
+	unsigned int jobs;
+	/* --shard I/N (or the CI's variables): index 0-based, total 0: none */
+	unsigned int shard_index, shard_total;
+	unsigned int shard_total_opt;	/* --shard-total N */
+	char shard_src[96];		/* where I/N came from */
+	double budget_s;		/* --budget SECONDS, 0: none */
+	bool dry_run;			/* --dry-run: the plan, no boot */
+	const char *out_dir;		/* --out DIR: DIR/ktap, DIR/runs */
 };
 
 /*
@@ -88,6 +102,61 @@ struct run_opts {
 int run_case(const struct run_opts *o, struct test_case *c,
 	     const struct rundir *rd, bool kvm, char *skip, size_t len,
 	     char *const *env_extra, struct vm_result *res);
+
+struct ktap;
+
+/*
+ * One case from start to its KTAP result through @k: the run directory
+ * cleared, the VM (or --native), auto-repro after a crash, the bundle
+ * and the case's timing written. Returns the case's status.
+ */
+int run_one(const struct run_opts *o, struct test_case *c,
+	    const struct rundir *rd, bool kvm, struct ktap *k);
+
+/* -j when not given: one VM per host CPU this process may use */
+unsigned int run_default_jobs(bool kvm);
+
+/*
+ * Up to @jobs cases at once (cli/parallel.c), each in a forked worker
+ * pinned to host CPUs of its own, their output printed in declaration
+ * order. @explicit: -j was given, so the CPUs are split evenly. Returns
+ * the number of cases started (all of them unless interrupted).
+ */
+int run_parallel(const struct run_opts *o, struct test_case *cases, int n,
+		 const struct rundir *rd, bool kvm, struct ktap *k,
+		 unsigned int jobs, bool explicit);
+
+/*
+ * cli/run_plan.c. --shard: the cases of this shard, each with its place
+ * in the unsharded run in seq. Returns the new count.
+ */
+int shard_cases(const struct run_opts *o, struct test_case *cases, int n);
+
+/*
+ * --budget: the cases that cover the most in the time given, the plan
+ * printed on @f. Returns the new count (the chosen, in their order).
+ */
+int budget_cases(const struct run_opts *o, struct test_case *cases, int n,
+		 bool kvm, unsigned int jobs, FILE *f);
+
+/*
+ * --out DIR: the stream to stdout and DIR/ktap. A thread copies a pipe
+ * to both (a process would be among the children --native kills after
+ * each case); it takes no signal, so they still interrupt the main
+ * thread's waits.
+ */
+struct run_tee {
+	pthread_t thread;
+	int in, out, file;
+};
+
+int tee_stdout(struct run_tee *t, const char *path);
+/* the pipe closed, the thread drained, stdout back */
+void tee_end(struct run_tee *t);
+
+/* DIR/cases: "ktstr-shard I N", then "case SEQ NAME" per case */
+int write_cases_file(const struct run_opts *o, const struct test_case *cases,
+		     int n);
 
 /*
  * After a scheduler crash: rerun the case with probes on the crash path

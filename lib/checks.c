@@ -421,10 +421,13 @@ void checks_cgroup(const struct ktstr_checks *c,
 				   c->max_p99_wake_latency_us, "%.0fus", "%.0fus");
 		}
 	}
-	if (c->not_starved)
-		check_record(r, "not_starved", starved ? VERDICT_FAIL : VERDICT_PASS,
-			     starved, "%d of %d workers made no progress",
+	if (c->not_starved && starved)
+		check_record(r, "not_starved", VERDICT_FAIL, starved,
+			     "%d of %d workers in a cgroup made no progress",
 			     starved, n);
+	else if (c->not_starved)
+		check_record(r, "not_starved", VERDICT_PASS, 0,
+			     "every worker made progress");
 	if (c->max_spread_pct)
 		check_spread(c, w, n, cpuset, r);
 	if (c->max_throughput_cv)

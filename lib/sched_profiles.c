@@ -22,8 +22,15 @@ static const struct sched_profile {
 	 */
 	const char *checks;
 } profiles[] = {
+	/*
+	 * scx_central steers every wakeup onto the central CPU's run queue
+	 * and dispatches from there: a long run queue on that CPU beside
+	 * busy ones is its design, not work left undone, so the monitor's
+	 * nr_running imbalance gate does not apply.
+	 */
 	{ .ops = "central",
-	  .no_task_weights = "scx_central runs one FIFO fed from a central CPU: task weights (nice) are not honoured by design" },
+	  .no_task_weights = "scx_central runs one FIFO fed from a central CPU: task weights (nice) are not honoured by design",
+	  .checks = "max_imbalance_ratio=off" },
 	/*
 	 * scx_qmap maps a task's weight onto one of five FIFOs and
 	 * dispatches more often from the heavier ones: nice 0 against nice
