@@ -127,7 +127,7 @@ echo "truncated initramfs: rebuilt"
 # An exit frame the command could not have sent: 256 (would be 0, a
 # pass) is no result. With it, the scheduler log check (sched_ext is in
 # the guest, not necessarily on the host).
-timeout -k 10 180 "$KTSTR" exec -i "$BIN/chan_inject" -i "$BIN/sched_log_check" \
+timeout -k 10 300 "$KTSTR" exec -i "$BIN/chan_inject" -i "$BIN/sched_log_check" \
 	-- sh -c 'sched_log_check || exit 7; chan_inject exit 256' \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
@@ -138,7 +138,7 @@ expect_in "$TMP/err" "exit frame '256' is not an exit status"
 echo "exit frame 256: 255, guest stopped without a result; $(cat "$TMP/out")"
 
 # 253 would pose as a kernel panic
-timeout -k 10 180 "$KTSTR" exec -i "$BIN/chan_inject" -- chan_inject exit 253 \
+timeout -k 10 300 "$KTSTR" exec -i "$BIN/chan_inject" -- chan_inject exit 253 \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ "$rc" = 255 ] || { cat "$TMP/err"; fail "exit frame '253' gave $rc, expected 255"; }
@@ -146,9 +146,10 @@ expect_in "$TMP/err" "exit frame '253' is not an exit status"
 echo "exit frame 253: 255, not a panic"
 
 # Half a frame, then the guest freezes: the deadline still holds. The
-# outer timeout only catches the old behaviour (blocked for ever).
+# outer timeout only catches the old behaviour (blocked for ever), with
+# room for the entry point rebuilding the suite first.
 start=$(date +%s)
-timeout -k 10 120 "$KTSTR" exec --timeout 2 -i "$BIN/chan_inject" -- chan_inject half \
+timeout -k 10 300 "$KTSTR" exec --timeout 2 -i "$BIN/chan_inject" -- chan_inject half \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ "$rc" = 254 ] || { tail -5 "$TMP/err"; fail "half a frame then a freeze: exit $rc, expected 254"; }
@@ -166,12 +167,13 @@ echo "half a frame, then a freeze: 254 after $(( $(date +%s) - start ))s, no qem
 # in a private directory.
 cmd='sleep 5; head -c 1000000 /dev/zero'
 exec 7>"$TMP/leak-marker"
-yes | timeout -k 10 120 "$KTSTR" exec --timeout 20 -- sh -c "$cmd" \
+yes | timeout -k 10 300 "$KTSTR" exec --timeout 20 -- sh -c "$cmd" \
 	>"$TMP/out" 2>"$TMP/err" &
 pid=$!
 exec 7>&-
 ktstr_pid=""
-for _ in $(seq 300); do
+# (the entry point may rebuild first: wait while the run lasts)
+while kill -0 $pid 2>/dev/null; do
 	ktstr_pid=$(pgrep -f -n "^$BIN/ktstr exec --timeout 20 -- sh -c $cmd") &&
 		[ -n "$(qemu_of "$ktstr_pid")" ] && break
 	sleep 0.1
