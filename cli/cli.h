@@ -60,6 +60,7 @@ int cmd_exec(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 extern const char *ktstr_bin_dir;
 

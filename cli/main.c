@@ -19,6 +19,7 @@ static const struct {
 	const char *help;
 } cmds[] = {
 	{ "run", cmd_run, "run the suite (or -t FILTER), each case in its own VM" },
+	{ "merge", cmd_merge, "join the KTAP and run directories of 'run --shard I/N --out DIR'" },
 	{ "replay", cmd_replay, "print (or --exec) the command that reruns the last run's failures" },
 	{ "exec", cmd_exec, "boot a kernel and run one command in it" },
 	{ "shell", cmd_shell, "boot a kernel into an interactive root shell" },

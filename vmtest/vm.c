@@ -38,6 +38,14 @@ static void on_signal(int sig)
 		vm_stop_signal = sig;
 }
 
+/* whose qemu this is, in the socket's name: a run's workers name the run */
+static pid_t vm_owner;
+
+void vm_set_owner(pid_t pid)
+{
+	vm_owner = pid;
+}
+
 int vm_interrupted(void)
 {
 	return vm_stop_signal;
@@ -909,7 +917,8 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	 * is short, hence /tmp; the pid in the name is how the tests find
 	 * this ktstr's qemu.
 	 */
-	snprintf(sockdir, sizeof(sockdir), "/tmp/ktstr-%d-XXXXXX", getpid());
+	snprintf(sockdir, sizeof(sockdir), "/tmp/ktstr-%d-XXXXXX",
+		 vm_owner ? vm_owner : getpid());
 	if (!mkdtemp(sockdir)) {
 		set_reason(res, VM_EXIT_QEMU, "cannot create a directory %s: %s",
 			   sockdir, strerror(errno));

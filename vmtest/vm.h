@@ -7,6 +7,7 @@
 #define __KTSTR_VM_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "topo.h"
 
@@ -101,6 +102,13 @@ int vm_interrupted(void);
 
 /* Catch those signals for the whole process (a run of many VMs). */
 void vm_catch_signals(void);
+
+/*
+ * The pid the qemu socket's directory is named after (/tmp/ktstr-PID-*),
+ * by default the caller's: `ktstr run -j` workers give the run's own, so
+ * the qemu of every VM of a run is found by the pid of that run.
+ */
+void vm_set_owner(pid_t pid);
 
 /*
  * Run the VM to its end. Always fills @res, prints one clear line on

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr merge [--out DIR] SHARD_DIR...
+ *
+ * Joins the KTAP streams of `ktstr run --shard I/N --out SHARD_DIR` into
+ * one: one header, the cases in the order an unsharded run has them
+ * (SHARD_DIR/cases gives each case's place), numbered again, one outputs
+ * block and one totals line. With --out, the shards' run directories are
+ * copied into DIR/runs/ and the stream also goes to DIR/ktap.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "util.h"
+
+/* one case: its lines before the result, and the result after "N " */
+struct block {
+	int seq;
+	char *lines;
+	char *result;	/* "name [# directive]" */
+	bool ok, skip;
+};
+
+/* one "# FAILED" entry of an outputs block, with its "#   " lines */
+struct failed {
+	int seq;
+	char *text;
+};
+
+struct merge {
+	struct block *b;
+	int nb;
+	struct failed *f;
+	int nf;
+	char paths[64][4096];	/* the shards' run directories */
+	int np;
+	bool seen[1024 + 1];
+	unsigned int total;
+	int bad;
+};
+
+static char *append(char *s, const char *add)
+{
+	size_t a = s ? strlen(s) : 0, b = strlen(add);
+	char *p = realloc(s, a + b + 1);
+
+	if (!p) {
+		fputs("ktstr merge: out of memory\n", stderr);
+		exit(1);
+	}
+	memcpy(p + a, add, b + 1);
+	return p;
+}
+
+/* the case's unsharded place from the shard's cases file, or -1 */
+static int seq_of(char **names, int *seqs, int nr, const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(names[i], name))
+			return seqs[i];
+	return -1;
+}
+
+/* "ok 3 name # SKIP why": the part after the number */
+static const char *after_number(const char *line)
+{
+	const char *p = line + (line[0] == 'o' ? 3 : 7);
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == ' ' ? p + 1 : NULL;
+}
+
+static bool is_result(const char *line)
+{
+	return (!strncmp(line, "ok ", 3) || !strncmp(line, "not ok ", 7)) &&
+	       after_number(line);
+}
+
+static bool is_totals(const char *line)
+{
+	int a, b, c;
+	char end;
+
+	return !strncmp(line, "# Totals:", 9) ||
+	       sscanf(line, "%d passed, %d failed, %d skipped%c", &a, &b, &c,
+		      &end) == 4;
+}
+
+static int read_shard(struct merge *m, const char *dir)
+{
+	char path[4200], line[1 << 16], *names[1024], name[512];
+	int seqs[1024], nr = 0, i, seq, cur_seq = 0;
+	unsigned int si = 0, sn = 0;
+	bool outputs = false, totals = false;
+	char *pending = NULL;
+	struct failed *fl = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cases", dir);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "ktstr merge: %s: %s (write it with 'ktstr run --out %s')\n",
+			path, strerror(errno), dir);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "ktstr-shard %u %u", &si, &sn) == 2)
+			continue;
+		if (sscanf(line, "case %d %511s", &seq, name) == 2 && nr < 1024) {
+			names[nr] = xstrdup(name);
+			seqs[nr++] = seq;
+		}
+	}
+	fclose(f);
+	if (!sn || !si || si > sn || sn > 1024) {
+		fprintf(stderr, "ktstr merge: %s: no 'ktstr-shard I N' line\n",
+			path);
+		return -1;
+	}
+	if (m->total && m->total != sn) {
+		fprintf(stderr, "ktstr merge: %s is shard %u of %u, the others are of %u\n",
+			dir, si, sn, m->total);
+		return -1;
+	}
+	m->total = sn;
+	if (m->seen[si]) {
+		fprintf(stderr, "ktstr merge: shard %u/%u given twice (%s)\n",
+			si, sn, dir);
+		return -1;
+	}
+	m->seen[si] = true;
+
+	snprintf(path, sizeof(path), "%s/ktap", dir);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "ktstr merge: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "KTAP version ", 13) ||
+		    !strncmp(line, "TAP version ", 12) ||
+		    (!strncmp(line, "1..", 3) && !pending && !m->nb &&
+		     !outputs))
+			continue;
+		if (is_totals(line)) {
+			totals = true;
+			continue;
+		}
+		if (!strncmp(line, "# test outputs: ", 16)) {
+			outputs = true;
+			if (m->np < 64) {
+				snprintf(m->paths[m->np], sizeof(m->paths[0]),
+					 "%s", line + 16);
+				m->paths[m->np][strcspn(m->paths[m->np], "\n")] = '\0';
+				m->np++;
+			}
+			continue;
+		}
+		if (outputs) {
+			/* a failure and its files, the way to rerun it */
+			if (!strncmp(line, "# FAILED ", 9)) {
+				sscanf(line + 9, "%511s", name);
+				m->f = realloc(m->f, (m->nf + 1) * sizeof(*m->f));
+				fl = &m->f[m->nf++];
+				fl->seq = seq_of(names, seqs, nr, name);
+				fl->text = xstrdup(line);
+			} else if (!strncmp(line, "#   ", 4) && fl) {
+				fl->text = append(fl->text, line);
+			}
+			continue;
+		}
+		if (is_result(line)) {
+			struct block *b;
+			const char *rest = after_number(line);
+
+			snprintf(name, sizeof(name), "%s", rest);
+			name[strcspn(name, " \n")] = '\0';
+			m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
+			b = &m->b[m->nb++];
+			b->lines = pending ? pending : xstrdup("");
+			pending = NULL;
+			b->result = xstrdup(rest);
+			b->ok = line[0] == 'o';
+			b->skip = b->ok && strstr(rest, " # SKIP");
+			b->seq = seq_of(names, seqs, nr, name);
+			if (b->seq < 0) {
+				fprintf(stderr, "ktstr merge: %s: case '%s' is not in %s/cases\n",
+					path, name, dir);
+				b->seq = 1 << 20;
+			}
+			cur_seq = b->seq;
+			continue;
+		}
+		pending = append(pending, line);
+	}
+	fclose(f);
+	if (pending) {
+		/* lines after the last result and before the outputs */
+		m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
+		m->b[m->nb].lines = pending;
+		m->b[m->nb].result = NULL;
+		m->b[m->nb].seq = cur_seq;
+		m->b[m->nb].ok = m->b[m->nb].skip = false;
+		m->nb++;
+	}
+	if (!totals) {
+		fprintf(stderr, "ktstr merge: shard %u/%u (%s) did not finish: its stream has no totals line\n",
+			si, sn, dir);
+		m->bad = 1;
+	}
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	return 0;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct block *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	/* a case's trailing lines after its result */
+	return !x->result - !y->result;
+}
+
+static int fail_by_seq(const void *a, const void *b)
+{
+	const struct failed *x = a, *y = b;
+
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* @src's files into @dst (one level: a run directory is flat) */
+static int copy_dir(const char *src, const char *dst)
+{
+	char from[8200], to[8200];
+	struct dirent *de;
+	DIR *d = opendir(src);
+	struct stat st;
+	size_t len;
+	char *buf;
+
+	if (!d || mkdir_p(dst)) {
+		fprintf(stderr, "ktstr merge: cannot copy %s to %s: %s\n", src,
+			dst, strerror(errno));
+		if (d)
+			closedir(d);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		snprintf(from, sizeof(from), "%s/%s", src, de->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dst, de->d_name);
+		if (stat(from, &st) || !S_ISREG(st.st_mode))
+			continue;
+		buf = read_file(from, &len);
+		if (buf && write_file_atomic(to, buf, len))
+			fprintf(stderr, "ktstr merge: cannot write %s: %s\n", to,
+				strerror(errno));
+		free(buf);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* @s with each shard's run directory replaced by the merged one */
+static void put_paths(FILE *f, const struct merge *m, const char *s,
+		      const char *merged)
+{
+	int i;
+
+	while (*s) {
+		for (i = 0; merged && i < m->np; i++) {
+			size_t l = strlen(m->paths[i]);
+
+			if (l && !strncmp(s, m->paths[i], l)) {
+				fputs(merged, f);
+				s += l;
+				break;
+			}
+		}
+		if (!merged || i == m->np)
+			fputc(*s++, f);
+	}
+}
+
+static void print_merged(FILE *f, struct merge *m, const char *merged)
+{
+	int i, n = 0, pass = 0, fail = 0, skip = 0;
+
+	for (i = 0; i < m->nb; i++)
+		n += !!m->b[i].result;
+	fprintf(f, "KTAP version 1\n1..%d\n", n);
+	n = 0;
+	for (i = 0; i < m->nb; i++) {
+		struct block *b = &m->b[i];
+
+		put_paths(f, m, b->lines, merged);
+		if (!b->result)
+			continue;
+		fprintf(f, "%s %d ", b->ok ? "ok" : "not ok", ++n);
+		put_paths(f, m, b->result, merged);
+		pass += b->ok && !b->skip;
+		skip += b->skip;
+		fail += !b->ok;
+	}
+	if (merged) {
+		fprintf(f, "# test outputs: %s\n", merged);
+	} else {
+		for (i = 0; i < m->np; i++)
+			fprintf(f, "# test outputs: %s\n", m->paths[i]);
+	}
+	for (i = 0; i < m->nf; i++)
+		put_paths(f, m, m->f[i].text, merged);
+	fprintf(f, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+		pass, fail, skip);
+	fprintf(f, "%d passed, %d failed, %d skipped\n", pass, fail, skip);
+	fflush(f);
+	if (fail)
+		m->bad = 1;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	static struct merge m;
+	const char *out = NULL;
+	char merged[4200] = "", path[4200];
+	int i, nd = 0;
+	unsigned int s;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: ktstr merge [--out DIR] SHARD_DIR...\n"
+			       "  joins the KTAP streams of 'ktstr run --shard I/N --out SHARD_DIR'\n"
+			       "  into one, cases in the unsharded order; exit 1 if a case failed\n"
+			       "  or a shard is missing or unfinished\n"
+			       "  --out DIR   the merged stream also into DIR/ktap, and the shards'\n"
+			       "              run directories copied into DIR/runs/\n");
+			return 0;
+		}
+		if (!strcmp(argv[i], "--out")) {
+			if (++i == argc || !argv[i][0]) {
+				fprintf(stderr, "ktstr merge: --out needs a directory\n");
+				return VM_EXIT_USAGE;
+			}
+			out = argv[i];
+			continue;
+		}
+		if (argv[i][0] == '-') {
+			fprintf(stderr, "ktstr merge: unknown option '%s'\n",
+				argv[i]);
+			return VM_EXIT_USAGE;
+		}
+		if (read_shard(&m, argv[i]))
+			return VM_EXIT_USAGE;
+		nd++;
+	}
+	if (!nd) {
+		fprintf(stderr, "usage: ktstr merge [--out DIR] SHARD_DIR...\n");
+		return VM_EXIT_USAGE;
+	}
+	for (s = 1; s <= m.total; s++)
+		if (!m.seen[s]) {
+			fprintf(stderr, "ktstr merge: shard %u/%u is missing: its cases are not in the merged stream\n",
+				s, m.total);
+			m.bad = 1;
+		}
+	qsort(m.b, m.nb, sizeof(*m.b), by_seq);
+	if (m.nf)
+		qsort(m.f, m.nf, sizeof(*m.f), fail_by_seq);
+	if (out) {
+		/* every shard ran the same kernel and suite: one run dir */
+		for (i = 0; i < m.np; i++) {
+			char *copy = xstrdup(m.paths[i]);
+
+			snprintf(merged, sizeof(merged), "%s/runs/%s", out,
+				 basename(copy));
+			copy_dir(m.paths[i], merged);
+			free(copy);
+		}
+		snprintf(path, sizeof(path), "%s/ktap", out);
+		if (m.np) {
+			FILE *f = fopen(path, "w");
+
+			if (f) {
+				print_merged(f, &m, merged);
+				fclose(f);
+			}
+		}
+	}
+	print_merged(stdout, &m, merged[0] ? merged : NULL);
+	return m.bad ? 1 : 0;
+}
