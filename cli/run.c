@@ -687,10 +687,17 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	if (!vo.timeout_s)
 		vo.timeout_s = c->duration_ms / 1000 * 3 + 60;
 	/* stdout and stderr apart: a long artifact line stays whole */
-	fd = mkstemp(out);
-	efd = mkstemp(errf);
-	if (fd < 0 || efd < 0)
+	fd = mkostemp(out, O_CLOEXEC);
+	efd = fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
+	if (efd < 0) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(out);
+		}
+		fprintf(c->out, "# %s: cannot make a temporary file: %s\n",
+			c->name, strerror(errno));
 		return 1;
+	}
 	fflush(stdout);
 	boot_and_run(&vo, argv, env, extra, false, fd, efd, &res);
 	if (res_out)
@@ -777,12 +784,18 @@ static int run_native(struct test_case *c, const struct rundir *rd,
 {
 	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
 	char *argv[] = { c->bin, "-t", c->test, NULL };
-	int fd = mkstemp(out), efd = mkstemp(errf), rc, status = 0;
+	int fd = mkostemp(out, O_CLOEXEC), rc, status = 0;
+	int efd = fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
 	long long stop_at = 0;
 	pid_t pid, parent = getpid();
 
-	if (fd < 0 || efd < 0)
+	if (efd < 0) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(out);
+		}
 		return 1;
+	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	fflush(stdout);
 	fflush(stderr);
@@ -1167,33 +1180,44 @@ static void put_arg(FILE *f, const char *a)
 	fputc('\n', f);
 }
 
+/* last-run: the run's own arguments (not -t), for `ktstr replay` */
+static void last_run_args(FILE *f, int argc, char **argv)
+{
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		/* a scheduler's own "-t" is an argument, kept */
+		if (!strcmp(argv[a], "--sched")) {
+			for (; a < argc && strcmp(argv[a], "--"); a++)
+				put_arg(f, argv[a]);
+			if (a < argc)
+				put_arg(f, "--");
+			continue;
+		}
+		if (!strcmp(argv[a], "-t") && a + 1 < argc) {
+			a++;
+			continue;
+		}
+		put_arg(f, argv[a]);
+	}
+}
+
 /*
  * After the run: each failure with its files and the command that reruns
- * it; the same list for `ktstr replay`.
+ * it; the same list in last-run for `ktstr replay`, written whole or not
+ * at all.
  */
 static void report_failures(const struct rundir *rd,
 			    const struct test_case *cases, int n,
 			    int argc, char **argv)
 {
-	FILE *f = fopen(rd->last_run, "w");
-	int i, a, nr = 0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int i, nr = 0;
 
 	if (f)
-		for (a = 1; a < argc; a++) {
-			/* a scheduler's own "-t" is an argument, kept */
-			if (!strcmp(argv[a], "--sched")) {
-				for (; a < argc && strcmp(argv[a], "--"); a++)
-					put_arg(f, argv[a]);
-				if (a < argc)
-					put_arg(f, "--");
-				continue;
-			}
-			if (!strcmp(argv[a], "-t") && a + 1 < argc) {
-				a++;
-				continue;
-			}
-			put_arg(f, argv[a]);
-		}
+		last_run_args(f, argc, argv);
 	printf("# test outputs: %s\n", rd->path);
 	for (i = 0; i < n; i++) {
 		if (!cases[i].failed)
@@ -1217,8 +1241,12 @@ static void report_failures(const struct rundir *rd,
 	}
 	if (nr)
 		printf("# rerun all failures: ./ktstr replay --exec\n");
-	if (f)
-		fclose(f);
+	if (!f)
+		return;
+	fclose(f);
+	if (rundir_write_last_run(rd, text))
+		printf("# cannot write %s: %s\n", rd->last_run, strerror(errno));
+	free(text);
 }
 
 /* a case's exit status as kselftest says it */
@@ -1293,7 +1321,8 @@ static void write_timing(const struct rundir *rd, const struct test_case *c,
 	char json[512], path[4200], err[128];
 	struct topo t;
 
-	if (topo_parse(c->topo, &t, err, sizeof(err)))
+	/* nothing boots in under a second: a case refused before its boot */
+	if (wall_s < 1 || topo_parse(c->topo, &t, err, sizeof(err)))
 		return;
 	snprintf(json, sizeof(json),
 		 "{\"name\":\"%s\",\"topo\":\"%s\",\"vcpus\":%u,\"duration_ms\":%u,\"accel\":\"%s\",\"status\":%d,\"wall_s\":%.3f}\n",
