@@ -176,7 +176,8 @@ TEST(phase_line_shape)
 	EXPECT_STREQ("imbalance: avg=1.5 max=2.0 | dsq: avg=0 max=0 | nr_run: avg=1.2 | fallback: n/a | keep_last: n/a | throughput: 1234 iter/s",
 		     buf);
 	p.ev_samples = 2;
-	p.ev_ms[0] = 1000, p.ev_ms[1] = 3000;
+	p.ev_ms[0] = 1000;
+	p.ev_ms[1] = 3000;
 	p.keep_last[1] = 76;
 	monitor_phase_line(&p, 0, buf, sizeof(buf));
 	EXPECT_NE(NULL, strstr(buf, "| fallback: 0/s | keep_last: 38/s | throughput: 0 iter/s"));
@@ -195,11 +196,16 @@ TEST(monitor_block_shape)
 	FILE *f;
 
 	setup(&m, "0-2");
-	m.samples = 4, m.sum_imbalance = 5.28, m.max_imbalance = 2;
+	m.samples = 4;
+	m.sum_imbalance = 5.28;
+	m.max_imbalance = 2;
 	m.sum_nr = 4.8;
-	m.start_ms = 0, m.end_ms = 4000;
-	m.ss1.sched_count = 586, m.ss1.run_delay_ns = 4000;
-	m.ss1.ttwu = 204, m.ss1.goidle = 1;
+	m.start_ms = 0;
+	m.end_ms = 4000;
+	m.ss1.sched_count = 586;
+	m.ss1.run_delay_ns = 4000;
+	m.ss1.ttwu = 204;
+	m.ss1.goidle = 1;
 	m.nr_progs1 = 1;
 	m.progs1[0] = (struct prog_stat){ .id = 3, .name = "ktstr_select_cp",
 					  .run_cnt = 189, .run_time_ns = 27405,
