@@ -113,7 +113,7 @@ int budget_load_measured(const char *runs_base, struct budget_item *it,
 			free(json);
 			for (i = 0; i < n; i++) {
 				if (strcmp(it[i].name, name) ||
-				    st.st_mtime < stamp[i] || atof(wall) <= 0)
+				    st.st_mtime < stamp[i] || atof(wall) < 1)
 					continue;
 				found += !it[i].measured;
 				stamp[i] = st.st_mtime;

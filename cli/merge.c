@@ -100,7 +100,7 @@ static int read_shard(struct merge *m, const char *dir)
 	char path[4200], line[1 << 16], *names[1024], name[512];
 	int seqs[1024], nr = 0, i, seq, cur_seq = 0;
 	unsigned int si = 0, sn = 0;
-	bool outputs = false, totals = false;
+	bool outputs = false, totals = false, plan_seen = false;
 	char *pending = NULL;
 	struct failed *fl = NULL;
 	FILE *f;
@@ -149,9 +149,11 @@ static int read_shard(struct merge *m, const char *dir)
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "KTAP version ", 13) ||
 		    !strncmp(line, "TAP version ", 12) ||
-		    (!strncmp(line, "1..", 3) && !pending && !m->nb &&
-		     !outputs))
+		    (!strncmp(line, "1..", 3) && !plan_seen)) {
+			/* the shard's own header: the merged one replaces it */
+			plan_seen |= line[0] == '1';
 			continue;
+		}
 		if (is_totals(line)) {
 			totals = true;
 			continue;
@@ -169,7 +171,8 @@ static int read_shard(struct merge *m, const char *dir)
 		if (outputs) {
 			/* a failure and its files, the way to rerun it */
 			if (!strncmp(line, "# FAILED ", 9)) {
-				sscanf(line + 9, "%511s", name);
+				if (sscanf(line + 9, "%511s", name) != 1)
+					name[0] = '\0';
 				m->f = realloc(m->f, (m->nf + 1) * sizeof(*m->f));
 				fl = &m->f[m->nf++];
 				fl->seq = seq_of(names, seqs, nr, name);
@@ -184,7 +187,7 @@ static int read_shard(struct merge *m, const char *dir)
 			const char *rest = after_number(line);
 
 			snprintf(name, sizeof(name), "%s", rest);
-			name[strcspn(name, " \n")] = '\0';
+			name[strcspn(name, "\n ")] = '\0';
 			m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
 			b = &m->b[m->nb++];
 			b->lines = pending ? pending : xstrdup("");

@@ -1405,9 +1405,14 @@ int cmd_run(int argc, char **argv)
 		kvm = o.vm.accel == ACCEL_KVM ||
 		      (o.vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
 	jobs = o.native ? 1 : o.jobs ? o.jobs : run_default_jobs(kvm);
-	if (o.budget_s)
-		n = budget_cases(&o, cases, n, o.native || kvm, jobs,
-				 o.dry_run || o.list ? stdout : stderr);
+	if (o.budget_s) {
+		FILE *plan = stderr;
+
+		/* the plan is what --dry-run and --list are asked for */
+		if (o.dry_run || o.list)
+			plan = stdout;
+		n = budget_cases(&o, cases, n, o.native || kvm, jobs, plan);
+	}
 	if (o.list && !o.nr_presets) {
 		fputs("[", stdout);
 		for (i = 0; i < n; i++)
