@@ -124,14 +124,15 @@ struct map_meta {
 };
 
 /* the elements of bpftool's JSON array @arr, appended to @f */
-static void append_elements(FILE *f, const char *arr, bool *first)
+static bool append_elements(FILE *f, const char *arr, bool *first)
 {
 	size_t len = strlen(arr);
 
 	if (len < 2 || arr[0] != '[' || arr[len - 1] != ']' || len == 2)
-		return;
+		return false;
 	fprintf(f, "%s%.*s", *first ? "" : ",", (int)(len - 2), arr + 1);
 	*first = false;
+	return true;
 }
 
 /* bpftool's own error text from its JSON ({"error":"..."}) */
@@ -152,22 +153,27 @@ static void bpftool_error(const char *out, int status, char *why, size_t len)
  * One map on its own, after a batch failed: show and dump, or show only
  * with the reason the dump failed.
  */
-static void capture_one(FILE *f, struct map_meta *m, bool dump, bool *first)
+static bool capture_one(FILE *f, struct map_meta *m, bool dump, bool *first)
 {
 	char id[16], *show[] = { "map", "show", "id", id, NULL };
 	char *dumpv[] = { "map", "dump", "id", id, NULL }, *out;
 	int status;
+	bool ok;
 
 	snprintf(id, sizeof(id), "%u", m->id);
 	out = bpftool(show, &status);
-	if (out && !status) {
+	ok = out && !status;
+	if (ok) {
 		fprintf(f, "%s{\"command\":[\"map\",\"show\",\"id\",\"%u\"],\"output\":%s}",
 			*first ? "" : ",", m->id, out);
 		*first = false;
 	}
 	free(out);
-	if (!dump)
-		return;
+	if (!ok && !m->why[0])
+		snprintf(m->why, sizeof(m->why), "bpftool map show failed (exit %d)",
+			 status);
+	if (!dump || !ok)
+		return ok;
 	out = bpftool(dumpv, &status);
 	if (out && !status && out[0] != '{') {
 		fprintf(f, ",{\"command\":[\"map\",\"dump\",\"id\",\"%u\"],\"output\":%s}",
@@ -176,6 +182,7 @@ static void capture_one(FILE *f, struct map_meta *m, bool dump, bool *first)
 		bpftool_error(out, status, m->why, sizeof(m->why));
 	}
 	free(out);
+	return true;
 }
 
 /*
@@ -190,7 +197,7 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 	char batch[] = "/tmp/ktstr-maps-XXXXXX";
 	char *argv[] = { "batch", "file", batch, NULL };
 	struct map_meta meta[MAPDUMP_MAX_MAPS];
-	bool dump[MAPDUMP_MAX_MAPS], first = true;
+	bool dump[MAPDUMP_MAX_MAPS], first = true, read = false;
 	int fd = mkstemp(batch), i, status;
 	char *out, *json = NULL;
 	size_t jlen = 0;
@@ -245,10 +252,10 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 	}
 	fputc('[', f);
 	if (out && !status && out[0] == '[') {
-		append_elements(f, out, &first);
+		read = append_elements(f, out, &first);
 	} else {
 		for (i = 0; i < h->nr; i++)
-			capture_one(f, &meta[i], dump[i], &first);
+			read |= capture_one(f, &meta[i], dump[i], &first);
 	}
 	free(out);
 	for (i = 0; i < h->nr; i++) {
@@ -266,9 +273,10 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 	}
 	fputc(']', f);
 	fclose(f);
-	if (first) {
-		snprintf(why, len, "bpftool could not read any of the scheduler's %d maps (is bpftool in the guest?)",
-			 h->nr);
+	/* not one "map show" answered: bpftool itself is the problem */
+	if (!read) {
+		snprintf(why, len, "bpftool could not read any of the scheduler's %d maps (exit %d; is bpftool in the guest?)",
+			 h->nr, status);
 		free(json);
 		return NULL;
 	}
