@@ -191,10 +191,7 @@ static void emit(struct test_case *c, struct par_job *j,
 		       WEXITSTATUS(j->status));
 		c->out = stdout;
 		c->failed = true;
-		k->n++;
-		k->fail++;
-		printf("not ok %d %s\n", k->n, c->name);
-		fflush(stdout);
+		run_ktap(k, c, 1, "");
 		return;
 	}
 	c->failed = res->failed;

@@ -1332,6 +1332,12 @@ static void write_timing(const struct rundir *rd, const struct test_case *c,
 			  sizeof(path));
 }
 
+void run_ktap(struct ktap *k, struct test_case *c, int rc,
+	      const char *reason)
+{
+	case_ktap(k, c, rc, reason);
+}
+
 int run_one(const struct run_opts *o, struct test_case *c,
 	    const struct rundir *rd, bool kvm, struct ktap *k)
 {

@@ -113,6 +113,10 @@ struct ktap;
 int run_one(const struct run_opts *o, struct test_case *c,
 	    const struct rundir *rd, bool kvm, struct ktap *k);
 
+/* @c's KTAP result through @k (case_ktap), for a case run elsewhere */
+void run_ktap(struct ktap *k, struct test_case *c, int rc,
+	      const char *reason);
+
 /* -j when not given: one VM per host CPU this process may use */
 unsigned int run_default_jobs(bool kvm);
 

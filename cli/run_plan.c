@@ -23,11 +23,10 @@ int shard_cases(const struct run_opts *o, struct test_case *cases, int n)
 
 	for (i = 0; i < n; i++) {
 		cases[i].seq = i;
+		/* json is not freed: gauntlet variants share their case's */
 		if (o->shard_total &&
-		    shard_of(cases[i].name, o->shard_total) != o->shard_index) {
-			free(cases[i].json);
+		    shard_of(cases[i].name, o->shard_total) != o->shard_index)
 			continue;
-		}
 		if (i != out)
 			cases[out] = cases[i];
 		out++;
@@ -60,10 +59,8 @@ int budget_cases(const struct run_opts *o, struct test_case *cases, int n,
 	budget_choose(it, n, o->budget_s, jobs, &used);
 	budget_print(f, it, n, o->budget_s, jobs, used);
 	for (i = 0; i < n; i++) {
-		if (!it[i].chosen) {
-			free(cases[i].json);
+		if (!it[i].chosen)
 			continue;
-		}
 		if (i != out)
 			cases[out] = cases[i];
 		out++;

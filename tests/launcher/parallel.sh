@@ -131,12 +131,13 @@ expect_in "$TMP/err" "pass --shard-total N"
 # --budget: the plan without a boot; measured times from the runs above
 "$KTSTR" run --gauntlet tiny-1llc,smt-2llc,numa2-4llc,medium-8llc \
 	-t =steady_scx -t =isolation_llc --budget 40 -j 1 --dry-run \
-	>"$TMP/plan" 2>"$TMP/plan.err"
+	>"$TMP/plan" 2>"$TMP/plan.err" || { cat "$TMP/plan.err"; fail "--budget --dry-run failed"; }
 expect_in "$TMP/plan" "^# budget 40 s x 1 VM"
 expect_in "$TMP/plan" "^# chosen   gauntlet/steady_scx/.* first run of steady_scx"
 expect_in "$TMP/plan" "^# chosen   gauntlet/isolation_llc/.* first run of isolation_llc"
 expect_in "$TMP/plan" "^# left out gauntlet/.*(needs|adds no topology feature)"
-"$KTSTR" run --budget 60 -j 1 --dry-run "${cases[@]}" >"$TMP/plan2" 2>&1
+"$KTSTR" run --budget 60 -j 1 --dry-run "${cases[@]}" >"$TMP/plan2" 2>&1 ||
+	{ cat "$TMP/plan2"; fail "--budget 60 --dry-run failed"; }
 expect_in "$TMP/plan2" "^# chosen   steady_eevdf .* measured"
 echo "budget: $(grep -c '^# chosen' "$TMP/plan") chosen, $(grep -c '^# left out' "$TMP/plan") left out, measured times used"
 
