@@ -305,6 +305,7 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 		json_str(&j, "name", p->name);
 		json_int(&j, "run_cnt", p->run_cnt);
 		json_int(&j, "run_time_ns", p->run_time_ns);
+		json_int(&j, "verified_insns", p->verified_insns);
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
