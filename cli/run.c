@@ -564,7 +564,7 @@ static const char *vm_stage(const struct vm_result *res)
 static const char *const forwarded[] = {
 	"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
 	"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_REPRO_CALLBACKS",
-	"KTSTR_PIN_SCX_HELPER",
+	"KTSTR_PIN_SCX_HELPER", "KTSTR_SCHED_NEEDS",
 };
 
 /* @name's value unset, empty (when @empty_ok) or a number in range */
@@ -1414,8 +1414,8 @@ int cmd_run(int argc, char **argv)
 	if (o.budget_s) {
 		FILE *plan = stderr;
 
-		/* the plan is what --dry-run and --list are asked for */
-		if (o.dry_run || o.list)
+		/* the plan is what --dry-run is asked for; --list is JSON */
+		if (o.dry_run && !o.list)
 			plan = stdout;
 		n = budget_cases(&o, cases, n, o.native || kvm, jobs, plan);
 	}
