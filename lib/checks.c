@@ -145,6 +145,8 @@ void checks_effective(const struct ktstr_checks *sched_overrides,
 	MERGE(max_p99_wake_latency_us, 0);
 	MERGE(max_wake_latency_cv, 0);
 	MERGE(max_imbalance_ratio, DEFAULT_MAX_IMBALANCE_RATIO);
+	MERGE(max_fallback_rate, DEFAULT_MAX_FALLBACK_RATE);
+	MERGE(max_keep_last_rate, DEFAULT_MAX_KEEP_LAST_RATE);
 	MERGE_U(max_local_dsq_depth, DEFAULT_MAX_LOCAL_DSQ_DEPTH);
 	MERGE_U(sustained_samples, DEFAULT_SUSTAINED_SAMPLES);
 	if (time_scale > 1) {
@@ -166,7 +168,8 @@ int checks_parse(const char *s, struct ktstr_checks *c, char *err,
 		F(max_throughput_cv), F(max_migration_ratio),
 		F(max_p99_wake_latency_us), F(max_wake_latency_cv),
 		F(max_imbalance_ratio), F(max_weight_error_pct),
-		F(max_nice_error_pct),
+		F(max_nice_error_pct), F(max_fallback_rate),
+		F(max_keep_last_rate),
 #undef F
 	};
 	char *copy = strdup(s ? s : ""), *tok, *save;

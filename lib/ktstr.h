@@ -141,6 +141,12 @@ struct ktstr_test {
 	 * contain this.
 	 */
 	const char *expect_err;
+	/*
+	 * What the case needs from the kernel (needs.h: "kfunc:NAME,
+	 * ops:NAME, tp:NAME, event:NAME, config:CONFIG_X"): a kernel that
+	 * lacks one skips the case, naming it.
+	 */
+	const char *needs;
 	bool no_auto_repro;
 	/* the presets `ktstr run --gauntlet` may run it on */
 	struct ktstr_gauntlet gauntlet;

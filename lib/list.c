@@ -56,6 +56,8 @@ static void list_checks(struct json *j, const struct ktstr_checks *declared)
 	json_num(j, "max_p99_wake_latency_us", c->max_p99_wake_latency_us);
 	json_num(j, "max_wake_latency_cv", c->max_wake_latency_cv);
 	json_num(j, "max_imbalance_ratio", c->max_imbalance_ratio);
+	json_num(j, "max_fallback_rate", c->max_fallback_rate);
+	json_num(j, "max_keep_last_rate", c->max_keep_last_rate);
 	json_int(j, "max_local_dsq_depth", c->max_local_dsq_depth);
 	json_int(j, "sustained_samples", c->sustained_samples);
 	json_bool(j, "rq_stall", !c->ignore_rq_stall);
@@ -76,6 +78,7 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 	json_int(j, "memory_mb", t->memory_mb ? t->memory_mb : 2048);
 	json_int(j, "watchdog_ms", t->watchdog_ms ? t->watchdog_ms : 4000);
 	json_str(j, "expect_err", t->expect_err);
+	json_str(j, "needs", t->needs);
 	json_bool(j, "auto_repro", !t->no_auto_repro);
 	json_open(j, "gauntlet", '{');
 	json_int(j, "min_llcs", t->gauntlet.min_llcs);

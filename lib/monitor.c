@@ -58,10 +58,25 @@ void monitor_judge(struct monitor *m, const uint32_t *nr,
 	struct monitor_phase *ph = m->nr_phases ? &m->phases[m->cur_phase] :
 				   &spare;
 	uint32_t lo = UINT32_MAX, hi = 0, sum_nr = 0, sum_scx = 0, sum_dsq = 0;
-	unsigned int cpu, n = 0;
+	unsigned int cpu, n = 0, busy = 0, still = 0;
+	bool host_pause;
 	double imb;
 
 	m->samples++;
+	/*
+	 * Every busy CPU's clock standing still at once is the emulator or
+	 * the host not running the vCPUs (single-threaded TCG on a loaded
+	 * host does that), not one run queue stuck: such a sample does not
+	 * count toward a stall.
+	 */
+	for (cpu = 0; cpu < m->nr_cpus && cpu < CPUS_MAX; cpu++) {
+		if (!cpus_test(&m->cfg.cpus, cpu) || !nr[cpu])
+			continue;
+		busy++;
+		still += m->last_clock[cpu] && clock[cpu] == m->last_clock[cpu];
+	}
+	host_pause = busy >= 2 && still == busy;
+	m->host_pauses += host_pause;
 	for (cpu = 0; cpu < m->nr_cpus && cpu < CPUS_MAX; cpu++) {
 		if (!cpus_test(&m->cfg.cpus, cpu))
 			continue;
@@ -83,7 +98,7 @@ void monitor_judge(struct monitor *m, const uint32_t *nr,
 		}
 		/* a busy CPU whose clock does not move is stuck */
 		if (m->cfg.check_rq_stall && nr[cpu] && m->last_clock[cpu] &&
-		    clock[cpu] == m->last_clock[cpu]) {
+		    clock[cpu] == m->last_clock[cpu] && !host_pause) {
 			if (++m->stall_run[cpu] == m->cfg.sustained) {
 				m->stuck++;
 				violation(m, "rq_clock stall on cpu%u for %u consecutive samples (ending at sample %u, clock=%llu)",

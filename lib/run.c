@@ -19,6 +19,7 @@
 #include "artifacts.h"
 #include "cgroup.h"
 #include "mapdump.h"
+#include "needs.h"
 #include "protocol.h"
 #include "repro.h"
 #include "checks.h"
@@ -517,36 +518,53 @@ static void record_monitor(struct run *r)
 		{ "max_imbalance_ratio", "imbalance ratio " },
 		{ "max_local_dsq_depth", "local DSQ depth " },
 		{ "rq_stall", "rq_clock stall " },
+		{ "max_fallback_rate", "fallback rate " },
+		{ "max_keep_last_rate", "keep_last rate " },
 	};
 	const struct monitor *m = &r->mon;
+	const struct ktstr_checks *c = &r->eff;
 	const char *p;
 	size_t g;
 
 	if (!r->mon_started)
 		return;
 	for (g = 0; g < ARRAY_SIZE(gates); g++) {
+		const char *id = gates[g].id;
+
 		p = strstr(m->violations, gates[g].prefix);
 		if (p && (p == m->violations || p[-1] == '\n'))
-			check_record(&r->res, gates[g].id, VERDICT_FAIL, 1, "%.*s",
+			check_record(&r->res, id, VERDICT_FAIL, 1, "%.*s",
 				     (int)strcspn(p, "\n"), p);
-		else if (m->unavailable[0])
-			check_record(&r->res, gates[g].id, VERDICT_INCONCLUSIVE,
-				     0, "no samples: %s", m->unavailable);
-		else if ((g == 0 && !r->eff.max_imbalance_ratio) ||
-			 (g == 1 && !r->eff.max_local_dsq_depth) ||
-			 (g == 2 && !m->cfg.check_rq_stall))
+		else if ((g == 0 && !c->max_imbalance_ratio) ||
+			 (g == 1 && !c->max_local_dsq_depth) ||
+			 (g == 2 && !m->cfg.check_rq_stall) ||
+			 (g == 3 && !c->max_fallback_rate) ||
+			 (g == 4 && !c->max_keep_last_rate))
 			continue;
+		else if (m->unavailable[0])
+			check_record(&r->res, id, VERDICT_INCONCLUSIVE, 0,
+				     "no samples: %s", m->unavailable);
+		else if (g >= 3 && !m->ev_available)
+			check_record(&r->res, id, VERDICT_INCONCLUSIVE, 0,
+				     "no event counters: %s", m->ev_why);
 		else if (g == 0)
-			check_record(&r->res, gates[g].id, VERDICT_PASS, 0,
+			check_record(&r->res, id, VERDICT_PASS, 0,
 				     "max %.1f, threshold %.1f", m->max_imbalance,
-				     m->cfg.max_imbalance_ratio);
+				     c->max_imbalance_ratio);
 		else if (g == 1)
-			check_record(&r->res, gates[g].id, VERDICT_PASS, 0,
+			check_record(&r->res, id, VERDICT_PASS, 0,
 				     "max %u, threshold %u", m->max_dsq,
-				     m->cfg.max_local_dsq_depth);
-		else
-			check_record(&r->res, gates[g].id, VERDICT_PASS, 0,
+				     c->max_local_dsq_depth);
+		else if (g == 2)
+			check_record(&r->res, id, VERDICT_PASS, 0,
 				     "no stalled rq clock");
+		else
+			check_record(&r->res, id, VERDICT_PASS, 0,
+				     "max %.1f/s, threshold %.1f/s",
+				     g == 3 ? m->max_fallback_rate :
+				     m->max_keep_last_rate,
+				     g == 3 ? c->max_fallback_rate :
+				     c->max_keep_last_rate);
 	}
 }
 
@@ -714,6 +732,19 @@ static int preflight(struct run *r, char *why, size_t len)
 			 sched);
 		return KTSTR_SKIP;
 	}
+	/* the case's needs, then the scheduler's (ktstr run --sched-needs) */
+	switch (needs_check(t->needs, why, len)) {
+	case 1:
+		return KTSTR_SKIP;
+	case -1:
+		return KTSTR_FAIL;
+	}
+	switch (needs_check(getenv("KTSTR_SCHED_NEEDS"), why, len)) {
+	case 1:
+		return KTSTR_SKIP;
+	case -1:
+		return KTSTR_FAIL;
+	}
 	return KTSTR_PASS;
 }
 
@@ -776,6 +807,10 @@ static void run_workload(struct run *r)
 		mcfg.max_imbalance_ratio = HUGE_VAL;
 	if (!r->eff.max_local_dsq_depth)
 		mcfg.max_local_dsq_depth = UINT_MAX;
+	if (!r->eff.max_fallback_rate)
+		mcfg.max_fallback_rate = HUGE_VAL;
+	if (!r->eff.max_keep_last_rate)
+		mcfg.max_keep_last_rate = HUGE_VAL;
 	monitor_start(&r->mon, &mcfg);
 	r->mon_started = true;
 	run_steps(r);
