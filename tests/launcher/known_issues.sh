@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The known-issues file: a listed check that fails is an expected failure
+# (TODO) and the case's other checks still count; a failure not listed
+# still fails the case; a malformed file is refused naming its line.
+. "$(dirname "$0")/../lib.sh"
+need_kernel
+
+slow_run() {
+	KTSTR_KNOWN_ISSUES=$1 "$KTSTR" run --no-auto-repro --sched \
+		"$BIN/scx_ktstr" --slow -- -t =rate_gate_pass
+}
+
+printf '# ci runner\nrate_gate_pass.min_iteration_rate https://example.invalid/1 slow runner\n' >"$TMP/known"
+slow_run "$TMP/known" >"$TMP/out" 2>"$TMP/err" ||
+	{ tail -30 "$TMP/out"; fail "a failure listed as a known issue failed the case"; }
+expect_in "$TMP/out" "^    not ok [0-9]+ rate_gate_pass\.min_iteration_rate # TODO known issue: slow runner \(https://example.invalid/1\): "
+expect_in "$TMP/out" "^    ok [0-9]+ rate_gate_pass\.not_starved # "
+expect_in "$TMP/out" "^    ok [0-9]+ rate_gate_pass\.scheduler # attached and alive to the end$"
+expect_in "$TMP/out" "^ok 1 rate_gate_pass$"
+
+# another check listed: the real failure still counts
+printf 'rate_gate_pass.max_gap_ms https://example.invalid/2 not this one\n' >"$TMP/other"
+slow_run "$TMP/other" >"$TMP/out2" 2>&1 && fail "an unlisted failing check passed"
+expect_in "$TMP/out2" "^    not ok [0-9]+ rate_gate_pass\.min_iteration_rate # "
+expect_in "$TMP/out2" "^not ok 1 rate_gate_pass"
+
+printf 'just-one-word\n' >"$TMP/bad"
+expect_rc 250 env KTSTR_KNOWN_ISSUES="$TMP/bad" "$KTSTR" run -t =steady_eevdf
+expect_in "$TMP/err" "$TMP/bad:1: want '<case>.<check> <link> <reason>'"
+echo "listed failure is TODO and the case passes; unlisted failure fails; bad file refused by line"
