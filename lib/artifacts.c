@@ -14,7 +14,7 @@
 #include "summary.h"
 #include "util.h"
 
-static void emit(const char *kind, char *buf)
+void artifact_line(const char *kind, char *buf)
 {
 	printf("%s%s %s\n", ARTIFACT_PREFIX, kind, buf);
 	fflush(stdout);
@@ -268,7 +268,7 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	json_close(&j, '}');
 	json_close(&j, '}');
 	fclose(f);
-	emit(ARTIFACT_STATS, buf);
+	artifact_line(ARTIFACT_STATS, buf);
 	if (!failed)
 		return;
 
@@ -311,5 +311,5 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	json_close(&j, ']');
 	json_close(&j, '}');
 	fclose(f);
-	emit(ARTIFACT_FAILURE_DUMP, buf);
+	artifact_line(ARTIFACT_FAILURE_DUMP, buf);
 }

@@ -23,6 +23,9 @@
 void artifacts_emit(const struct run_outcome *o, bool failed,
 		    const char *maps, const char *maps_why);
 
+/* print "@@ktstr.<kind> <buf>" as one line and free @buf */
+void artifact_line(const char *kind, char *buf);
+
 /*
  * The case's structured result (protocol.h): @ret is the KTSTR_ code it
  * returns, @stage how far it got, @skip the reason when it skipped.

@@ -5,7 +5,6 @@
  * meant for people.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "artifacts.h"
 #include "json.h"
@@ -70,7 +69,5 @@ void result_emit(const struct ktstr_test *t, const struct run_outcome *o,
 	json_close(&j, ']');
 	json_close(&j, '}');
 	fclose(f);
-	printf("%s%s %s\n", KTSTR_ARTIFACT_PREFIX, KTSTR_ARTIFACT_RESULT, buf);
-	fflush(stdout);
-	free(buf);
+	artifact_line(KTSTR_ARTIFACT_RESULT, buf);
 }

@@ -44,6 +44,7 @@ echo "#  RUN           global.$name ..."
 case "$name" in
 fails_*)
 	echo "# it failed"
+	printf '@@ktstr.result {"schema":1,"test":"%s","result":"fail","checks":[]}\n' "$name"
 	echo "not ok 1 global.$name"
 	exit 1 ;;
 spawns_worker|engine_dies)
@@ -56,6 +57,8 @@ sleeps)
 	[ -n "$FAKE_PIDS" ] && echo $$ >"$FAKE_PIDS/sleeps"
 	sleep 300 ;;
 esac
+# the structured result the host decides from (lib/protocol.h)
+printf '@@ktstr.result {"schema":1,"test":"%s","result":"pass","checks":[]}\n' "$name"
 echo "#            OK  global.$name"
 echo "ok 1 global.$name"
 SH
