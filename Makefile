@@ -120,7 +120,7 @@ $(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(OBJ)/bpftoo
 	$(Q)mkdir -p $@
 
 HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c gauntlet.c \
-		json_read.c protocol.c)
+		json.c json_read.c protocol.c)
 $(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_LIB) $(HOST_HDRS) \
 	      | $(BIN)
 	$(call msg,LINK,,$@)

@@ -29,6 +29,7 @@
 #include "channel.h"
 #include "checks.h"
 #include "ktap.h"
+#include "json.h"
 #include "known_issues.h"
 #include "protocol.h"
 #include "rundir.h"
@@ -599,6 +600,78 @@ static const char *vm_stage(const struct vm_result *res)
 	return "payload started but produced no test result";
 }
 
+/*
+ * The last @n lines of the guest's console, as '#' lines: what a person
+ * needs first when a VM died. Bounded, and bytes that are not printable
+ * are shown as '?'.
+ */
+static void console_tail(struct test_case *c, const char *path, int n)
+{
+	size_t len = 0, i, start;
+	char *text = read_file(path, &len);
+	int lines = 0;
+
+	if (!text)
+		return;
+	fprintf(c->out, "# last %d console lines:\n", n);
+	for (start = len; start > 0; start--)
+		if (text[start - 1] == '\n' && ++lines > n)
+			break;
+	fputs("# ", c->out);
+	for (i = start; i < len; i++) {
+		unsigned char ch = text[i];
+
+		if (ch == '\n') {
+			fputs(i + 1 < len ? "\n# " : "\n", c->out);
+			continue;
+		}
+		if (ch == '\r')
+			continue;
+		fputc(ch == '\t' || (ch >= 0x20 && ch < 0x7f) ? ch : '?',
+		      c->out);
+	}
+	if (len && text[len - 1] != '\n')
+		fputc('\n', c->out);
+	free(text);
+}
+
+/*
+ * A VM that died, hung or gave no result leaves no dump of its own: the
+ * manual's placeholder says at which stage it stopped.
+ */
+static void placeholder_dump(const struct rundir *rd, struct test_case *c,
+			     const char *stage)
+{
+	char *json = NULL, path[4200], why[512];
+	size_t len = 0;
+	FILE *f;
+	struct json j;
+
+	if (!rd || c->repro || c->dump_path[0])
+		return;
+	f = open_memstream(&json, &len);
+	if (!f)
+		return;
+	json_init(&j, f);
+	json_open(&j, NULL, '{');
+	json_str(&j, "test", c->name);
+	json_str(&j, "schema", "single");
+	fputs(",\"maps\":[]", f);
+	j.need_comma[j.depth] = true;
+	snprintf(why, sizeof(why),
+		 "test failed at stage `%s`; no BPF state captured (the guest gave no result)",
+		 stage);
+	json_str(&j, "sdt_alloc_unavailable", why);
+	json_str(&j, "stage", stage);
+	json_bool(&j, "is_placeholder", true);
+	json_close(&j, '}');
+	fclose(f);
+	if (!rundir_write(rd, c->name, c->hash, KTSTR_ARTIFACT_FAILURE_DUMP,
+			  json, path, sizeof(path)))
+		snprintf(c->dump_path, sizeof(c->dump_path), "%s", path);
+	free(json);
+}
+
 /* the host's variables the guest's test sees too */
 static const char *const forwarded[] = {
 	"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
@@ -758,6 +831,10 @@ int run_case(const struct run_opts *o, struct test_case *c,
 			res.reason[0] ? res.reason : "the guest gave no test result");
 		fprintf(c->out, "# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
 			vm_stage(&res), res.exit_code, res.console_log);
+		console_tail(c, res.console_log,
+			     getenv("KTSTR_VERBOSE") &&
+			     !strcmp(getenv("KTSTR_VERBOSE"), "1") ? 100000 : 20);
+		placeholder_dump(rd, c, vm_stage(&res));
 		return 1;
 	}
 	return rc;

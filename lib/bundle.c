@@ -189,24 +189,37 @@ static void print_dmesg_tail(int n)
 	free(all);
 }
 
+/*
+ * How far the run got, in the manual's words where they apply (the
+ * scheduler failing to attach is a setup failure; a scheduler dying
+ * under the workload leaves the workload without a valid result), then
+ * ours on a line of its own.
+ */
 static void print_diagnostics(const struct run_outcome *o, bool failed)
 {
 	const struct sched *s = o->sched;
 	bool died = s && s->died_at_s >= 0;
+	bool attach = failed && s && !o->sched_attached;
 	const char *verbose = getenv("KTSTR_VERBOSE");
 
-	if (!died && !(failed && verbose && *verbose == '1'))
+	if (!died && !attach && !(failed && verbose && *verbose == '1'))
 		return;
 	printf("# --- diagnostics ---\n");
-	if (died)
-		printf("# stage: workload running; the scheduler died %.1fs into the test\n",
-		       s->died_at_s);
+	if (attach)
+		printf("# stage: init started but payload never ran (cgroup/scheduler setup failed)\n");
+	else if (died)
+		printf("# stage: payload started but produced no test result\n");
 	else
 		printf("# stage: workload completed\n");
 	if (s && s->exited)
-		printf("# scheduler exit_code=%d\n",
+		printf("# exit_code=%d\n",
 		       WIFEXITED(s->status) ? WEXITSTATUS(s->status) :
 		       128 + WTERMSIG(s->status));
+	if (attach)
+		printf("# the scheduler did not attach; the workload never started\n");
+	else if (died)
+		printf("# the scheduler died under the running workload, %.1fs into the test\n",
+		       s->died_at_s);
 	printf("# last kernel log lines:\n");
 	print_dmesg_tail(verbose && *verbose == '1' ? 200 : 20);
 }
