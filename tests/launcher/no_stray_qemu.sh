@@ -7,8 +7,8 @@ need_kernel
 for sig in INT TERM KILL; do
 	"$KTSTR" exec -- sleep 600 >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
-	# wait until qemu runs for this ktstr
-	for _ in $(seq 100); do
+	# wait until qemu runs for this ktstr (a rebuild may come first)
+	for _ in $(seq 600); do
 		[ -n "$(qemu_of $pid)" ] && break
 		sleep 0.1
 	done
