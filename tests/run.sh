@@ -66,6 +66,55 @@ if [ "$list" = 1 ]; then
 	exit 0
 fi
 
+# The declared cases run in one `ktstr run` (several VMs at once, its
+# default -j), the first time one is due; each engine/<name> then reports
+# its own block of that stream: its '#' lines, its per-check subtests and
+# its result line.
+ENGINE_DIR=$(mktemp -d /tmp/ktstr-engine.XXXXXX)
+trap 'rm -rf "$ENGINE_DIR"' EXIT
+engine_batch() {
+	local t args=()
+
+	for t in "${selected[@]}"; do
+		case "$t" in engine/*) args+=(-t "=${t#engine/}") ;; esac
+	done
+	"$KTSTR_DIR/ktstr" run "${args[@]}" >"$ENGINE_DIR/stream" \
+		2>"$ENGINE_DIR/stderr"
+	awk -v dir="$ENGINE_DIR" '
+	/^(ok|not ok) [0-9]+ / {
+		name = $0
+		sub(/^(ok|not ok) [0-9]+ /, "", name)
+		sub(/ .*/, "", name)
+		f = dir "/case." name
+		printf "%s", block > f
+		print > f
+		close(f)
+		block = ""
+		next
+	}
+	/^KTAP version|^1\.\.[0-9]/ { next }
+	{ block = block $0 "\n" }' "$ENGINE_DIR/stream"
+	touch "$ENGINE_DIR/done"
+}
+
+# one case of the batch: its block, and its exit as kselftest has it
+engine_case() {
+	local f="$ENGINE_DIR/case.$1"
+
+	[ -f "$ENGINE_DIR/done" ] || engine_batch
+	if [ ! -f "$f" ]; then
+		echo "no result for $1 in the batch run; its stderr:"
+		tail -20 "$ENGINE_DIR/stderr"
+		return 1
+	fi
+	sed '$d' "$f"
+	case "$(tail -1 "$f")" in
+	"ok "*"# SKIP"*) echo "SKIP: $(tail -1 "$f" | sed 's/.*# SKIP *//')"; return 4 ;;
+	"ok "*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
 pass=0 fail=0 skip=0 n=0
 echo "KTAP version 1"
 echo "1..${#selected[@]}"
@@ -75,7 +124,7 @@ for t in "${selected[@]}"; do
 	echo "# [$n/${#selected[@]}] $t ..." >&2
 	case "$t" in
 	unit/*) out=$("$OUTPUT/bin/$t" 2>&1) ;;
-	engine/*) out=$("$KTSTR_DIR/ktstr" run -t "=${t#engine/}" 2>&1) ;;
+	engine/*) out=$(engine_case "${t#engine/}") ;;
 	sched/*)
 		# scx_central's ops.init insists on running on the central
 		# CPU (0), but 6.12.y runs ops.init from the unbound kthread
