@@ -136,10 +136,24 @@ expect_in "$TMP/plan" "^# budget 40 s x 1 VM"
 expect_in "$TMP/plan" "^# chosen   gauntlet/steady_scx/.* first run of steady_scx"
 expect_in "$TMP/plan" "^# chosen   gauntlet/isolation_llc/.* first run of isolation_llc"
 expect_in "$TMP/plan" "^# left out gauntlet/.*(needs|adds no topology feature)"
-"$KTSTR" run --budget 60 -j 1 --dry-run "${cases[@]}" >"$TMP/plan2" 2>&1 ||
-	{ cat "$TMP/plan2"; fail "--budget 60 --dry-run failed"; }
+"$KTSTR" run --budget 600 -j 1 --dry-run "${cases[@]}" >"$TMP/plan2" 2>&1 ||
+	{ cat "$TMP/plan2"; fail "--budget 600 --dry-run failed"; }
+# 600 s hold all four: each chosen, on the times the runs above measured
+expect_in "$TMP/plan2" "^# budget 600 s x 1 VM at once: 4 of 4 chosen.*\(4 of 4 estimates measured"
 expect_in "$TMP/plan2" "^# chosen   steady_eevdf .* measured"
 echo "budget: $(grep -c '^# chosen' "$TMP/plan") chosen, $(grep -c '^# left out' "$TMP/plan") left out, measured times used"
+
+# auto-repro after a crash runs in the crashed case's slot: its block
+# lands in that case's output, after the case before it
+if [ -x "$BIN/scx_ktstr" ]; then
+	"$KTSTR" run -j 2 --sched "$BIN/scx_ktstr" --crash-after 800 -- \
+		-t =steady_scx -t =steady_eevdf >"$TMP/rep" 2>"$TMP/rep.err"
+	awk '/^ok 1 steady_eevdf$/ { a = NR } /^# --- auto-repro ---$/ { r = NR }
+	     /^not ok 2 steady_scx$/ { b = NR }
+	     END { exit !(a && r > a && b > r) }' "$TMP/rep" ||
+		{ cat "$TMP/rep.err"; grep -E '^(not )?ok|auto-repro' "$TMP/rep"; fail "-j 2: the auto-repro block is not in the crashed case's output"; }
+	echo "-j 2: auto-repro ran in the crashed case's slot"
+fi
 
 # Ctrl-C stops every VM of a -j run
 "$KTSTR" run -j 2 --no-auto-repro -t =steady_eevdf -t =isolation_llc \
