@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@ void vm_opts_init(struct vm_opts *o)
 	o->topo = TOPO_DEFAULT;
 	o->includes = xcalloc(INITRAMFS_MAX_FILES, sizeof(char *));
 }
+
+static const char *resolve_kernel(const char *val);
 
 static int parse_uint(const char *opt, const char *val, unsigned int min,
 		      unsigned int max, unsigned int *out)
@@ -64,7 +67,9 @@ int vm_opts_parse(struct vm_opts *o, int argc, char **argv, int *i)
 	}
 	val = argv[++*i];
 	if (!strcmp(opt, "--kernel") || !strcmp(opt, "-k")) {
-		o->kernel = val;
+		o->kernel = resolve_kernel(val);
+		if (!o->kernel)
+			return -1;
 	} else if (!strcmp(opt, "--topo")) {
 		if (topo_parse(val, &o->topo, err, sizeof(err))) {
 			fprintf(stderr, "ktstr: %s\n", err);
@@ -96,6 +101,50 @@ int vm_opts_parse(struct vm_opts *o, int argc, char **argv, int *i)
 		o->includes[o->nr_includes++] = val;
 	}
 	return 1;
+}
+
+/*
+ * --kernel takes a bzImage, a kernel source tree (built and cached on
+ * first use, as `ktstr kernel build --source DIR` does) or the version
+ * of a cached build ("6.12", "6.12.117": the newest that matches).
+ */
+static const char *resolve_kernel(const char *val)
+{
+	static char path[4096];
+	const char *dir = getenv("KTSTR_DIR");
+	char script[4096], *out = NULL;
+	char *argv[] = { script, NULL, (char *)val, NULL };
+	struct stat st;
+	int rc;
+
+	/* a file, or a path that is none: the launcher says which (251) */
+	if ((stat(val, &st) == 0 && !S_ISDIR(st.st_mode)) ||
+	    (stat(val, &st) && strspn(val, "0123456789.") != strlen(val)))
+		return val;
+	if (!dir) {
+		fprintf(stderr, "ktstr: --kernel '%s' is not a file, and there is no checkout to build or look up kernels with\n",
+			val);
+		return NULL;
+	}
+	snprintf(script, sizeof(script), "%s/vmtest/kernel.sh", dir);
+	if (stat(val, &st) == 0) {
+		argv[1] = "--source";
+		fprintf(stderr, "ktstr: --kernel %s: a source tree, built and cached on first use\n",
+			val);
+	} else {
+		argv[1] = "--find";
+	}
+	/* kernel.sh says what went wrong on stderr */
+	rc = run_argv_capture(argv, false, &out, NULL);
+	if (rc || !out || !*out) {
+		free(out);
+		fprintf(stderr, "ktstr: --kernel '%s': not a bzImage, a kernel source tree or a cached version ('./ktstr kernel list')\n",
+			val);
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(out, "\n"), out);
+	free(out);
+	return path;
 }
 
 const char *find_kernel(void)

@@ -3,6 +3,7 @@
 #
 # ktstr kernel build [--source DIR] [--base tiny|defconfig] [--jobs N]
 #                    [--lookup] [--print-source]
+# ktstr kernel list | clean [--keep N] | find VERSION
 #
 # Build a bzImage with ktstr's config fragment and cache it outside the
 # repository. The cache key is the source version plus a hash of the
@@ -30,6 +31,9 @@ SRC=${KSRC:-}
 JOBS=$(($(nproc) + 1))
 PRINT_SOURCE=0
 LOOKUP=0
+LIST=0
+CLEAN_KEEP=
+FIND=
 BASE=${KTSTR_KERNEL_BASE:-tiny}
 
 die() {
@@ -57,6 +61,10 @@ while [ $# -gt 0 ]; do
 	--base=*) BASE=${1#--base=}; shift ;;
 	--print-source) PRINT_SOURCE=1; shift ;;
 	--lookup) LOOKUP=1; shift ;;
+	--list) LIST=1; shift ;;
+	--clean) CLEAN_KEEP=${CLEAN_KEEP:-0}; shift ;;
+	--keep) [ $# -ge 2 ] || die "--keep needs a number"; CLEAN_KEEP=$2; shift 2 ;;
+	--find) [ $# -ge 2 ] || die "--find needs a version"; FIND=$2; shift 2 ;;
 	-h|--help)
 		sed -n '4,27s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
@@ -67,6 +75,62 @@ done
 case "$JOBS" in
 ''|*[!0-9]*) die "--jobs '$JOBS' is not a number" ;;
 esac
+
+# The cache's built kernels, newest first: "<dir> <version> <base> <MiB>"
+built_kernels() {
+	local d v
+	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
+		d=${d%/}
+		[ -f "$d/.ktstr-built" ] && [ -f "$d/arch/x86/boot/bzImage" ] ||
+			continue
+		v=${d##*/}
+		printf '%s %s %s %s\n' "$d" "${v%%-*}" \
+			"$(case "$v" in *-tiny-*) echo tiny ;; *) echo defconfig ;; esac)" \
+			"$(du -sm "$d" | cut -f1)"
+	done
+}
+
+# --list, --clean [--keep N], --find VERSION: the cache, no source needed
+if [ "$LIST" = 1 ]; then
+	printf '%-10s %-9s %6s  %s\n' VERSION BASE MIB IMAGE
+	built_kernels | while read -r d v b m; do
+		printf '%-10s %-9s %6s  %s\n' "$v" "$b" "$m" "$d/arch/x86/boot/bzImage"
+	done
+	exit 0
+fi
+if [ -n "$CLEAN_KEEP" ]; then
+	case "$CLEAN_KEEP" in
+	''|*[!0-9]*) die "--keep '$CLEAN_KEEP' is not a number" ;;
+	esac
+	n=0
+	# the newest N built kernels stay; older ones and unfinished builds go
+	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
+		d=${d%/}
+		if [ -f "$d/.ktstr-built" ] && [ "$n" -lt "$CLEAN_KEEP" ]; then
+			n=$((n + 1))
+			continue
+		fi
+		# a build in progress holds its lock: leave it
+		if [ -f "$d/.lock" ] &&
+		   ! flock -n "$d/.lock" true 2>/dev/null; then
+			echo "ktstr kernel: $d is being built, kept" >&2
+			continue
+		fi
+		echo "ktstr kernel: removing $d" >&2
+		rm -rf -- "$d"
+	done
+	exit 0
+fi
+if [ -n "$FIND" ]; then
+	case "$FIND" in
+	*[!0-9.]*|.*|*..*) die "--find '$FIND' is not a kernel version (like 6.12 or 6.12.117)" ;;
+	esac
+	found=$(built_kernels | awk -v v="$FIND" \
+		'$2 == v || index($2, v ".") == 1 { print $1; exit }')
+	[ -n "$found" ] || die "no cached kernel $FIND: './ktstr kernel list' shows what is cached"
+	echo "$found/arch/x86/boot/bzImage"
+	exit 0
+fi
 case "$BASE" in
 tiny) BASE_FILES="$KTSTR_DIR/config.tiny" ;;
 defconfig) BASE_FILES="" ;;

@@ -15,3 +15,27 @@ missing=$(grep '^CONFIG_' "$KTSTR_DIR/config" | while read -r opt; do
 	grep -qx "$opt" "$config" || echo "$opt"; done)
 [ -z "$missing" ] || fail "the cached kernel lacks: $missing"
 echo "cached build answered in ${ms}ms: $path"
+
+# the cache: listed, found by version (also as --kernel), cleaned to N
+"$KTSTR" kernel list >"$TMP/list" || fail "kernel list failed"
+grep -qF "$path" "$TMP/list" || fail "kernel list does not show $path"
+ver=$(cd "$(dirname "$path")/../../.." && basename "$PWD")
+ver=${ver%%-*}
+[ "$("$KTSTR" kernel find "$ver")" = "$path" ] ||
+	fail "kernel find $ver did not give $path"
+expect_rc 0 "$KTSTR" exec --kernel "$ver" -- uname -r
+expect_in "$TMP/out" "^$ver"
+expect_rc 2 "$KTSTR" kernel find 0.1
+expect_in "$TMP/err" "no cached kernel 0.1"
+fake="$TMP/cache"
+for k in 6.1-a 6.2-b 6.3-c; do
+	mkdir -p "$fake/kernels/$k/arch/x86/boot"
+	touch "$fake/kernels/$k/arch/x86/boot/bzImage" "$fake/kernels/$k/.ktstr-built"
+	sleep 1.1
+done
+mkdir -p "$fake/kernels/6.4-unfinished"
+KTSTR_CACHE=$fake "$KTSTR" kernel clean --keep 1 2>"$TMP/err" ||
+	fail "kernel clean failed"
+[ "$(ls "$fake/kernels")" = "6.3-c" ] ||
+	fail "clean --keep 1 left: $(ls "$fake/kernels")"
+echo "kernel list, find $ver, --kernel $ver, clean --keep 1: as expected"
