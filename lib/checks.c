@@ -296,6 +296,15 @@ static void check_spread(const struct ktstr_checks *c,
 		lo = p < lo ? p : lo;
 		hi = p > hi ? p : hi;
 	}
+	if (hi - lo > c->max_spread_pct &&
+	    hi - lo <= c->max_spread_pct + c->host_noise_pct) {
+		check_inconclusive(r, "max_spread_pct: spread %.0f%% over the %.0f%% threshold, but the host did not run the VM for %.0f%% of the run",
+				   hi - lo, c->max_spread_pct, c->host_noise_pct);
+		check_record(r, "max_spread_pct", VERDICT_INCONCLUSIVE, 0,
+			     "%.1f%% > %.0f%%, within the host's %.0f%% pause",
+			     hi - lo, c->max_spread_pct, c->host_noise_pct);
+		return;
+	}
 	if (hi - lo > c->max_spread_pct)
 		check_fail(r, "unfair cgroup: spread=%.0f%% (%.0f-%.0f%%) %d workers on %u cpus (threshold %.0f%%)",
 			   hi - lo, lo, hi, n, cpus_count(cpuset),

@@ -116,6 +116,12 @@ struct ktstr_checks {
 	unsigned int sustained_samples;	/* default 5 */
 	bool ignore_rq_stall;
 	/* sched_ext event rates, where the kernel counts them (6.15+) */
+	/*
+	 * Set by the run, not by a declaration: percentage points of the
+	 * run during which the host did not run the VM. A spread within
+	 * that of its threshold cannot be told from the host's doing.
+	 */
+	double host_noise_pct;
 	double max_fallback_rate;	/* select_cpu fallbacks/s, default 200 */
 	double max_keep_last_rate;	/* dispatch keep-last/s, default 100 */
 };

@@ -97,6 +97,7 @@ struct monitor {
 	double sum_imbalance, sum_nr, sum_scx_nr, sum_dsq, max_imbalance;
 	unsigned int max_dsq, stuck;
 	unsigned int host_pauses;	/* samples where no busy vCPU ran */
+	long long host_late_ms;		/* time the sampler was not run */
 	/* streaks */
 	unsigned int imb_run, dsq_run[CPUS_MAX], stall_run[CPUS_MAX];
 	uint64_t last_clock[CPUS_MAX];

@@ -119,6 +119,7 @@ static void *sampler(void *arg)
 {
 	struct monitor *m = arg;
 	struct rq_sampler *skel = m->skel;
+	enum { HOST_LATE_MS = 50 };
 	uint32_t nr[CPUS_MAX], scx_nr[CPUS_MAX], dsq[CPUS_MAX];
 	uint64_t clock[CPUS_MAX];
 	double cpu0 = thread_cpu_ms();
@@ -151,6 +152,16 @@ static void *sampler(void *arg)
 		left = next - now_ms();
 		if (!m->stop && left > 0)
 			usleep(left * 1000);
+		/*
+		 * Woken far past the sample's time: the host (or the
+		 * emulator) did not run this vCPU. Counted, so that checks
+		 * on shares of time can say how much of the run was lost.
+		 */
+		left = now_ms() - next;
+		if (left > HOST_LATE_MS) {
+			m->host_late_ms += left;
+			next = now_ms();
+		}
 	}
 	m->cpu_ms = thread_cpu_ms() - cpu0;
 	return NULL;

@@ -606,6 +606,9 @@ static void evaluate(struct run *r)
 			p += len + (p[len] == '\n');
 		}
 	}
+	/* what the host took from the run: shares of time lose that much */
+	if (r->mon_started && r->run_ms)
+		r->eff.host_noise_pct = 100.0 * r->mon.host_late_ms / r->run_ms;
 	for (i = 0; i < KTSTR_MAX_CGROUPS && r->t->cgroups[i].name; i++) {
 		const struct ktstr_cgroup *cg = &r->t->cgroups[i];
 		struct ktstr_checks c = r->eff;
