@@ -27,7 +27,21 @@ struct block {
 	bool ok, skip;
 };
 
-/* one "# FAILED" entry of an outputs block, with its "#   " lines */
+/* a field of a failure in the outputs block (run.c report_failures()) */
+static bool is_output_field(const char *line)
+{
+	static const char *const fields[] = {
+		"# failure dump ", "# stats ", "# replay ", "# report ",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!strncmp(line, fields[i], strlen(fields[i])))
+			return true;
+	return false;
+}
+
+/* one "# FAILED" entry of an outputs block, with its field lines */
 struct failed {
 	int seq;
 	char *text;
@@ -101,6 +115,7 @@ static int read_shard(struct merge *m, const char *dir)
 	int seqs[1024], nr = 0, i, seq, cur_seq = 0;
 	unsigned int si = 0, sn = 0;
 	bool outputs = false, totals = false, plan_seen = false;
+	bool want_path = false;
 	char *pending = NULL;
 	struct failed *fl = NULL;
 	FILE *f;
@@ -158,11 +173,17 @@ static int read_shard(struct merge *m, const char *dir)
 			totals = true;
 			continue;
 		}
-		if (!strncmp(line, "# test outputs: ", 16)) {
+		/* the outputs block: its header, then the directory */
+		if (!strcmp(line, "# ktstr: test outputs\n")) {
 			outputs = true;
-			if (m->np < 64) {
+			want_path = true;
+			continue;
+		}
+		if (want_path) {
+			want_path = false;
+			if (m->np < 64 && !strncmp(line, "# ", 2)) {
 				snprintf(m->paths[m->np], sizeof(m->paths[0]),
-					 "%s", line + 16);
+					 "%s", line + 2);
 				m->paths[m->np][strcspn(m->paths[m->np], "\n")] = '\0';
 				m->np++;
 			}
@@ -177,7 +198,7 @@ static int read_shard(struct merge *m, const char *dir)
 				fl = &m->f[m->nf++];
 				fl->seq = seq_of(names, seqs, nr, name);
 				fl->text = xstrdup(line);
-			} else if (!strncmp(line, "#   ", 4) && fl) {
+			} else if (fl && is_output_field(line)) {
 				fl->text = append(fl->text, line);
 			}
 			continue;
@@ -316,11 +337,12 @@ static void print_merged(FILE *f, struct merge *m, const char *merged)
 		skip += b->skip;
 		fail += !b->ok;
 	}
+	fprintf(f, "# ktstr: test outputs\n");
 	if (merged) {
-		fprintf(f, "# test outputs: %s\n", merged);
+		fprintf(f, "# %s\n", merged);
 	} else {
 		for (i = 0; i < m->np; i++)
-			fprintf(f, "# test outputs: %s\n", m->paths[i]);
+			fprintf(f, "# %s\n", m->paths[i]);
 	}
 	for (i = 0; i < m->nf; i++)
 		put_paths(f, m, m->f[i].text, merged);

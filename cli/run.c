@@ -1319,9 +1319,10 @@ static void last_run_args(FILE *f, int argc, char **argv)
 }
 
 /*
- * After the run: each failure with its files and the command that reruns
- * it; the same list in last-run for `ktstr replay`, written whole or not
- * at all.
+ * After the run, the manual's outputs block: the run directory on its own
+ * line, then each failure with its files and the command that replays it
+ * (our report file after the manual's fields); the same list in last-run
+ * for `ktstr replay`, written whole or not at all.
  */
 static void report_failures(const struct rundir *rd,
 			    const struct test_case *cases, int n,
@@ -1334,24 +1335,21 @@ static void report_failures(const struct rundir *rd,
 
 	if (f)
 		last_run_args(f, argc, argv);
-	printf("# test outputs: %s\n", rd->path);
+	printf("# ktstr: test outputs\n# %s\n", rd->path);
 	for (i = 0; i < n; i++) {
 		if (!cases[i].failed)
 			continue;
 		nr++;
 		printf("# FAILED %s [%s %s]\n", cases[i].name, cases[i].sched,
 		       cases[i].topo);
-		if (cases[i].bundle_path[0])
-			printf("#   report       %s\n", cases[i].bundle_path);
 		if (cases[i].dump_path[0])
-			printf("#   failure dump %s\n", cases[i].dump_path);
+			printf("# failure dump %s\n", cases[i].dump_path);
 		if (cases[i].stats_path[0])
-			printf("#   stats        %s\n", cases[i].stats_path);
-		if (cases[i].preset[0])
-			printf("#   replay       ./ktstr run --gauntlet %s -t =%s\n",
-			       cases[i].preset, cases[i].test);
-		else
-			printf("#   replay       ./ktstr run -t =%s\n", cases[i].name);
+			printf("# stats %s\n", cases[i].stats_path);
+		printf("# replay ./ktstr replay --filter %s --exec\n",
+		       cases[i].name);
+		if (cases[i].bundle_path[0])
+			printf("# report %s\n", cases[i].bundle_path);
 		if (f)
 			fprintf(f, "fail %s\n", cases[i].name);
 	}

@@ -104,7 +104,7 @@ diff "$TMP/v1" "$TMP/vm" ||
 diff <(grep -E '^[0-9]+ passed' "$TMP/j1") <(grep -E '^[0-9]+ passed' "$TMP/m") ||
 	fail "merge: other totals than one run"
 [ "$(grep -c '^KTAP version 1$' "$TMP/m")" = 1 ] || fail "merge: not one header"
-[ "$(grep -c '^# test outputs: ' "$TMP/m")" = 1 ] || fail "merge: not one outputs block"
+[ "$(grep -c '^# ktstr: test outputs$' "$TMP/m")" = 1 ] || fail "merge: not one outputs block"
 ls "$TMP"/merged/runs/*/steady_eevdf-*.ktstr.json >/dev/null ||
 	fail "merge: the run directory was not joined"
 tap_ok "$TMP/m"

@@ -11,7 +11,7 @@ export KTSTR_RUNS="$TMP/runs"
 # capture (a placeholder); steady_eevdf keeps EEVDF and passes.
 "$KTSTR" run --sched /bin/true -- -t =steady_eevdf -t =steady_scx \
 	>"$TMP/run" 2>&1 && fail "a scheduler that never attaches passed"
-dir=$(sed -n 's/^# test outputs: //p' "$TMP/run")
+dir=$(sed -n '/^# ktstr: test outputs$/{n;s/^# //p;}' "$TMP/run")
 [ -d "$dir" ] || fail "no run directory ($dir)"
 case "$(basename "$dir")" in
 6.*-*) ;;
@@ -37,7 +37,8 @@ jq -e '.is_placeholder == true and (.stage | test("never attached")) and
 grep -q "scheduler did not attach" "$dir"/steady_scx-*.bundle.txt ||
 	fail "the failure's report is not in the run directory as text"
 expect_in "$TMP/run" "^# FAILED steady_scx"
-expect_in "$TMP/run" "^#   replay       ./ktstr run -t =steady_scx"
+expect_in "$TMP/run" "^# replay ./ktstr replay --filter steady_scx --exec$"
+expect_in "$TMP/run" "^# failure dump .*/steady_scx-[0-9a-f]{16}\.failure-dump\.json$"
 
 # replay names exactly the failure, with the run's own options
 "$KTSTR" replay >"$TMP/replay"

@@ -27,7 +27,7 @@ case "$order" in
 "BUG SUMMARY|ktstr_test|--- stats ---|--- diagnostics ---|--- timeline ---|--- scheduler log ---|--- monitor ---|--- sched_ext dump ---|"*) ;;
 *) fail "sections out of order: $order" ;;
 esac
-dump=$(sed -n 's/^#   failure dump //p' "$r")
+dump=$(sed -n 's/^# failure dump //p' "$r")
 [ -f "$dump" ] || fail "no failure dump listed or written ($dump)"
 jq -e '.is_placeholder == false' "$dump" >/dev/null || fail "the failure dump is a placeholder"
 jq -e '[.maps[] | select(.command[1] == "dump") | .output[0].formatted.value[".bss"]? // empty | .[] | select(.knob_crash == true)] | length == 1' \
