@@ -199,11 +199,13 @@ static void parse_members(struct parser *ps, struct json_val *v, int depth,
 			if (!key)
 				return;
 			skip_ws(ps);
-			if (*ps->p++ != ':') {
+			/* never past the NUL: json_parse reads on after */
+			if (*ps->p != ':') {
 				free(key);
 				fail(ps, "expected ':'");
 				return;
 			}
+			ps->p++;
 		}
 		kids = realloc(v->kids, (v->nr + 1) * sizeof(*kids));
 		if (kids)

@@ -65,4 +65,13 @@ TEST(bounded_depth)
 	EXPECT_NE(NULL, strstr(err, "nested too deep"));
 }
 
+/* a key at the very end: the reader stops at the NUL, never past it */
+TEST(stops_at_the_end_after_a_key)
+{
+	char text[] = "{\"a\"", err[128];
+
+	EXPECT_EQ(NULL, json_parse(text, err, sizeof(err)));
+	EXPECT_STREQ("expected ':' at offset 4", err);
+}
+
 TEST_HARNESS_MAIN
