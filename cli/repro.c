@@ -378,7 +378,8 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 		const char *s = strchr(strstr(rc.report, "--- probe data ---"), '\n');
 
 		emit(c, "--- probe data ---");
-		while (s && *++s && (str_starts_with(s, "repro: ") || *s == '*' ||
+		/* the report may end without a newline: stop at its NUL */
+		while (s && *s && *++s && (str_starts_with(s, "repro: ") || *s == '*' ||
 				     *s == ' ')) {
 			int len = strcspn(s, "\n");
 
