@@ -64,6 +64,26 @@ HOST_CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter			\
 	       -Wno-sign-compare -Wno-missing-field-initializers		\
 	       -Wno-format-truncation -D_GNU_SOURCE=	\
 	       -I$(KTSTR_DIR)/vmtest -I$(KTSTR_DIR)/lib -I$(KTSTR_DIR)/cli
+
+# SANITIZE=1: the host tool, the unit tests, the guest's engine binaries
+# and helpers and the scheduler loaders with ASan and UBSan (clang; the
+# runtimes are in libclang-rt-19-dev), best into their own OUTPUT. A
+# finding aborts (lib/sanitize.c). The guest init stays unsanitized: it
+# is static, and ASan's runtime cannot be.
+# The choice sticks to the OUTPUT (SAN_STATE), so that the ktstr script's
+# own rebuilds there stay sanitized; SANITIZE=0 turns it off again, and
+# a change rebuilds the binaries (they depend on SAN_STATE).
+SAN_STATE := $(OUTPUT)/.sanitize
+SANITIZE ?= $(if $(filter 1,$(shell cat $(SAN_STATE) 2>/dev/null)),1,0)
+$(shell mkdir -p $(OUTPUT) && [ "$$(cat $(SAN_STATE) 2>/dev/null)" = \
+	"$(SANITIZE)" ] || echo "$(SANITIZE)" > $(SAN_STATE))
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer	\
+	     -fno-sanitize-recover=undefined
+CC := $(CLANG)
+$(BIN)/ktstr-init: HOST_CFLAGS := $(HOST_CFLAGS)
+HOST_CFLAGS += $(SAN_FLAGS)
+endif
 CFLAGS += $(HOST_CFLAGS) -I$(INCLUDE_DIR) -I$(APIDIR) -I$(TOOLSINCDIR)	\
 	  -I$(OBJ)/include -I$(SCXTOOLSINCDIR)
 LDLIBS_BPF := $(LIBBPF) -lelf -lz -lzstd
@@ -80,6 +100,7 @@ LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
 LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
 		json_read.c protocol.c						\
 		monitor.c ktap.c repro_print.c gauntlet.c log_collapse.c)
+LIB_PURE += $(KTSTR_DIR)/lib/sanitize.c
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
 VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
@@ -121,6 +142,8 @@ $(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(OBJ)/bpftoo
 
 HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c gauntlet.c \
 		json.c json_read.c protocol.c)
+# a SANITIZE=1 build's defaults (empty otherwise)
+HOST_LIB += $(KTSTR_DIR)/lib/sanitize.c
 $(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_LIB) $(HOST_HDRS) \
 	      | $(BIN)
 	$(call msg,LINK,,$@)
@@ -220,3 +243,34 @@ endef
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all host guest tree-scx
+
+# a SANITIZE change rebuilds what it compiles
+$(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS) $(ENGINE_TESTS)	\
+	$(addprefix $(BIN)/,$(BPF_SCHEDS)): $(SAN_STATE)
+
+# `make fuzz`: libFuzzer harnesses (tests/fuzz/fuzz_<name>.c) for the
+# parsers of untrusted text, with ASan and UBSan, into $(OUTPUT)/fuzz/;
+# tests/fuzz/run.sh runs them. Needs clang's libFuzzer runtime
+# (libclang-rt-19-dev).
+FUZZ_DIR := $(OUTPUT)/fuzz
+FUZZ_CFLAGS := $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined	\
+	       -fno-sanitize-recover=undefined -fno-omit-frame-pointer	\
+	       -I$(KTSTR_DIR)/tests/fuzz
+FUZZ_SRCS := $(addprefix $(KTSTR_DIR)/,lib/util.c lib/cpus.c lib/checks.c	\
+		lib/json_read.c lib/log_collapse.c vmtest/topo.c		\
+		vmtest/channel.c vmtest/console.c cli/known_issues.c		\
+		cli/rundir.c tests/fuzz/fuzz_util.c)
+FUZZERS := $(patsubst $(KTSTR_DIR)/tests/fuzz/fuzz_%.c,$(FUZZ_DIR)/fuzz_%,	\
+	     $(filter-out %/fuzz_util.c,					\
+		$(wildcard $(KTSTR_DIR)/tests/fuzz/fuzz_*.c)))
+fuzz: $(FUZZERS)
+
+$(FUZZ_DIR):
+	$(Q)mkdir -p $@
+
+$(FUZZ_DIR)/fuzz_%: $(KTSTR_DIR)/tests/fuzz/fuzz_%.c $(FUZZ_SRCS)		\
+		    $(KTSTR_DIR)/tests/fuzz/fuzz.h $(HOST_HDRS) | $(FUZZ_DIR)
+	$(call msg,FUZZ,,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) -lelf -lm -lpthread
+
+.PHONY: fuzz

@@ -4,7 +4,8 @@
 # Install what ktstr needs on a Debian 12 machine: the VMM, the BPF
 # toolchain (clang >= 16 for BPF; Debian 12 ships clang-19), what a kernel
 # build and the in-tree libbpf/bpftool need, busybox for the initramfs and
-# the distribution's kernel source for standalone use.
+# the distribution's kernel source for standalone use, and clang's
+# sanitizer and libFuzzer runtimes (make SANITIZE=1, make fuzz).
 #
 # Idempotent: packages already installed are skipped by apt, and the
 # apt index is only refreshed when something is missing.
@@ -13,7 +14,7 @@ set -eu
 PKGS="qemu-system-x86 linux-source-6.12 clang-19 lld-19 llvm-19
 busybox-static libelf-dev zlib1g-dev libzstd-dev libcap-dev dwarves flex
 bison bc libssl-dev cpio jq make gcc pkg-config python3 xz-utils rsync
-kmod"
+kmod libclang-rt-19-dev"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sanitizer defaults for `make SANITIZE=1` builds: a finding ends the
+ * process with SIGABRT, so a case, a unit test or the host tool fails
+ * however its caller reads exit codes. The environment still wins
+ * (ASAN_OPTIONS, UBSAN_OPTIONS). Compiled in because the guest's
+ * environment is the launcher's choice, not the user's shell. Empty in
+ * a normal build.
+ */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+
+#if __has_feature(address_sanitizer) || defined(__SANITIZE_ADDRESS__)
+const char *__asan_default_options(void);
+const char *__ubsan_default_options(void);
+
+const char *__asan_default_options(void)
+{
+	return "abort_on_error=1:halt_on_error=1:detect_leaks=1:"
+	       "print_summary=1";
+}
+
+const char *__ubsan_default_options(void)
+{
+	return "abort_on_error=1:halt_on_error=1:print_stacktrace=1";
+}
+#endif
