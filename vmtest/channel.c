@@ -168,10 +168,12 @@ int channel_tx_queue(struct channel_tx *tx, int type, const void *buf,
 		};
 
 		memcpy(tx->buf + tx->len, &hdr, sizeof(hdr));
-		if (n)
+		/* no payload may come as NULL: no arithmetic on it then */
+		if (n) {
 			memcpy(tx->buf + tx->len + sizeof(hdr), p, n);
+			p += n;
+		}
 		tx->len += sizeof(hdr) + n;
-		p += n;
 		len -= n;
 	} while (len);
 	return 0;
