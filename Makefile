@@ -75,8 +75,10 @@ HOST_CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter			\
 # a change rebuilds the binaries (they depend on SAN_STATE).
 SAN_STATE := $(OUTPUT)/.sanitize
 SANITIZE ?= $(if $(filter 1,$(shell cat $(SAN_STATE) 2>/dev/null)),1,0)
-$(shell mkdir -p $(OUTPUT) && [ "$$(cat $(SAN_STATE) 2>/dev/null)" = \
-	"$(SANITIZE)" ] || echo "$(SANITIZE)" > $(SAN_STATE))
+# (none kept for an OUTPUT never sanitized: nothing to rebuild there)
+$(shell mkdir -p $(OUTPUT) && s=$$(cat $(SAN_STATE) 2>/dev/null);	\
+	[ "$$s" = "$(SANITIZE)" ] || { [ -z "$$s" ] && [ "$(SANITIZE)" = 0 ]; } || \
+	echo "$(SANITIZE)" > $(SAN_STATE))
 ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer	\
 	     -fno-sanitize-recover=undefined
@@ -246,7 +248,7 @@ endef
 
 # a SANITIZE change rebuilds what it compiles
 $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS) $(ENGINE_TESTS)	\
-	$(addprefix $(BIN)/,$(BPF_SCHEDS)): $(SAN_STATE)
+	$(addprefix $(BIN)/,$(BPF_SCHEDS)): $(wildcard $(SAN_STATE))
 
 # `make fuzz`: libFuzzer harnesses (tests/fuzz/fuzz_<name>.c) for the
 # parsers of untrusted text, with ASan and UBSan, into $(OUTPUT)/fuzz/;

@@ -14,6 +14,7 @@
 #if __has_feature(address_sanitizer) || defined(__SANITIZE_ADDRESS__)
 const char *__asan_default_options(void);
 const char *__ubsan_default_options(void);
+const char *__lsan_default_suppressions(void);
 
 const char *__asan_default_options(void)
 {
@@ -24,5 +25,14 @@ const char *__asan_default_options(void)
 const char *__ubsan_default_options(void)
 {
 	return "abort_on_error=1:halt_on_error=1:print_stacktrace=1";
+}
+
+/*
+ * Kept for the whole process on purpose, never freed: the host tool's
+ * VM options (the --include list, made once per command).
+ */
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:vm_opts_init\n";
 }
 #endif
