@@ -56,6 +56,12 @@ int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		 char *const *env, const char **extra, bool tty, int out_fd,
 		 int err_fd, struct vm_result *res);
 
+/*
+ * ktstr shell --test NAME: boot with the case's topology and memory, its
+ * engine binary and the fixture on PATH, into a shell to run it by hand.
+ */
+int case_shell(const char *name, struct vm_opts *o);
+
 int cmd_exec(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_run(int argc, char **argv);

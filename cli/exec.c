@@ -20,7 +20,8 @@ static void usage(FILE *f, const char *what)
 		"  -i, --include FILE  put FILE (and its libraries) on the guest's PATH\n"
 		"  --append ARGS       extra kernel command line\n"
 		"  --dmesg             stream the guest's console to stderr\n"
-		"  -v, --verbose       boot with loglevel=7\n",
+		"  -v, --verbose       boot with loglevel=7\n"
+		"  --test NAME         (shell) the case's topology, memory and binaries\n",
 		what, strcmp(what, "exec") ? "" : " -- CMD [ARGS...]");
 }
 
@@ -76,9 +77,25 @@ int cmd_exec(int argc, char **argv)
 int cmd_shell(int argc, char **argv)
 {
 	static char *const sh[] = { "/bin/sh", "-l", NULL };
+	const char *test = NULL;
 	struct vm_result res;
 	struct vm_opts o;
-	int at, r = parse(argc, argv, &o, &at, "shell");
+	int at, r, i, k;
+
+	/* --test NAME: taken out before the VM options are read */
+	for (i = k = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--test")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "ktstr shell: --test needs a case name\n");
+				return VM_EXIT_USAGE;
+			}
+			test = argv[++i];
+			continue;
+		}
+		argv[k++] = argv[i];
+	}
+	argc = k;
+	r = parse(argc, argv, &o, &at, "shell");
 
 	if (r)
 		return r < 0 ? VM_EXIT_USAGE : 0;
@@ -88,5 +105,7 @@ int cmd_shell(int argc, char **argv)
 		return VM_EXIT_USAGE;
 	}
 	fprintf(stderr, "ktstr: root shell in the guest; 'exit' or Ctrl-A x leaves\n");
+	if (test)
+		return case_shell(test, &o);
 	return boot_and_run(&o, sh, NULL, NULL, true, 0, 0, &res);
 }

@@ -199,6 +199,44 @@ static int find_cases(struct test_case *cases)
 	return n;
 }
 
+int case_shell(const char *name, struct vm_opts *vo)
+{
+	static char *const sh[] = { "/bin/sh", "-l", NULL };
+	static struct test_case cases[MAX_CASES];
+	char fixture[PATH_MAX], bpftool[PATH_MAX], topo_env[64], err[256];
+	const char *extra[4] = { NULL };
+	char *env[2] = { topo_env, NULL };
+	struct test_case *c = NULL;
+	struct vm_result res;
+	int i, n = find_cases(cases);
+
+	for (i = 0; i < n && !c; i++)
+		if (!strcmp(cases[i].test, name))
+			c = &cases[i];
+	if (!c) {
+		fprintf(stderr, "ktstr shell --test: no case '%s' ('ktstr run --list | jq -r .[].name' names them)\n",
+			name);
+		return VM_EXIT_USAGE;
+	}
+	/* the case's shape, whatever --topo said */
+	if (topo_parse(c->topo, &vo->topo, err, sizeof(err))) {
+		fprintf(stderr, "ktstr shell --test %s: %s\n", name, err);
+		return VM_EXIT_USAGE;
+	}
+	if (!vo->memory_mb)
+		vo->memory_mb = c->memory_mb;
+	snprintf(topo_env, sizeof(topo_env), "KTSTR_TOPO=%s", c->topo);
+	snprintf(fixture, sizeof(fixture), "%s/scx_ktstr", ktstr_bin_dir);
+	snprintf(bpftool, sizeof(bpftool), "%s/bpftool", ktstr_bin_dir);
+	extra[0] = c->bin;
+	extra[1] = fixture;
+	if (!access(bpftool, X_OK))
+		extra[2] = bpftool;
+	fprintf(stderr, "ktstr: %s on %s with %u MiB, the engine and the fixture on PATH; run it with: %s -t %s\n",
+		name, c->topo, vo->memory_mb, basename(c->bin), name);
+	return boot_and_run(vo, sh, env, extra, true, 0, 0, &res);
+}
+
 /* the cases -t selects, moved to the front; returns their count */
 static int select_cases(const struct run_opts *o, struct test_case *cases,
 			int n)
