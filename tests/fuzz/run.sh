@@ -5,7 +5,8 @@
 # by `make fuzz` (into $OUTPUT/fuzz/, OUTPUT defaulting to build/) for
 # SECONDS (default 20), starting from tests/fuzz/corpus/<name>/ copied
 # into $OUTPUT/fuzz/corpus/<name>/ (which keeps what it grows, so the
-# next run starts from there). One line per harness; a crash, a leak, a
+# next run starts from there; KTSTR_FUZZ_CORPUS=DIR puts them elsewhere).
+# One line per harness; a crash, a leak, a
 # sanitizer report or a timeout is a failure, its input and log kept in
 # $OUTPUT/fuzz/findings/<name>/. Exits 1 on any finding.
 set -u
@@ -34,7 +35,7 @@ fi
 failed=0
 for name in "$@"; do
 	bin=$FUZZ/fuzz_$name
-	corpus=$FUZZ/corpus/$name
+	corpus=${KTSTR_FUZZ_CORPUS:-$FUZZ/corpus}/$name
 	found=$FUZZ/findings/$name
 	if [ ! -x "$bin" ]; then
 		echo "FAIL $name: no $bin"
