@@ -680,18 +680,16 @@ static void console_tail(struct test_case *c, const char *path, int n)
 static void placeholder_dump(const struct rundir *rd, struct test_case *c,
 			     const char *stage)
 {
-	char *json = NULL, path[4200], why[512];
-	size_t len = 0;
-	FILE *f;
+	char *json, path[4200], why[512];
 	struct json j;
+	size_t len;
+	FILE *f;
 
 	if (!rd || c->repro || c->dump_path[0])
 		return;
-	f = open_memstream(&json, &len);
+	f = json_object_mem(&j, &json, &len);
 	if (!f)
 		return;
-	json_init(&j, f);
-	json_open(&j, NULL, '{');
 	json_str(&j, "test", c->name);
 	json_str(&j, "schema", "single");
 	fputs(",\"maps\":[]", f);

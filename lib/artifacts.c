@@ -228,17 +228,15 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 {
 	const char *topo = getenv("KTSTR_TOPO");
 	struct utsname u;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 	struct json j;
+	size_t len;
+	char *buf;
+	FILE *f = json_object_mem(&j, &buf, &len);
 	int i;
 
 	if (!f)
 		return;
 	uname(&u);
-	json_init(&j, f);
-	json_open(&j, NULL, '{');
 	json_str(&j, "test", o->t->name);
 	/* gauntlet/<test>/<preset> when the host runs it as a variant */
 	if (getenv("KTSTR_VARIANT"))
@@ -272,12 +270,9 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	if (!failed)
 		return;
 
-	buf = NULL;
-	f = open_memstream(&buf, &len);
+	f = json_object_mem(&j, &buf, &len);
 	if (!f)
 		return;
-	json_init(&j, f);
-	json_open(&j, NULL, '{');
 	/* the manual's fields first: schema, maps, why not, is_placeholder */
 	json_str(&j, "schema", "single");
 	fputs(",\"maps\":", f);

@@ -85,3 +85,17 @@ void json_bool(struct json *j, const char *k, bool val)
 	key(j, k);
 	fputs(val ? "true" : "false", j->f);
 }
+
+FILE *json_object_mem(struct json *j, char **buf, size_t *len)
+{
+	FILE *f;
+
+	*buf = NULL;
+	*len = 0;
+	f = open_memstream(buf, len);
+	if (!f)
+		return NULL;
+	json_init(j, f);
+	json_open(j, NULL, '{');
+	return f;
+}

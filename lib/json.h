@@ -24,4 +24,11 @@ void json_int(struct json *j, const char *key, long long val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_escape(FILE *f, const char *s);
 
+/*
+ * An object written into memory: returns the stream with "{" open (NULL
+ * when there is no memory); json_close(j, '}') and fclose() it, and *buf
+ * holds the text, which the caller frees.
+ */
+FILE *json_object_mem(struct json *j, char **buf, size_t *len);
+
 #endif /* __KTSTR_JSON_H */

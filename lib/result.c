@@ -35,16 +35,14 @@ static void scheduler_part(struct json *j, const struct run_outcome *o)
 void result_emit(const struct ktstr_test *t, const struct run_outcome *o,
 		 int ret, enum ktstr_stage stage, const char *skip)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 	struct json j;
+	size_t len;
+	char *buf;
+	FILE *f = json_object_mem(&j, &buf, &len);
 	int i;
 
 	if (!f)
 		return;
-	json_init(&j, f);
-	json_open(&j, NULL, '{');
 	json_int(&j, "schema", KTSTR_RESULT_SCHEMA);
 	json_str(&j, "test", t->name);
 	json_str(&j, "result", result_name(ret));
