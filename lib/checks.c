@@ -105,23 +105,20 @@ void check_inconclusive(struct check_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* the case's value, else the scheduler's, else the default; KTSTR_OFF: 0 */
-#define MERGE(field, dflt) do {						\
-	out->field = dflt;						\
-	if (test->field)						\
-		out->field = test->field;				\
-	else if (sched_overrides && sched_overrides->field)		\
-		out->field = sched_overrides->field;			\
-	if (out->field < 0)						\
-		out->field = 0;						\
-} while (0)
-
+/* the case's value, else the scheduler's, else the default */
 #define MERGE_U(field, dflt) do {					\
 	out->field = dflt;						\
 	if (test->field)						\
 		out->field = test->field;				\
 	else if (sched_overrides && sched_overrides->field)		\
 		out->field = sched_overrides->field;			\
+} while (0)
+
+/* the same for a threshold KTSTR_OFF (negative) turns off: 0 */
+#define MERGE(field, dflt) do {						\
+	MERGE_U(field, dflt);						\
+	if (out->field < 0)						\
+		out->field = 0;						\
 } while (0)
 
 void checks_effective(const struct ktstr_checks *sched_overrides,

@@ -5,6 +5,8 @@
  * itself (BPF, the thread) is in monitor_sampler.c.
  */
 #include <ctype.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +21,12 @@ void monitor_cfg_init(struct monitor_cfg *cfg, const struct ktstr_checks *c,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_ms = 100;
 	cfg->settle_ms = 500;
-	cfg->max_imbalance_ratio = c->max_imbalance_ratio ?: 4.0;
-	cfg->max_local_dsq_depth = c->max_local_dsq_depth ?: 50;
-	cfg->sustained = c->sustained_samples ?: 5;
-	cfg->max_fallback_rate = c->max_fallback_rate ?: 200.0;
-	cfg->max_keep_last_rate = c->max_keep_last_rate ?: 100.0;
+	/* a gate turned off (0 after the merge) never trips */
+	cfg->max_imbalance_ratio = c->max_imbalance_ratio ?: HUGE_VAL;
+	cfg->max_local_dsq_depth = c->max_local_dsq_depth ?: UINT_MAX;
+	cfg->sustained = c->sustained_samples ?: 1;
+	cfg->max_fallback_rate = c->max_fallback_rate ?: HUGE_VAL;
+	cfg->max_keep_last_rate = c->max_keep_last_rate ?: HUGE_VAL;
 	cfg->check_rq_stall = !c->ignore_rq_stall;
 	cfg->cpus = *cpus;
 }

@@ -127,7 +127,7 @@ struct monitor {
 	double cpu_ms;			/* the sampler thread's own CPU time */
 };
 
-/* Defaults, then the test's own values. */
+/* From the effective thresholds (checks_effective()): 0 turns a gate off. */
 void monitor_cfg_init(struct monitor_cfg *cfg, const struct ktstr_checks *c,
 		      const struct cpus *cpus);
 

@@ -805,15 +805,6 @@ static void run_workload(struct run *r)
 		if (!t->cgroups[i].deferred && start_cgroup(r, i))
 			return;
 	monitor_cfg_init(&mcfg, &r->eff, &r->usable);
-	/* a gate turned off (0 after the merge) never trips */
-	if (!r->eff.max_imbalance_ratio)
-		mcfg.max_imbalance_ratio = HUGE_VAL;
-	if (!r->eff.max_local_dsq_depth)
-		mcfg.max_local_dsq_depth = UINT_MAX;
-	if (!r->eff.max_fallback_rate)
-		mcfg.max_fallback_rate = HUGE_VAL;
-	if (!r->eff.max_keep_last_rate)
-		mcfg.max_keep_last_rate = HUGE_VAL;
 	monitor_start(&r->mon, &mcfg);
 	r->mon_started = true;
 	run_steps(r);

@@ -8,16 +8,18 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "checks.h"
 #include "monitor.h"
 
 static void setup(struct monitor *m, const char *cpus)
 {
-	struct ktstr_checks c = { .max_local_dsq_depth = 3 };
+	struct ktstr_checks c = { .max_local_dsq_depth = 3 }, eff;
 	struct cpus set;
 
 	memset(m, 0, sizeof(*m));
 	cpus_parse(cpus, &set);
-	monitor_cfg_init(&m->cfg, &c, &set);
+	checks_effective(NULL, &c, 1, &eff);
+	monitor_cfg_init(&m->cfg, &eff, &set);
 	m->nr_cpus = 4;
 	monitor_phase(m, "steady");
 }
