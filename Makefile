@@ -160,8 +160,9 @@ $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
 	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $(KTSTR_DIR)/vmtest/init.c	\
 		$(KTSTR_DIR)/vmtest/channel.c $(UTIL_SRCS)
 
-# the host command's pure parts: shard hashing, the --budget choice
-CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c)
+# the host command's pure parts: shard hashing, the --budget choice,
+# the statistics of stats compare
+CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c stats_math.c)
 $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
 	       $(CLI_PURE) $(HOST_HDRS) | $(BIN)/unit
 	$(call msg,LINK,,$@)

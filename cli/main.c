@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "stats.h"
 #include "util.h"
 
 const char *ktstr_bin_dir;
@@ -20,6 +21,7 @@ static const struct {
 } cmds[] = {
 	{ "run", cmd_run, "run the suite (or -t FILTER), each case in its own VM" },
 	{ "merge", cmd_merge, "join the KTAP and run directories of 'run --shard I/N --out DIR'" },
+	{ "stats", cmd_stats, "list, show and compare runs (stats compare A B: what regressed)" },
 	{ "replay", cmd_replay, "print (or --exec) the command that reruns the last run's failures" },
 	{ "exec", cmd_exec, "boot a kernel and run one command in it" },
 	{ "shell", cmd_shell, "boot a kernel into an interactive root shell" },

@@ -1166,7 +1166,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			      !strcmp(argv[i], "--shard") ||
 			      !strcmp(argv[i], "--shard-total") ||
 			      !strcmp(argv[i], "--budget") ||
-			      !strcmp(argv[i], "--out");
+			      !strcmp(argv[i], "--out") ||
+			      !strcmp(argv[i], "--run-dir") ||
+			      !strcmp(argv[i], "--repeat") ||
+			      !strcmp(argv[i], "--repeat-from");
 
 		if (valued && i + 1 >= argc) {
 			fprintf(stderr, "ktstr run: %s needs a value\n",
@@ -1252,6 +1255,20 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				fprintf(stderr, "ktstr run: --out '': name a directory\n");
 				return -1;
 			}
+		} else if (!strcmp(argv[i], "--run-dir")) {
+			o->run_dir = argv[++i];
+			if (!o->run_dir[0]) {
+				fprintf(stderr, "ktstr run: --run-dir '': name a directory\n");
+				return -1;
+			}
+		} else if (!strcmp(argv[i], "--repeat")) {
+			if (parse_count("--repeat", argv[++i], 1, 100,
+					&o->repeat))
+				return -1;
+		} else if (!strcmp(argv[i], "--repeat-from")) {
+			if (parse_count("--repeat-from", argv[++i], 1, 10000,
+					&o->repeat_from))
+				return -1;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
 			       "                 [--gauntlet PRESETS]\n"
@@ -1273,6 +1290,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			       "  --dry-run       print what would run (the --budget plan) without booting\n"
 			       "  --out DIR       the KTAP stream also into DIR/ktap, the run directory under\n"
 			       "                  DIR/runs, the shard's cases in DIR/cases: for 'ktstr merge'\n"
+			       "  --repeat N      each case N times (NAME, NAME~2, ...): samples for\n"
+			       "                  'ktstr stats compare'\n"
+			       "  --repeat-from K number the repetitions from K (NAME~K first)\n"
+			       "  --run-dir DIR   this run directory (created, or added to) instead of\n"
+			       "                  a new <release>-<commit>-<seq> under the runs directory\n"
 			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
 			return 1;
 		} else {
@@ -1594,6 +1616,11 @@ int cmd_run(int argc, char **argv)
 		puts("]");
 		return 0;
 	}
+	if (o.repeat > 1 || o.repeat_from > 1) {
+		n = repeat_cases(&o, cases, n, MAX_CASES);
+		if (n < 0)
+			return VM_EXIT_USAGE;
+	}
 	if (o.dry_run) {
 		printf("# would run %d case%s, %u VM%s at once:\n", n,
 		       n == 1 ? "" : "s", n < (int)jobs ? (n ? n : 1) : jobs,
@@ -1628,7 +1655,7 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		teeing = true;
 	}
-	if (rundir_open(&rd, release))
+	if (rundir_open(&rd, release, o.run_dir))
 		return 1;
 	if (!o.native) {
 		if (!kvm)

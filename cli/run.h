@@ -83,6 +83,9 @@ struct run_opts {
 	double budget_s;		/* --budget SECONDS, 0: none */
 	bool dry_run;			/* --dry-run: the plan, no boot */
 	const char *out_dir;		/* --out DIR: DIR/ktap, DIR/runs */
+	const char *run_dir;		/* --run-dir DIR: the run directory */
+	/* --repeat N: each case N times, the k-th (k > 1) as NAME~k */
+	unsigned int repeat, repeat_from;
 };
 
 /*
@@ -129,6 +132,14 @@ unsigned int run_default_jobs(bool kvm);
 int run_parallel(const struct run_opts *o, struct test_case *cases, int n,
 		 const struct rundir *rd, bool kvm, struct ktap *k,
 		 unsigned int jobs, bool explicit);
+
+/*
+ * cli/run_plan.c. --repeat: each case o->repeat times in a row, numbered
+ * from o->repeat_from, NAME~k after the first. Returns the new count, or
+ * -1 with a message when they do not fit @max.
+ */
+int repeat_cases(const struct run_opts *o, struct test_case *cases, int n,
+		 int max);
 
 /*
  * cli/run_plan.c. --shard: the cases of this shard, each with its place

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktstr run: which cases run (--shard, --budget) and where the stream
+ * ktstr run: which cases run (--shard, --budget, --repeat) and where the stream
  * goes besides stdout (--out DIR).
  */
 #include <errno.h>
@@ -34,6 +34,39 @@ int shard_cases(const struct run_opts *o, struct test_case *cases, int n)
 	if (o->shard_total)
 		fprintf(stderr, "ktstr: shard %u/%u (%s): %d of the %d selected cases\n",
 			o->shard_index + 1, o->shard_total, o->shard_src, out, n);
+	return out;
+}
+
+int repeat_cases(const struct run_opts *o, struct test_case *cases, int n,
+		 int max)
+{
+	static struct test_case base[MAX_CASES];
+	unsigned int reps = o->repeat ? o->repeat : 1;
+	unsigned int from = o->repeat_from ? o->repeat_from : 1, k;
+	int i, out = 0;
+
+	if ((long long)n * reps > max) {
+		fprintf(stderr, "ktstr run: --repeat %u: %d cases %u times is more than the %d a run holds\n",
+			reps, n, reps, max);
+		return -1;
+	}
+	memcpy(base, cases, n * sizeof(*cases));
+	/* pass after pass (A B A B), so host drift spreads over all cases */
+	for (k = from; k < from + reps; k++) {
+		for (i = 0; i < n; i++) {
+			struct test_case *c = &cases[out++];
+
+			*c = base[i];
+			if (k == 1)
+				continue;
+			if (snprintf(c->name, sizeof(c->name), "%s~%u",
+				     base[i].name, k) >= (int)sizeof(c->name)) {
+				fprintf(stderr, "ktstr run: --repeat: '%s~%u' is longer than a case name may be\n",
+					base[i].name, k);
+				return -1;
+			}
+		}
+	}
 	return out;
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,9 +97,50 @@ void runs_base(char *buf, size_t len)
 		cache_path(buf, len, "runs");
 }
 
-int rundir_open(struct rundir *rd, const char *release)
+/*
+ * A run's own directory: <release>-<commit>-<seq>, the first sequence
+ * number whose mkdir succeeds, so neither a later run nor one started at
+ * the same moment overwrites this run's sidecars (mkdir is the lock).
+ */
+static int rundir_mkdir_next(struct rundir *rd, const char *base,
+			     const char *stem)
 {
-	char commit[64], base[4096], rel[128];
+	int seq;
+
+	for (seq = 1; seq < 1000000; seq++) {
+		snprintf(rd->path, sizeof(rd->path), "%s/%s-%d", base, stem,
+			 seq);
+		snprintf(rd->id, sizeof(rd->id), "%s-%d", stem, seq);
+		if (!mkdir(rd->path, 0755))
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* run.json: what `ktstr stats list` shows of a run; written once */
+static void rundir_write_meta(const struct rundir *rd, const char *release,
+			      const char *commit)
+{
+	char path[4200], stamp[64], text[1024];
+	time_t now = time(NULL);
+
+	snprintf(path, sizeof(path), "%s/run.json", rd->path);
+	if (!access(path, F_OK))
+		return;
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	snprintf(text, sizeof(text),
+		 "{\"id\":\"%s\",\"release\":\"%s\",\"commit\":\"%s\",\"started\":\"%s\",\"started_s\":%lld}\n",
+		 rd->id, release, commit, stamp, (long long)now);
+	write_file_atomic(path, text, strlen(text));
+}
+
+int rundir_open(struct rundir *rd, const char *release, const char *exact)
+{
+	char commit[64], base[4096], rel[128], stem[200];
+	int ret;
 
 	/* uname's release under --native too: one path component */
 	snprintf(rel, sizeof(rel), "%s", release && *release ? release :
@@ -106,13 +148,25 @@ int rundir_open(struct rundir *rd, const char *release)
 	release_sanitize(rel);
 	suite_commit(commit, sizeof(commit));
 	runs_base(base, sizeof(base));
-	snprintf(rd->path, sizeof(rd->path), "%s/%s-%s", base, rel, commit);
 	snprintf(rd->last_run, sizeof(rd->last_run), "%s/last-run", base);
-	if (mkdir_p(rd->path)) {
+	if (exact) {
+		/* --run-dir: the caller's directory, kept across calls */
+		snprintf(rd->path, sizeof(rd->path), "%s", exact);
+		snprintf(rd->id, sizeof(rd->id), "%s",
+			 strrchr(exact, '/') ? strrchr(exact, '/') + 1 : exact);
+		ret = mkdir_p(rd->path);
+	} else {
+		snprintf(stem, sizeof(stem), "%s-%s", rel, commit);
+		ret = mkdir_p(base);
+		if (!ret)
+			ret = rundir_mkdir_next(rd, base, stem);
+	}
+	if (ret) {
 		fprintf(stderr, "ktstr: cannot create the run directory %s: %s\n",
-			rd->path, strerror(errno));
+			exact ? rd->path : base, strerror(errno));
 		return -1;
 	}
+	rundir_write_meta(rd, rel, commit);
 	return 0;
 }
 

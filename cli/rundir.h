@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The run directory: <output>/runs/<kernel release>-<suite commit7>[-dirty]/
- * with {test}-{variant_hash:016x}.ktstr.json for every case and
+ * The run directory: <output>/runs/<kernel release>-<suite commit7>[-dirty]-<seq>/
+ * (its name is the run id; every run gets a new one) with run.json and {test}-{variant_hash:016x}.ktstr.json for every case and
  * {test}-{hash}.failure-dump.json for every failure.
  */
 #ifndef __KTSTR_RUNDIR_H
@@ -13,6 +13,7 @@
 
 struct rundir {
 	char path[4096];
+	char id[256];		/* the directory's name: the run id */
 	char last_run[4096];	/* the file `ktstr replay` reads */
 };
 
@@ -28,7 +29,11 @@ void release_sanitize(char *s);
 /* $KTSTR_RUNS, else $OUTPUT/runs, else the cache's runs/ */
 void runs_base(char *buf, size_t len);
 
-int rundir_open(struct rundir *rd, const char *release);
+/*
+ * A new run directory under runs_base(), or @exact (--run-dir) when not
+ * NULL, created if missing and added to. Returns 0 or -1 with a message.
+ */
+int rundir_open(struct rundir *rd, const char *release, const char *exact);
 
 uint64_t variant_hash(const char *test, const char *topo, const char *sched,
 		      const char *sched_args);

@@ -34,6 +34,7 @@ static void cgroup_stats(struct json *j, const struct run_outcome *o)
 		json_str(j, "name", t->cgroups[i].name);
 		json_int(j, "workers", s.workers);
 		json_int(j, "units", s.units);
+		json_num(j, "units_per_s", s.units_per_s);
 		json_int(j, "migrations", s.migrations);
 		json_num(j, "off_cpu_avg_pct", s.off_avg);
 		json_num(j, "off_cpu_min_pct", s.off_min);

@@ -26,6 +26,8 @@ void cgroup_summarize(const struct worker *w, int nr, int cgroup,
 		s->migrations += r->migrations;
 		delay += r->run_delay_ms;
 		s->cpu_ms += r->cpu_ms;
+		if (r->wall_ms > 0)
+			s->units_per_s += r->units * 1000.0 / r->wall_ms;
 		for (i = 0; i < r->nr_wake && s->nr_wake < ARRAY_SIZE(wake); i++)
 			wake[s->nr_wake++] = r->wake_us[i];
 		if (r->max_gap_ms > s->gap_ms)

@@ -16,6 +16,7 @@ struct cgroup_summary {
 	double gap_ms;			/* the longest gap of any of them */
 	double run_delay_mean_ms;
 	double cpu_ms;			/* CPU time of all of them */
+	double units_per_s;		/* their work rates, summed */
 	unsigned int nr_wake;		/* wake latency samples, all workers */
 	double wake_p99_us;		/* their 99th percentile */
 	struct cpus used;

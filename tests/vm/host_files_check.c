@@ -99,7 +99,7 @@ static void check_release(const char *dir)
 	      "a release of '../../escaped' is one path component", rel);
 	snprintf(runs, sizeof(runs), "%s/runs", dir);
 	setenv("KTSTR_RUNS", runs, 1);
-	if (rundir_open(&rd, rel)) {
+	if (rundir_open(&rd, rel, NULL)) {
 		check(false, "rundir_open", "failed");
 		return;
 	}

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr stats list | show RUN | compare A B
+ *
+ * What earlier runs measured, read back from their run directories, and
+ * whether B is worse than A: per case and metric the change of the
+ * median with its bootstrap interval and a rank test (cli/stats_math.c).
+ * Exit 1 when a metric regressed, so that a bot can gate on it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "stats.h"
+#include "stats_math.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	int m;
+
+	fprintf(f, "usage: ktstr stats list [--json]\n"
+		"       ktstr stats show RUN [--json]\n"
+		"       ktstr stats compare A B [--threshold [METRIC=]VALUE]... [--alpha P] [--json]\n"
+		"  RUN, A, B  a run id (ktstr stats list), latest, latest~N, or a directory\n"
+		"  --threshold VALUE         the relative metrics' threshold in percent\n"
+		"  --threshold METRIC=VALUE  one metric's threshold, in its own terms\n"
+		"  --alpha P  the rank test's significance level (default 0.05)\n"
+		"metrics (direction, default threshold):\n");
+	for (m = 0; m < NR_METRICS; m++)
+		fprintf(f, "  %-11s %s is better, %g%s: %s\n",
+			stats_metrics[m].name,
+			stats_metrics[m].higher_better ? "higher" : "lower",
+			stats_metrics[m].threshold,
+			stats_metrics[m].relative ? "%" :
+			stats_metrics[m].unit, stats_metrics[m].what);
+	fprintf(f, "compare exits 1 when a metric regressed, 0 otherwise.\n");
+}
+
+static int parse_number(const char *what, const char *v, double min,
+			double max, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(*out) || *out < min ||
+	    *out > max) {
+		fprintf(stderr, "ktstr stats: %s '%s': a number from %g to %g\n",
+			what, v, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_threshold(const char *v, struct stats_opts *o)
+{
+	const char *eq = strchr(v, '=');
+	double t;
+	int m;
+
+	if (!eq) {
+		if (parse_number("--threshold", v, 0, 1e6, &t))
+			return -1;
+		for (m = 0; m < NR_METRICS; m++)
+			if (stats_metrics[m].relative)
+				o->threshold[m] = t;
+		return 0;
+	}
+	for (m = 0; m < NR_METRICS; m++) {
+		if (strlen(stats_metrics[m].name) == (size_t)(eq - v) &&
+		    !strncmp(v, stats_metrics[m].name, eq - v))
+			return parse_number("--threshold", eq + 1, 0, 1e9,
+					    &o->threshold[m]);
+	}
+	fprintf(stderr, "ktstr stats: --threshold '%s': no metric '%.*s' (ktstr stats --help lists them)\n",
+		v, (int)(eq - v), v);
+	return -1;
+}
+
+void stats_opts_init(struct stats_opts *o)
+{
+	int m;
+
+	memset(o, 0, sizeof(*o));
+	o->alpha = 0.05;
+	for (m = 0; m < NR_METRICS; m++)
+		o->threshold[m] = stats_metrics[m].threshold;
+}
+
+int stats_opt_parse(struct stats_opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	if (!strcmp(a, "--json")) {
+		o->json = true;
+		return 1;
+	}
+	if (strcmp(a, "--threshold") && strcmp(a, "--alpha"))
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "ktstr: %s needs a value\n", a);
+		return -1;
+	}
+	(*i)++;
+	if (!strcmp(a, "--threshold"))
+		return parse_threshold(argv[*i], o) ? -1 : 1;
+	return parse_number("--alpha", argv[*i], 1e-9, 0.5, &o->alpha) ? -1 : 1;
+}
+
+/* the options among the positional arguments; *pos gets those */
+static int parse_opts(int argc, char **argv, struct stats_opts *o,
+		      const char **pos, int max_pos, int *nr_pos)
+{
+	int i, r;
+
+	stats_opts_init(o);
+	*nr_pos = 0;
+	for (i = 1; i < argc; i++) {
+		r = stats_opt_parse(o, argc, argv, &i);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "ktstr stats %s: unknown option '%s'\n",
+				argv[0], argv[i]);
+			return -1;
+		} else if (*nr_pos == max_pos) {
+			fprintf(stderr, "ktstr stats %s: one argument too many: '%s'\n",
+				argv[0], argv[i]);
+			return -1;
+		}
+		pos[(*nr_pos)++] = argv[i];
+	}
+	return 0;
+}
+
+static int load_named(const char *arg, struct stats_run *r)
+{
+	char path[4096], err[512];
+
+	if (stats_resolve(arg, path, sizeof(path), err, sizeof(err)) ||
+	    stats_load(path, r, err, sizeof(err))) {
+		fprintf(stderr, "ktstr stats: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int stats_list(int argc, char **argv)
+{
+	struct stats_opts o;
+	const char *pos[1];
+	char **runs, err[512];
+	struct json j;
+	int n, i, k, np;
+
+	i = parse_opts(argc, argv, &o, pos, 0, &np);
+	if (i)
+		return i < 0 ? VM_EXIT_USAGE : 0;
+	n = stats_list_runs(&runs, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "ktstr stats: %s\n", err);
+		return 1;
+	}
+	if (o.json) {
+		json_init(&j, stdout);
+		json_open(&j, NULL, '[');
+	} else {
+		printf("%-40s %-20s %5s %6s %6s\n", "run", "started", "cases",
+		       "passed", "failed");
+	}
+	for (i = 0; i < n; i++) {
+		struct stats_run r;
+		int pass = 0, fail = 0;
+
+		if (stats_load(runs[i], &r, err, sizeof(err))) {
+			fprintf(stderr, "ktstr stats: %s\n", err);
+			continue;
+		}
+		for (k = 0; k < r.nr_cases; k++) {
+			pass += r.cases[k].passed;
+			fail += r.cases[k].failed;
+		}
+		if (o.json) {
+			json_open(&j, NULL, '{');
+			json_str(&j, "id", r.id);
+			json_str(&j, "path", r.path);
+			json_str(&j, "started", r.started);
+			json_int(&j, "cases", r.nr_cases);
+			json_int(&j, "passed", pass);
+			json_int(&j, "failed", fail);
+			json_close(&j, '}');
+		} else {
+			printf("%-40s %-20s %5d %6d %6d\n", r.id,
+			       r.started[0] ? r.started : "-", r.nr_cases, pass,
+			       fail);
+		}
+		stats_free(&r);
+		free(runs[i]);
+	}
+	free(runs);
+	if (o.json) {
+		json_close(&j, ']');
+		putchar('\n');
+	}
+	return 0;
+}
+
+static void json_samples(struct json *j, const double *v, int n)
+{
+	int i;
+
+	json_open(j, "samples", '[');
+	for (i = 0; i < n; i++)
+		json_num(j, NULL, v[i]);
+	json_close(j, ']');
+}
+
+static double min_of(const double *v, int n)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < n; i++)
+		if (v[i] < m)
+			m = v[i];
+	return m;
+}
+
+static double max_of(const double *v, int n)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < n; i++)
+		if (v[i] > m)
+			m = v[i];
+	return m;
+}
+
+static int stats_show(int argc, char **argv)
+{
+	struct stats_opts o;
+	struct stats_run r;
+	const char *pos[1];
+	struct json j;
+	int i, m, np;
+
+	i = parse_opts(argc, argv, &o, pos, 1, &np);
+	if (i)
+		return i < 0 ? VM_EXIT_USAGE : 0;
+	if (load_named(np ? pos[0] : "latest", &r))
+		return 1;
+	if (o.json) {
+		json_init(&j, stdout);
+		json_open(&j, NULL, '{');
+		json_str(&j, "id", r.id);
+		json_str(&j, "started", r.started);
+		json_open(&j, "cases", '[');
+	} else {
+		printf("# run %s%s%s: %d cases\n", r.id,
+		       r.started[0] ? ", started " : "", r.started, r.nr_cases);
+		printf("%-36s %-11s %3s %12s %12s %12s\n", "case", "metric", "n",
+		       "median", "min", "max");
+	}
+	for (i = 0; i < r.nr_cases; i++) {
+		const struct stats_case *c = &r.cases[i];
+
+		if (o.json) {
+			json_open(&j, NULL, '{');
+			json_str(&j, "case", c->key);
+			json_str(&j, "scheduler", c->sched);
+			json_int(&j, "passed", c->passed);
+			json_int(&j, "failed", c->failed);
+			json_open(&j, "metrics", '{');
+		}
+		for (m = 0; m < NR_METRICS; m++) {
+			const double *v = c->v[m];
+			int n = c->n[m];
+
+			if (!n)
+				continue;
+			if (o.json) {
+				json_open(&j, stats_metrics[m].name, '{');
+				json_str(&j, "unit", stats_metrics[m].unit);
+				json_num(&j, "median", stats_median(v, n));
+				json_num(&j, "min", min_of(v, n));
+				json_num(&j, "max", max_of(v, n));
+				json_samples(&j, v, n);
+				json_close(&j, '}');
+				continue;
+			}
+			printf("%-36s %-11s %3d %12.1f %12.1f %12.1f %s\n",
+			       c->key, stats_metrics[m].name, n,
+			       stats_median(v, n), min_of(v, n), max_of(v, n),
+			       stats_metrics[m].unit);
+		}
+		if (o.json) {
+			json_close(&j, '}');
+			json_close(&j, '}');
+		}
+	}
+	if (o.json) {
+		json_close(&j, ']');
+		json_close(&j, '}');
+		putchar('\n');
+	}
+	stats_free(&r);
+	return 0;
+}
+
+static const struct stats_case *find_case(const struct stats_run *r,
+					  const char *key)
+{
+	int i;
+
+	for (i = 0; i < r->nr_cases; i++)
+		if (!strcmp(r->cases[i].key, key))
+			return &r->cases[i];
+	return NULL;
+}
+
+static void print_cmp(const struct stats_case *c, int m,
+		      const struct stats_cmp *s, double threshold)
+{
+	const struct stats_metric_def *d = &stats_metrics[m];
+	const char *u = d->relative ? "%" : d->unit;
+
+	printf("%-32s %-11s %10.1f (%d) %10.1f (%d) %+8.1f%s [%+.1f, %+.1f] p=%.3f  %s",
+	       c->key, d->name, s->median_a, s->na, s->median_b, s->nb,
+	       s->change, u, s->lo, s->hi, s->p, stats_call_name(s->call));
+	if (s->call == CALL_INCONCLUSIVE && s->why)
+		printf(" (%s)", s->why);
+	else if (s->call != CALL_UNCHANGED)
+		printf(" (threshold %g%s)", threshold, u);
+	putchar('\n');
+}
+
+static void json_cmp(struct json *j, const struct stats_case *c, int m,
+		     const struct stats_cmp *s, double threshold)
+{
+	const struct stats_metric_def *d = &stats_metrics[m];
+
+	json_open(j, NULL, '{');
+	json_str(j, "case", c->key);
+	json_str(j, "metric", d->name);
+	json_str(j, "unit", d->unit);
+	json_str(j, "better", d->higher_better ? "higher" : "lower");
+	json_bool(j, "relative", d->relative);
+	json_num(j, "threshold", threshold);
+	json_int(j, "n_a", s->na);
+	json_int(j, "n_b", s->nb);
+	json_num(j, "median_a", s->median_a);
+	json_num(j, "median_b", s->median_b);
+	json_num(j, "change", s->change);
+	json_num(j, "ci_low", s->lo);
+	json_num(j, "ci_high", s->hi);
+	json_num(j, "p", s->p);
+	json_str(j, "call", stats_call_name(s->call));
+	json_str(j, "why", s->why);
+	json_close(j, '}');
+}
+
+int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
+		       const struct stats_opts *o)
+{
+	int counts[4] = { 0 }, i, m, only_a = 0;
+	struct json j;
+
+	if (o->json) {
+		json_init(&j, stdout);
+		json_open(&j, NULL, '{');
+		json_str(&j, "a", a->id);
+		json_str(&j, "b", b->id);
+		json_num(&j, "alpha", o->alpha);
+		json_open(&j, "metrics", '[');
+	} else {
+		printf("# compare A %s with B %s (alpha %g; change of the median, 95%% interval)\n",
+		       a->id, b->id, o->alpha);
+		printf("%-32s %-11s %15s %15s %9s\n", "case", "metric",
+		       "A median (n)", "B median (n)", "change");
+	}
+	for (i = 0; i < a->nr_cases; i++) {
+		const struct stats_case *ca = &a->cases[i];
+		const struct stats_case *cb = find_case(b, ca->key);
+
+		if (!cb) {
+			only_a++;
+			continue;
+		}
+		for (m = 0; m < NR_METRICS; m++) {
+			const struct stats_metric_def *d = &stats_metrics[m];
+			struct stats_cmp s;
+
+			if (!ca->n[m] || !cb->n[m])
+				continue;
+			stats_compare(ca->v[m], ca->n[m], cb->v[m], cb->n[m],
+				      d->higher_better, d->relative,
+				      o->threshold[m], o->alpha, &s);
+			counts[s.call]++;
+			if (o->json)
+				json_cmp(&j, ca, m, &s, o->threshold[m]);
+			else
+				print_cmp(ca, m, &s, o->threshold[m]);
+		}
+	}
+	if (o->json) {
+		json_close(&j, ']');
+		json_int(&j, "regressed", counts[CALL_REGRESSED]);
+		json_int(&j, "improved", counts[CALL_IMPROVED]);
+		json_int(&j, "unchanged", counts[CALL_UNCHANGED]);
+		json_int(&j, "inconclusive", counts[CALL_INCONCLUSIVE]);
+		json_int(&j, "cases_only_in_a", only_a);
+		json_int(&j, "cases_only_in_b", b->nr_cases - (a->nr_cases - only_a));
+		json_close(&j, '}');
+		putchar('\n');
+	} else {
+		if (only_a || b->nr_cases > a->nr_cases - only_a)
+			printf("# cases in one run only (not compared): %d in A, %d in B\n",
+			       only_a, b->nr_cases - (a->nr_cases - only_a));
+		printf("# %d regressed, %d improved, %d unchanged, %d inconclusive\n",
+		       counts[CALL_REGRESSED], counts[CALL_IMPROVED],
+		       counts[CALL_UNCHANGED], counts[CALL_INCONCLUSIVE]);
+	}
+	return counts[CALL_REGRESSED];
+}
+
+static int stats_compare_cmd(int argc, char **argv)
+{
+	struct stats_run a, b;
+	struct stats_opts o;
+	const char *pos[2];
+	int r, np;
+
+	r = parse_opts(argc, argv, &o, pos, 2, &np);
+	if (r)
+		return r < 0 ? VM_EXIT_USAGE : 0;
+	if (np != 2) {
+		fprintf(stderr, "ktstr stats compare: name two runs, A and B (ktstr stats list shows them)\n");
+		return VM_EXIT_USAGE;
+	}
+	/* 2, not 1: a run that cannot be read is no regression */
+	if (load_named(pos[0], &a))
+		return VM_EXIT_USAGE;
+	if (load_named(pos[1], &b)) {
+		stats_free(&a);
+		return VM_EXIT_USAGE;
+	}
+	r = stats_compare_runs(&a, &b, &o);
+	stats_free(&a);
+	stats_free(&b);
+	return r ? 1 : 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? VM_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "list"))
+		return stats_list(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "show"))
+		return stats_show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compare"))
+		return stats_compare_cmd(argc - 1, argv + 1);
+	fprintf(stderr, "ktstr stats: unknown subcommand '%s' (list, show, compare)\n",
+		argv[1]);
+	return VM_EXIT_USAGE;
+}
