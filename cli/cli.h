@@ -67,6 +67,7 @@ int cmd_shell(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 extern const char *ktstr_bin_dir;
 

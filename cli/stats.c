@@ -38,7 +38,7 @@ static void usage(FILE *f)
 			stats_metrics[m].threshold,
 			stats_metrics[m].relative ? "%" :
 			stats_metrics[m].unit, stats_metrics[m].what);
-	fprintf(f, "compare exits 1 when a metric regressed, 0 otherwise.\n");
+	fprintf(f, "compare exits 1 when a metric regressed, 250 when there is nothing to compare, else 0.\n");
 }
 
 static int parse_number(const char *what, const char *v, double min,
@@ -431,6 +431,11 @@ int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
 		       counts[CALL_REGRESSED], counts[CALL_IMPROVED],
 		       counts[CALL_UNCHANGED], counts[CALL_INCONCLUSIVE]);
 	}
+	/* nothing measured on both sides is no verdict, least of all a pass */
+	if (!counts[0] && !counts[1] && !counts[2] && !counts[3]) {
+		fprintf(stderr, "ktstr: nothing to compare: no case has a metric in both runs\n");
+		return -1;
+	}
 	return counts[CALL_REGRESSED];
 }
 
@@ -448,7 +453,7 @@ static int stats_compare_cmd(int argc, char **argv)
 		fprintf(stderr, "ktstr stats compare: name two runs, A and B (ktstr stats list shows them)\n");
 		return VM_EXIT_USAGE;
 	}
-	/* 2, not 1: a run that cannot be read is no regression */
+	/* not 1: a run that cannot be read is no regression */
 	if (load_named(pos[0], &a))
 		return VM_EXIT_USAGE;
 	if (load_named(pos[1], &b)) {
@@ -458,7 +463,7 @@ static int stats_compare_cmd(int argc, char **argv)
 	r = stats_compare_runs(&a, &b, &o);
 	stats_free(&a);
 	stats_free(&b);
-	return r ? 1 : 0;
+	return r < 0 ? VM_EXIT_USAGE : r ? 1 : 0;
 }
 
 int cmd_stats(int argc, char **argv)

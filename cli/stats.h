@@ -98,7 +98,8 @@ int stats_opt_parse(struct stats_opts *o, int argc, char **argv, int *i);
 
 /*
  * Compare run @a with run @b per case and metric, print the table (or
- * JSON) on stdout; returns how many metrics regressed.
+ * JSON) on stdout; returns how many metrics regressed, or -1 when no
+ * case has a metric on both sides (said on stderr).
  */
 int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
 		       const struct stats_opts *o);

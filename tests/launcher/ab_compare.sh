@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A/B: `ktstr compare` runs the cases on two sides in turn and says what
+# regressed. A scheduler against itself regresses nothing; the fixture
+# with its slow knob against without is a significant throughput
+# regression and exits 1. The runs are kept: `stats list` lists both
+# sides, `stats show` has the repetitions as samples, `stats compare`
+# gives the same answer from the saved runs, and a second `ktstr run`
+# never writes into the first one's directory.
+. "$(dirname "$0")/../lib.sh"
+need_kernel
+export KTSTR_RUNS="$TMP/runs"
+CASE==rate_gate_pass
+
+# the same scheduler on both sides, five passes: nothing regressed
+expect_rc 0 "$KTSTR" compare --a-sched "$BIN/scx_simple" -- \
+	--b-sched "$BIN/scx_simple" -- --repeat 5 -t "$CASE" --json
+jq -e '.regressed == 0' "$TMP/out" >/dev/null ||
+	{ cat "$TMP/out"; fail "scx_simple against itself: a metric regressed"; }
+jq -e '[.metrics[] | select(.metric == "throughput")][0] |
+       .n_a == 5 and .n_b == 5' "$TMP/out" >/dev/null ||
+	{ cat "$TMP/out"; fail "not five throughput samples a side"; }
+self_a=$(jq -r .a "$TMP/out")
+
+# the slow knob throttles dispatch: throughput regressed, significant
+expect_rc 1 "$KTSTR" compare --a-sched "$BIN/scx_ktstr" -- \
+	--b-sched "$BIN/scx_ktstr" --slow -- --repeat 3 -t "$CASE"
+expect_in "$TMP/out" "^rate_gate_pass +throughput .* regressed \(threshold 10%\)$"
+expect_in "$TMP/out" "^# [1-9][0-9]* regressed, "
+slow_a=$(sed -n 's/^# side A: .*, run \(.*\)$/\1/p' "$TMP/out")
+slow_b=$(sed -n 's/^# side B: .*, run \(.*\)$/\1/p' "$TMP/out")
+[ -d "$slow_a" ] && [ -d "$slow_b" ] || fail "the sides' run directories are not named"
+
+# the runs are kept and read back
+expect_rc 0 "$KTSTR" stats list --json
+[ "$(jq length "$TMP/out")" -eq 4 ] || { cat "$TMP/out"; fail "not the four sides' runs"; }
+expect_rc 0 "$KTSTR" stats show "$self_a" --json
+jq -e '.cases[0].case == "rate_gate_pass" and
+       (.cases[0].metrics.throughput.samples | length) == 5' "$TMP/out" \
+	>/dev/null || { cat "$TMP/out"; fail "stats show: not five samples"; }
+expect_rc 1 "$KTSTR" stats compare "$slow_a" "$slow_b"
+expect_in "$TMP/out" "^rate_gate_pass +throughput .* regressed"
+# B against A: the same change is an improvement
+expect_rc 0 "$KTSTR" stats compare "$slow_b" "$slow_a"
+expect_in "$TMP/out" "^rate_gate_pass +throughput .* improved"
+# a threshold beyond the change: nothing to report
+expect_rc 0 "$KTSTR" stats compare "$slow_a" "$slow_b" --threshold throughput=1000
+# bad input: named, exit 250
+expect_rc 250 "$KTSTR" stats compare "$slow_a" no-such-run
+expect_in "$TMP/err" "no run 'no-such-run'"
+expect_rc 250 "$KTSTR" stats compare "$slow_a" "$slow_b" --threshold bogus=5
+expect_in "$TMP/err" "no metric 'bogus'"
+
+# two plain runs: two run ids, the first one's sidecars untouched
+"$KTSTR" run -t "$CASE" >"$TMP/r1" 2>&1 || { cat "$TMP/r1"; fail "run 1"; }
+"$KTSTR" run -t "$CASE" >"$TMP/r2" 2>&1 || { cat "$TMP/r2"; fail "run 2"; }
+run_dir() {
+	grep -A1 '^# ktstr: test outputs$' "$1" | sed -n '2s/^# //p'
+}
+d1=$(run_dir "$TMP/r1")
+d2=$(run_dir "$TMP/r2")
+[ -n "$d1" ] && [ "$d1" != "$d2" ] || fail "two runs, one run directory ($d1)"
+ls "$d1"/rate_gate_pass-*.ktstr.json >/dev/null || fail "run 1's sidecar is gone"
+exit 0
