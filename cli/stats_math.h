@@ -21,6 +21,12 @@ double stats_mann_whitney_p(const double *a, int na, const double *b,
 			    int nb);
 
 /*
+ * The smallest two-sided p the exact test can give for these sizes,
+ * 2 / C(na + nb, na): 0.1 for 3 a side, 0.029 for 4, 0.0079 for 5.
+ */
+double stats_min_p(int na, int nb);
+
+/*
  * The change of the median from @a to @b (in percent of A's median when
  * @relative, else in the metric's unit) and its 95 % bootstrap interval
  * (percentile method, STATS_RESAMPLES draws from a fixed seed, so the

@@ -153,6 +153,34 @@ void checks_effective(const struct ktstr_checks *sched_overrides,
 	}
 }
 
+int checks_floor(const struct ktstr_checks *floors, double time_scale,
+		 struct ktstr_checks *eff)
+{
+	double t = time_scale > 1 ? time_scale : 1;
+	int raised = 0;
+
+#define FLOOR(field, scale) do {					\
+	if (eff->field && floors->field > 0 &&				\
+	    eff->field < floors->field * (scale)) {			\
+		eff->field = floors->field * (scale);			\
+		raised++;						\
+	}								\
+} while (0)
+	FLOOR(max_gap_ms, t);
+	FLOOR(max_p99_wake_latency_us, t);
+	FLOOR(max_wake_latency_cv, 1);
+	FLOOR(max_spread_pct, 1);
+	FLOOR(max_weight_error_pct, 1);
+	FLOOR(max_nice_error_pct, 1);
+	FLOOR(max_imbalance_ratio, 1);
+	FLOOR(max_throughput_cv, 1);
+	FLOOR(max_migration_ratio, 1);
+	FLOOR(max_fallback_rate, 1);
+	FLOOR(max_keep_last_rate, 1);
+#undef FLOOR
+	return raised;
+}
+
 int checks_parse(const char *s, struct ktstr_checks *c, char *err,
 		 size_t errlen)
 {

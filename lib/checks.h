@@ -87,6 +87,15 @@ void checks_effective(const struct ktstr_checks *sched_overrides,
 		      double time_scale, struct ktstr_checks *out);
 
 /*
+ * Raise each enabled "max_" threshold of @eff that is below the same one
+ * in @floors (a scheduler's design bound, native units: the time ones
+ * are scaled by @time_scale as checks_effective does). Returns how many
+ * were raised.
+ */
+int checks_floor(const struct ktstr_checks *floors, double time_scale,
+		 struct ktstr_checks *eff);
+
+/*
  * Run every enabled check over the workers of one cgroup. @cpuset is
  * what the cgroup was allowed (for isolation), @nr_cpus the CPUs they
  * shared (for the spread line).

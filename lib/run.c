@@ -752,6 +752,24 @@ static int preflight(struct run *r, char *why, size_t len)
 }
 
 /* thresholds for this run, and the harness onto the root's CPU */
+/* the scheduler's design bounds over the case's tighter thresholds */
+static void apply_floors(struct run *r, const char *ops)
+{
+	const char *floors = ops ? sched_profile_floors(ops) : NULL;
+	struct ktstr_checks f = { 0 };
+	char err[256];
+
+	if (!floors)
+		return;
+	if (checks_parse(floors, &f, err, sizeof(err))) {
+		check_fail(&r->res, "lib/sched_profiles.c floors: %s", err);
+		return;
+	}
+	if (checks_floor(&f, r->time_scale, &r->eff))
+		printf("# %s: design bounds %s (lib/sched_profiles.c): the case's tighter values are raised to them\n",
+		       ops, floors);
+}
+
 static void prepare(struct run *r)
 {
 	struct ktstr_checks sched_over = { 0 };
@@ -779,6 +797,7 @@ static void prepare(struct run *r)
 			   over ? err : strerror(errno));
 	free(over);
 	checks_effective(&sched_over, &r->t->checks, r->time_scale, &r->eff);
+	apply_floors(r, path ? ops : NULL);
 	if (topo_cpus(&r->topo) > 2) {
 		cpu_set_t set;
 

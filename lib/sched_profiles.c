@@ -21,6 +21,11 @@ static const struct sched_profile {
 	 * between the library's defaults and a case's own values
 	 */
 	const char *checks;
+	/*
+	 * design bounds in the same form: a case's own, tighter value is
+	 * raised to them, because the scheduler cannot do better by design
+	 */
+	const char *floors;
 } profiles[] = {
 	/*
 	 * scx_central steers every wakeup onto the central CPU's run queue
@@ -37,6 +42,16 @@ static const struct sched_profile {
 	 * 10 comes out near 2:1 (65%), not 9:1. Coarse, not ignored.
 	 */
 	{ .ops = "qmap", .checks = "max_nice_error_pct=35" },
+	/*
+	 * scx_flatcg time-slices cgroups: a CPU keeps running its current
+	 * cgroup's tasks for cgrp_slice_ns (20 ms by default) before it
+	 * picks the next cgroup, so a task woken while another cgroup holds
+	 * both CPUs waits up to a cgroup slice. Measured here: p99 wake
+	 * latency 15-20 ms (TCG) in wake_latency, whose own 5 ms suits a
+	 * latency-minded scheduler. Two slices is what flatcg's design
+	 * promises, and a bound the case cannot tighten.
+	 */
+	{ .ops = "flatcg", .floors = "max_p99_wake_latency_us=40000" },
 };
 
 static const struct sched_profile *find(const char *ops)
@@ -61,6 +76,13 @@ const char *sched_profile_checks(const char *ops)
 	const struct sched_profile *p = find(ops);
 
 	return p ? p->checks : NULL;
+}
+
+const char *sched_profile_floors(const char *ops)
+{
+	const struct sched_profile *p = find(ops);
+
+	return p ? p->floors : NULL;
 }
 
 void sched_attached_ops(char *buf, unsigned long len)

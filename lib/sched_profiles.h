@@ -19,6 +19,12 @@ const char *sched_profile_no_task_weights(const char *ops);
  */
 const char *sched_profile_checks(const char *ops);
 
+/*
+ * The scheduler's design bounds in the same form, or NULL: thresholds a
+ * case may not set tighter (checks_floor).
+ */
+const char *sched_profile_floors(const char *ops);
+
 /* the name the attached scheduler registered, "" when none is attached */
 void sched_attached_ops(char *buf, unsigned long len);
 

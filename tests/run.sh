@@ -137,8 +137,14 @@ for t in "${selected[@]}"; do
 			pin=0
 			retries=2
 		fi
+		# a scheduler's own known bugs, found by the suite, with
+		# the evidence: tests/known-issues/<scheduler>
+		known=
+		[ -f "$KTSTR_DIR/tests/known-issues/${t#sched/}" ] &&
+			known="$KTSTR_DIR/tests/known-issues/${t#sched/}"
 		mapfile -t sel <<<"$positive"
 		out=$(KTSTR_PIN_SCX_HELPER=$pin KTSTR_ATTACH_RETRIES=$retries \
+			KTSTR_KNOWN_ISSUES=$known \
 			"$KTSTR_DIR/ktstr" run --sched \
 			"$OUTPUT/tree/sched_ext/build/bin/${t#sched/}" -- \
 			"${sel[@]}" 2>&1)

@@ -14,8 +14,8 @@ export KTSTR_RUNS="$TMP/runs"
 CASE==rate_gate_pass
 
 # the same scheduler on both sides, five passes: nothing regressed
-expect_rc 0 "$KTSTR" compare --a-sched "$BIN/scx_simple" -- \
-	--b-sched "$BIN/scx_simple" -- --repeat 5 -t "$CASE" --json
+expect_rc 0 "$KTSTR" compare --a-sched "$OUTPUT/tree/sched_ext/build/bin/scx_simple" -- \
+	--b-sched "$OUTPUT/tree/sched_ext/build/bin/scx_simple" -- --repeat 5 -t "$CASE" --json
 jq -e '.regressed == 0' "$TMP/out" >/dev/null ||
 	{ cat "$TMP/out"; fail "scx_simple against itself: a metric regressed"; }
 jq -e '[.metrics[] | select(.metric == "throughput")][0] |
@@ -24,8 +24,9 @@ jq -e '[.metrics[] | select(.metric == "throughput")][0] |
 self_a=$(jq -r .a "$TMP/out")
 
 # the slow knob throttles dispatch: throughput regressed, significant
+# (4 a side: the fewest with which the rank test can reach p < 0.05)
 expect_rc 1 "$KTSTR" compare --a-sched "$BIN/scx_ktstr" -- \
-	--b-sched "$BIN/scx_ktstr" --slow -- --repeat 3 -t "$CASE"
+	--b-sched "$BIN/scx_ktstr" --slow -- --repeat 4 -t "$CASE"
 expect_in "$TMP/out" "^rate_gate_pass +throughput .* regressed \(threshold 10%\)$"
 expect_in "$TMP/out" "^# [1-9][0-9]* regressed, "
 slow_a=$(sed -n 's/^# side A: .*, run \(.*\)$/\1/p' "$TMP/out")

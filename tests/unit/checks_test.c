@@ -256,4 +256,28 @@ TEST(scheduler_overrides_parse)
 	EXPECT_STREQ("'max_gap_ms=fast': not a number >= 0", err);
 }
 
+/*
+ * A scheduler's design bound raises a case's tighter threshold (scaled
+ * like the case's own for time), never lowers a looser one, and leaves
+ * a check the case turned off off.
+ */
+TEST(design_floors)
+{
+	struct ktstr_checks floors = { .max_p99_wake_latency_us = 40000,
+				       .max_spread_pct = 10 };
+	struct ktstr_checks test = { .max_p99_wake_latency_us = 5000,
+				     .max_spread_pct = 30 };
+	struct ktstr_checks eff;
+
+	checks_effective(NULL, &test, 5, &eff);
+	ASSERT_EQ(25000, eff.max_p99_wake_latency_us);
+	ASSERT_EQ(1, checks_floor(&floors, 5, &eff));
+	ASSERT_EQ(200000, eff.max_p99_wake_latency_us);
+	ASSERT_EQ(30, eff.max_spread_pct);
+	test.max_p99_wake_latency_us = 0;
+	checks_effective(NULL, &test, 5, &eff);
+	ASSERT_EQ(0, checks_floor(&floors, 5, &eff));
+	ASSERT_EQ(0, eff.max_p99_wake_latency_us);
+}
+
 TEST_HARNESS_MAIN

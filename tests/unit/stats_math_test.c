@@ -5,6 +5,7 @@
  * known.
  */
 #include <math.h>
+#include <string.h>
 
 #include "kselftest_harness.h"
 #include "stats_math.h"
@@ -39,6 +40,20 @@ TEST(mann_whitney_exact_table_value)
 	double p = stats_mann_whitney_p(a, 4, b, 5);
 
 	ASSERT_LT(fabs(p - 36.0 / 126), 1e-12);
+}
+
+/* what the sample sizes allow: 3 a side can never be significant */
+TEST(smallest_p)
+{
+	double a[] = { 1, 2, 3 }, b[] = { 7, 8, 9 };
+	struct stats_cmp c;
+
+	ASSERT_LT(fabs(stats_min_p(3, 3) - 0.1), 1e-12);
+	ASSERT_LT(fabs(stats_min_p(4, 4) - 2.0 / 70), 1e-12);
+	ASSERT_LT(fabs(stats_min_p(5, 5) - 2.0 / 252), 1e-12);
+	stats_compare(a, 3, b, 3, true, true, 10, 0.05, &c);
+	ASSERT_EQ(CALL_INCONCLUSIVE, c.call);
+	ASSERT_NE(NULL, strstr(c.why, "too few samples"));
 }
 
 /* interleaved samples: no evidence of a difference */
