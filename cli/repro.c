@@ -364,7 +364,8 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	free(buf);
 	/* the pipeline once the guest said which functions it could probe */
 	print_pipeline(c, &p, p.nr_kernel - guest_dropped(&p, rc.report));
-	sources(c, &p, o->vm.kernel ? o->vm.kernel : find_kernel());
+	sources(c, &p, c->kernel ? c->kernel :
+		o->vm.kernel ? o->vm.kernel : find_kernel());
 	if (vm_interrupted()) {
 		emit(c, "repro VM interrupted by %s: stopped after %.1fs, no probe data",
 		     run_signame(vm_interrupted()), (now_ms() - t0) / 1000.0);

@@ -782,11 +782,13 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	/* the guest runs the declaration on the VM's shape, a preset's too */
 	snprintf(topo_env, sizeof(topo_env), "KTSTR_TOPO=%s", c->topo);
 	env[nenv++] = topo_env;
-	if (c->preset[0]) {
+	if (c->variant[0] || c->preset[0]) {
 		snprintf(variant_env, sizeof(variant_env), "KTSTR_VARIANT=%s",
-			 c->name);
+			 c->variant[0] ? c->variant : c->name);
 		env[nenv++] = variant_env;
 	}
+	if (c->kernel)
+		vo.kernel = c->kernel;
 	snprintf(accel, sizeof(accel), "KTSTR_ACCEL=%s", kvm ? "kvm" : "tcg");
 	snprintf(fixture, sizeof(fixture), "%s/scx_ktstr", ktstr_bin_dir);
 	extra[1] = fixture;
@@ -1150,6 +1152,31 @@ static int parse_count(const char *opt, const char *v, unsigned long min,
 	return 0;
 }
 
+/* --kernel again: the image vm_opts_parse just resolved, with its label */
+static int add_kernel(struct run_opts *o)
+{
+	int k;
+
+	if (o->nr_kernels == MAX_KERNELS) {
+		fprintf(stderr, "ktstr run: --kernel more than %d times\n",
+			MAX_KERNELS);
+		return -1;
+	}
+	k = o->nr_kernels++;
+	o->kernels[k] = xstrdup(o->vm.kernel);
+	kernel_label(o->kernels[k], o->kernel_labels[k],
+		     sizeof(o->kernel_labels[k]));
+	for (int j = 0; j < k; j++) {
+		if (strcmp(o->kernel_labels[j], o->kernel_labels[k]))
+			continue;
+		/* the same label twice: tell them apart by their place */
+		snprintf(o->kernel_labels[k] + strlen(o->kernel_labels[k]),
+			 sizeof(o->kernel_labels[k]) - strlen(o->kernel_labels[k]),
+			 "-k%d", k + 1);
+	}
+	return 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
 	int i, r;
@@ -1293,13 +1320,20 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			       "  --repeat N      each case N times (NAME, NAME~2, ...): samples for\n"
 			       "                  'ktstr stats compare'\n"
 			       "  --repeat-from K number the repetitions from K (NAME~K first)\n"
+			       "  --kernel K      more than once: each case on each kernel, as NAME/LABEL\n"
 			       "  --run-dir DIR   this run directory (created, or added to) instead of\n"
 			       "                  a new <release>-<commit>-<seq> under the runs directory\n"
 			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
 			return 1;
 		} else {
+			const char *a = argv[i];
+			bool kernel = !strcmp(a, "--kernel") || !strcmp(a, "-k") ||
+				      !strncmp(a, "--kernel=", 9);
+
 			r = vm_opts_parse(&o->vm, argc, argv, &i);
 			if (r < 0)
+				return -1;
+			if (r && kernel && add_kernel(o))
 				return -1;
 			if (!r) {
 				fprintf(stderr, "ktstr run: unknown argument '%s'\n",
@@ -1323,6 +1357,13 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->shard_total_opt, o->shard_index + 1, o->shard_total);
 		return -1;
 	}
+	if (o->native && o->nr_kernels) {
+		fprintf(stderr, "ktstr run: --native runs in this kernel: leave --kernel out\n");
+		return -1;
+	}
+	/* one kernel: the run's; several: each case's own */
+	if (o->nr_kernels > 1)
+		o->vm.kernel = NULL;
 	if (o->native && o->jobs > 1) {
 		fprintf(stderr, "ktstr run: --native runs one case at a time: the cases share this kernel's one sched_ext scheduler slot; leave -j out\n");
 		return -1;
@@ -1586,6 +1627,11 @@ int cmd_run(int argc, char **argv)
 			return VM_EXIT_USAGE;
 		}
 	}
+	if (o.nr_kernels > 1) {
+		n = kernel_cases(&o, cases, n, MAX_CASES);
+		if (n < 0)
+			return VM_EXIT_USAGE;
+	}
 	n = shard_cases(&o, cases, n);
 	if (!o.native)
 		kvm = o.vm.accel == ACCEL_KVM ||
@@ -1634,6 +1680,13 @@ int cmd_run(int argc, char **argv)
 
 		uname(&u);
 		snprintf(release, sizeof(release), "%s", u.release);
+	} else if (o.nr_kernels > 1) {
+		/* the run id names every kernel of the run */
+		release[0] = '\0';
+		for (i = 0; i < o.nr_kernels; i++)
+			snprintf(release + strlen(release),
+				 sizeof(release) - strlen(release), "%s%s",
+				 i ? "+" : "", o.kernel_labels[i]);
 	} else {
 		kernel_release(o.vm.kernel ? o.vm.kernel : find_kernel(),
 			       release, sizeof(release));

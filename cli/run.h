@@ -19,6 +19,7 @@
 
 /* the gauntlet multiplies the cases by up to 24 presets */
 #define MAX_CASES	1024
+#define MAX_KERNELS	8
 #define MAX_FILTERS	32
 
 /* a case stopped by SIGINT/SIGTERM: the run ends after it */
@@ -42,6 +43,10 @@ struct test_case {
 	unsigned int duration_ms;
 	unsigned int memory_mb;
 	bool auto_repro;		/* the declaration allows it */
+	/* several --kernel: this case's image, else the run's (vm.kernel) */
+	const char *kernel;
+	/* the name stats group by, when it is not the test's: a variant */
+	char variant[160];
 	/* filled by the run */
 	uint64_t hash;
 	bool failed;
@@ -84,6 +89,10 @@ struct run_opts {
 	bool dry_run;			/* --dry-run: the plan, no boot */
 	const char *out_dir;		/* --out DIR: DIR/ktap, DIR/runs */
 	const char *run_dir;		/* --run-dir DIR: the run directory */
+	/* --kernel more than once: each case on each, as NAME/LABEL */
+	const char *kernels[MAX_KERNELS];
+	char kernel_labels[MAX_KERNELS][96];
+	int nr_kernels;
 	/* --repeat N: each case N times, the k-th (k > 1) as NAME~k */
 	unsigned int repeat, repeat_from;
 };
@@ -132,6 +141,17 @@ unsigned int run_default_jobs(bool kvm);
 int run_parallel(const struct run_opts *o, struct test_case *cases, int n,
 		 const struct rundir *rd, bool kvm, struct ktap *k,
 		 unsigned int jobs, bool explicit);
+
+/*
+ * cli/run_plan.c. Several --kernel: each case once per kernel, named
+ * NAME/LABEL (the label names the kernel: its cache entry, source tree
+ * or release). Returns the new count, or -1 with a message.
+ */
+int kernel_cases(const struct run_opts *o, struct test_case *cases, int n,
+		 int max);
+
+/* a short name for the kernel image @bzimage into @buf */
+void kernel_label(const char *bzimage, char *buf, size_t len);
 
 /*
  * cli/run_plan.c. --repeat: each case o->repeat times in a row, numbered

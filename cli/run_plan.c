@@ -37,6 +37,57 @@ int shard_cases(const struct run_opts *o, struct test_case *cases, int n)
 	return out;
 }
 
+void kernel_label(const char *bzimage, char *buf, size_t len)
+{
+	static const char tail[] = "/arch/x86/boot/bzImage";
+	size_t l = strlen(bzimage);
+
+	/* a cache entry or a source tree: the directory says the most */
+	if (l > sizeof(tail) - 1 && !strcmp(bzimage + l - (sizeof(tail) - 1), tail)) {
+		char dir[PATH_MAX];
+		const char *b;
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(l - (sizeof(tail) - 1)),
+			 bzimage);
+		b = strrchr(dir, '/');
+		snprintf(buf, len, "%s", b ? b + 1 : dir);
+	} else {
+		kernel_release(bzimage, buf, len);
+	}
+	release_sanitize(buf);
+}
+
+int kernel_cases(const struct run_opts *o, struct test_case *cases, int n,
+		 int max)
+{
+	static struct test_case base[MAX_CASES];
+	int i, k, out = 0;
+
+	if ((long long)n * o->nr_kernels > max) {
+		fprintf(stderr, "ktstr run: %d cases on %d kernels is more than the %d a run holds\n",
+			n, o->nr_kernels, max);
+		return -1;
+	}
+	memcpy(base, cases, n * sizeof(*cases));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < o->nr_kernels; k++) {
+			struct test_case *c = &cases[out++];
+
+			*c = base[i];
+			c->kernel = o->kernels[k];
+			if (snprintf(c->name, sizeof(c->name), "%s/%s",
+				     base[i].name, o->kernel_labels[k]) >=
+			    (int)sizeof(c->name)) {
+				fprintf(stderr, "ktstr run: '%s/%s' is longer than a case name may be\n",
+					base[i].name, o->kernel_labels[k]);
+				return -1;
+			}
+			snprintf(c->variant, sizeof(c->variant), "%s", c->name);
+		}
+	}
+	return out;
+}
+
 int repeat_cases(const struct run_opts *o, struct test_case *cases, int n,
 		 int max)
 {
@@ -57,6 +108,10 @@ int repeat_cases(const struct run_opts *o, struct test_case *cases, int n,
 			struct test_case *c = &cases[out++];
 
 			*c = base[i];
+			/* the samples of one case: grouped by its name */
+			if (!c->variant[0] && strcmp(c->name, c->test))
+				snprintf(c->variant, sizeof(c->variant), "%s",
+					 c->name);
 			if (k == 1)
 				continue;
 			if (snprintf(c->name, sizeof(c->name), "%s~%u",
