@@ -260,13 +260,14 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (!o.stats.json)
 		for (k = 0; k < 2; k++)
-			printf("# side %s: %s%s%s, run %s%s\n", o.side[k].name,
-			       o.side[k].sched ? o.side[k].sched[0] :
-			       "each case's scheduler",
+			printf("# side %s: %s%s%s%s; run %s\n",
+			       o.side[k].name, o.side[k].sched ?
+			       o.side[k].sched[0] : "each case's scheduler",
 			       o.side[k].kernel ? " on " : "",
 			       o.side[k].kernel ? o.side[k].kernel : "",
-			       o.side[k].dir, o.side[k].failed_passes ?
-			       " (some cases failed: see their KTAP above)" : "");
+			       o.side[k].failed_passes ?
+			       " (some cases failed: their KTAP is on stderr)" : "",
+			       o.side[k].dir);
 	rc = stats_compare_runs(&ra, &rb, &o.stats);
 	stats_free(&ra);
 	stats_free(&rb);

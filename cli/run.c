@@ -1361,7 +1361,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		fprintf(stderr, "ktstr run: --native runs in this kernel: leave --kernel out\n");
 		return -1;
 	}
-	/* one kernel: the run's; several: each case's own */
+	/* one kernel: the run's; several: each case's own, checked now */
+	for (i = 0; o->nr_kernels > 1 && i < o->nr_kernels; i++) {
+		char why[512];
+
+		if (!vm_is_bzimage(o->kernels[i], why, sizeof(why))) {
+			fprintf(stderr, "ktstr run: --kernel: %s\n", why);
+			return VM_EXIT_BAD_KERNEL;
+		}
+	}
 	if (o->nr_kernels > 1)
 		o->vm.kernel = NULL;
 	if (o->native && o->jobs > 1) {
@@ -1601,8 +1609,9 @@ int cmd_run(int argc, char **argv)
 
 	why[0] = '\0';
 	r = parse_run(argc, argv, &o);
+	/* -1: a bad option; 1: --help; else the launcher's own exit code */
 	if (r)
-		return r < 0 ? VM_EXIT_USAGE : 0;
+		return r < 0 ? VM_EXIT_USAGE : r == 1 ? 0 : r;
 	if (!o.native && (check_forwarded() ||
 			  check_tcg_scale(why, sizeof(why)))) {
 		if (why[0])

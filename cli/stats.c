@@ -26,7 +26,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: ktstr stats list [--json]\n"
 		"       ktstr stats show RUN [--json]\n"
 		"       ktstr stats compare A B [--threshold [METRIC=]VALUE]... [--alpha P] [--json]\n"
-		"  RUN, A, B  a run id (ktstr stats list), latest, latest~N, or a directory\n"
+		"  RUN, A, B  a run id (ktstr stats list), latest, latest~N, or a directory;\n"
+		"             RUN@LABEL: the cases of a run over several kernels on that one\n"
 		"  --threshold VALUE         the relative metrics' threshold in percent\n"
 		"  --threshold METRIC=VALUE  one metric's threshold, in its own terms\n"
 		"  --alpha P  the rank test's significance level (default 0.05)\n"
@@ -143,13 +144,53 @@ static int parse_opts(int argc, char **argv, struct stats_opts *o,
 	return 0;
 }
 
+/*
+ * RUN@LABEL: of a run over several kernels, the cases on the kernel
+ * LABEL (named CASE/LABEL), under their plain names, so that two kernels
+ * of one run compare like two runs.
+ */
+static int only_kernel(struct stats_run *r, const char *label)
+{
+	size_t l = strlen(label);
+	int i, out = 0;
+
+	for (i = 0; i < r->nr_cases; i++) {
+		struct stats_case *c = &r->cases[i];
+		size_t k = strlen(c->key);
+
+		if (k <= l + 1 || c->key[k - l - 1] != '/' ||
+		    strcmp(c->key + k - l, label))
+			continue;
+		c->key[k - l - 1] = '\0';
+		if (i != out)
+			r->cases[out] = *c;
+		out++;
+	}
+	r->nr_cases = out;
+	snprintf(r->id + strlen(r->id), sizeof(r->id) - strlen(r->id), "@%s",
+		 label);
+	if (!out) {
+		fprintf(stderr, "ktstr stats: no case of %s ran on a kernel labelled '%s' (the labels end the case names: CASE/LABEL)\n",
+			r->path, label);
+		return -1;
+	}
+	return 0;
+}
+
 static int load_named(const char *arg, struct stats_run *r)
 {
-	char path[4096], err[512];
+	char path[4096], err[512], name[4096];
+	const char *at = strrchr(arg, '@');
 
-	if (stats_resolve(arg, path, sizeof(path), err, sizeof(err)) ||
+	snprintf(name, sizeof(name), "%.*s",
+		 at ? (int)(at - arg) : (int)strlen(arg), arg);
+	if (stats_resolve(name, path, sizeof(path), err, sizeof(err)) ||
 	    stats_load(path, r, err, sizeof(err))) {
 		fprintf(stderr, "ktstr stats: %s\n", err);
+		return -1;
+	}
+	if (at && only_kernel(r, at + 1)) {
+		stats_free(r);
 		return -1;
 	}
 	return 0;

@@ -29,8 +29,8 @@ expect_rc 1 "$KTSTR" compare --a-sched "$BIN/scx_ktstr" -- \
 	--b-sched "$BIN/scx_ktstr" --slow -- --repeat 4 -t "$CASE"
 expect_in "$TMP/out" "^rate_gate_pass +throughput .* regressed \(threshold 10%\)$"
 expect_in "$TMP/out" "^# [1-9][0-9]* regressed, "
-slow_a=$(sed -n 's/^# side A: .*, run \(.*\)$/\1/p' "$TMP/out")
-slow_b=$(sed -n 's/^# side B: .*, run \(.*\)$/\1/p' "$TMP/out")
+slow_a=$(sed -n 's/^# side A: .*; run \(.*\)$/\1/p' "$TMP/out")
+slow_b=$(sed -n 's/^# side B: .*; run \(.*\)$/\1/p' "$TMP/out")
 [ -d "$slow_a" ] && [ -d "$slow_b" ] || fail "the sides' run directories are not named"
 
 # the runs are kept and read back
