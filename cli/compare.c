@@ -7,11 +7,14 @@
  * A/B in one invocation: pass k runs the selected cases on side A, then
  * on side B (A B A B ...), each side a `ktstr run` of its own into its
  * own run directory (the k-th pass as NAME~k), so drift of the host over
- * the minutes this takes falls on both sides alike. Then the sides are
- * compared as `ktstr stats compare` does. The runs' KTAP goes to stderr;
- * stdout is the comparison. Exit 1 when a metric regressed.
+ * the minutes this takes falls on both sides alike; --together runs the
+ * two of a pass at the same time, side by side. Then the sides are
+ * compared as `ktstr stats compare` does. Each run's KTAP is kept as
+ * pass-K.ktap in its run directory; stdout is the comparison. Exit 1
+ * when a metric regressed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +44,7 @@ struct compare_opts {
 	struct stats_opts stats;
 	char *pass[MAX_PASSTHROUGH];	/* to every `ktstr run` */
 	int nr_pass;
+	bool together;			/* both sides of a pass at once */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -108,14 +112,19 @@ static int parse_compare(int argc, char **argv, struct compare_opts *o)
 				return -1;
 			}
 			o->repeat = n;
+		} else if (!strcmp(a, "--together")) {
+			o->together = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("usage: ktstr compare [--a-sched BIN [ARGS] --] [--b-sched BIN [ARGS] --]\n"
 			       "                     [--a-kernel K] [--b-kernel K] [--repeat N]\n"
-			       "                     [--threshold [METRIC=]V]... [--alpha P] [--json] [run options]\n"
+			       "                     [--threshold [METRIC=]V]... [--alpha P] [--json] [--together]\n"
+			       "                     [run options]\n"
 			       "  runs the selected cases on side A and side B in turn, N passes (default 5),\n"
 			       "  then compares them as 'ktstr stats compare' does; a side without --x-sched\n"
 			       "  runs each case's own scheduler, without --x-kernel the default kernel.\n"
-			       "  Run options (-t FILTER, -j N, --timeout, ...) go to every 'ktstr run'.\n"
+			       "  --together runs both sides of a pass at once (two VMs side by side).\n"
+			       "  Run options (-t FILTER, -j N, --timeout, ...) go to every 'ktstr run';\n"
+			       "  each run's KTAP is kept as <its run directory>/pass-K.ktap.\n"
 			       "  Exit 1 when a metric regressed from A to B.\n");
 			return 1;
 		} else {
@@ -171,16 +180,21 @@ static int make_dirs(struct compare_opts *o)
 	return 0;
 }
 
-/* one pass of one side: `ktstr run` with its stdout on our stderr */
-static int run_side(const struct compare_opts *o, const struct side *s,
-		    unsigned int pass)
+/*
+ * Start one pass of one side: `ktstr run` with its KTAP into
+ * <dir>/pass-<k>.ktap (the directory is ours: mkdtemp) and its progress
+ * on our stderr. Returns the child, or -1.
+ */
+static pid_t start_side(const struct compare_opts *o, const struct side *s,
+			unsigned int pass)
 {
-	char *argv[MAX_PASSTHROUGH + 64], from[16], self[4200];
-	int n = 0, i, status;
+	char *argv[MAX_PASSTHROUGH + 64], from[16], self[4200], ktap[4200];
+	int n = 0, i, fd;
 	pid_t pid;
 
 	snprintf(self, sizeof(self), "%s/ktstr", ktstr_bin_dir);
 	snprintf(from, sizeof(from), "%u", pass);
+	snprintf(ktap, sizeof(ktap), "%s/pass-%u.ktap", s->dir, pass);
 	argv[n++] = self;
 	argv[n++] = "run";
 	if (s->sched) {
@@ -200,21 +214,92 @@ static int run_side(const struct compare_opts *o, const struct side *s,
 	for (i = 0; i < o->nr_pass; i++)
 		argv[n++] = o->pass[i];
 	argv[n] = NULL;
+	fd = open(ktap, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "ktstr compare: %s: %s\n", ktap, strerror(errno));
+		return -1;
+	}
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0)
-		return -1;
 	if (!pid) {
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+		dup2(fd, STDOUT_FILENO);
 		execv(self, argv);
 		fprintf(stderr, "ktstr compare: cannot run %s: %s\n", self,
 			strerror(errno));
 		_exit(127);
 	}
+	close(fd);
+	return pid;
+}
+
+/* its exit code; -1 when it cannot be waited for */
+static int wait_side(pid_t pid)
+{
+	int status;
+
+	if (pid < 0)
+		return -1;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* the pass's "N passed, N failed" line of one side, for the progress */
+static void pass_summary(const struct side *s, unsigned int pass, char *buf,
+			 size_t len)
+{
+	char path[4200], *text, *last;
+
+	snprintf(path, sizeof(path), "%s/pass-%u.ktap", s->dir, pass);
+	snprintf(buf, len, "no result");
+	text = read_file(path, NULL);
+	if (!text)
+		return;
+	last = strstr(text, " passed, ");
+	while (last && last > text && last[-1] != '\n')
+		last--;
+	if (last)
+		snprintf(buf, len, "%.*s", (int)strcspn(last, "\n"), last);
+	free(text);
+}
+
+/* both sides of one pass, one after the other or (--together) at once */
+static int run_pass(struct compare_opts *o, unsigned int pass)
+{
+	pid_t pid[2] = { -1, -1 };
+	char sum[2][128];
+	int k, rc[2];
+
+	for (k = 0; k < 2 && !interrupted; k++) {
+		struct side *s = &o->side[k];
+
+		fprintf(stderr, "ktstr compare: pass %u/%u, side %s (%s%s%s)\n",
+			pass, o->repeat, s->name,
+			s->sched ? s->sched[0] : "each case's scheduler",
+			s->kernel ? ", kernel " : "", s->kernel ? s->kernel : "");
+		pid[k] = start_side(o, s, pass);
+		if (!o->together)
+			rc[k] = wait_side(pid[k]);
+	}
+	for (k = 0; k < 2; k++) {
+		if (o->together)
+			rc[k] = pid[k] < 0 ? -1 : wait_side(pid[k]);
+		else if (pid[k] < 0)
+			rc[k] = -1;
+	}
+	for (k = 0; k < 2; k++) {
+		if (rc[k] == VM_EXIT_USAGE || rc[k] < 0 || rc[k] >= 126) {
+			fprintf(stderr, "ktstr compare: side %s's run ended with %d (its KTAP: %s/pass-%u.ktap): stopping\n",
+				o->side[k].name, rc[k], o->side[k].dir, pass);
+			return rc[k] >= 128 ? rc[k] : 1;
+		}
+		o->side[k].failed_passes += rc[k] != 0;
+		pass_summary(&o->side[k], pass, sum[k], sizeof(sum[k]));
+	}
+	fprintf(stderr, "ktstr compare: pass %u/%u: A %s; B %s\n", pass,
+		o->repeat, sum[0], sum[1]);
+	return 0;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -234,22 +319,9 @@ int cmd_compare(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	for (pass = 1; pass <= o.repeat && !interrupted; pass++) {
-		for (k = 0; k < 2 && !interrupted; k++) {
-			struct side *s = &o.side[k];
-
-			fprintf(stderr, "ktstr compare: pass %u/%u, side %s (%s%s%s)\n",
-				pass, o.repeat, s->name,
-				s->sched ? s->sched[0] : "each case's scheduler",
-				s->kernel ? ", kernel " : "",
-				s->kernel ? s->kernel : "");
-			rc = run_side(&o, s, pass);
-			if (rc == VM_EXIT_USAGE || rc < 0 || rc >= 126) {
-				fprintf(stderr, "ktstr compare: side %s's run ended with %d: stopping\n",
-					s->name, rc);
-				return rc >= 128 ? rc : 1;
-			}
-			s->failed_passes += rc != 0;
-		}
+		rc = run_pass(&o, pass);
+		if (rc)
+			return rc;
 	}
 	if (interrupted)
 		return 128 + interrupted;
@@ -266,7 +338,7 @@ int cmd_compare(int argc, char **argv)
 			       o.side[k].kernel ? " on " : "",
 			       o.side[k].kernel ? o.side[k].kernel : "",
 			       o.side[k].failed_passes ?
-			       " (some cases failed: their KTAP is on stderr)" : "",
+			       " (some cases failed: see pass-K.ktap)" : "",
 			       o.side[k].dir);
 	rc = stats_compare_runs(&ra, &rb, &o.stats);
 	stats_free(&ra);

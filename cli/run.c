@@ -35,29 +35,6 @@
 #include "rundir.h"
 #include "util.h"
 
-/* "key":"value" or "key":number from one line of --list output */
-static void json_field(const char *line, const char *key, char *out,
-		       size_t len)
-{
-	char pat[64];
-	const char *p;
-	size_t n;
-
-	out[0] = '\0';
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(line, pat);
-	if (!p)
-		return;
-	p += strlen(pat);
-	if (*p == '"') {
-		p++;
-		n = strcspn(p, "\"");
-	} else {
-		n = strcspn(p, ",}");
-	}
-	snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p);
-}
-
 static bool selected(const struct run_opts *o, const char *name)
 {
 	int i;
@@ -76,49 +53,120 @@ static bool selected(const struct run_opts *o, const char *name)
  * A whole number from a declaration's JSON, in [@min, @max]: a negative
  * or absurd value is refused, not wrapped (atoi("-1") as a size is 4 TiB).
  */
-static int json_uint(const char *bin, const char *line, const char *key,
-		     unsigned long min, unsigned long max, unsigned int *out)
+static int json_uint(const char *bin, const struct json_val *d,
+		     const char *key, unsigned long min, unsigned long max,
+		     unsigned int *out)
 {
-	char num[32], name[160], *end;
-	unsigned long v;
+	double v = -1;
 
-	json_field(line, key, num, sizeof(num));
-	errno = 0;
-	v = strtoul(num, &end, 10);
-	if (!errno && end != num && !*end && num[0] != '-' && v >= min &&
-	    v <= max) {
+	if (json_get_num(d, key, &v) && v == floor(v) && v >= min && v <= max) {
 		*out = v;
 		return 0;
 	}
-	json_field(line, "name", name, sizeof(name));
-	fprintf(stderr, "ktstr run: %s --list: case '%s': %s '%s' is not a whole number from %lu to %lu\n",
-		bin, name, key, num, min, max);
+	fprintf(stderr, "ktstr run: %s --list: case '%s': %s is not a whole number from %lu to %lu\n",
+		bin, json_get_str(d, "name") ?: "?", key, min, max);
 	return -1;
 }
 
-static int gauntlet_limits(const char *bin, const char *line,
+static int gauntlet_limits(const char *bin, const struct json_val *d,
 			   struct ktstr_gauntlet *g)
 {
 	static const unsigned int lim = 1 << 16;
-	char flag[8];
+	const struct json_val *gl = json_get(d, "gauntlet");
 
-	if (json_uint(bin, line, "min_llcs", 0, lim, &g->min_llcs) ||
-	    json_uint(bin, line, "max_llcs", 0, lim, &g->max_llcs) ||
-	    json_uint(bin, line, "min_cpus", 0, lim, &g->min_cpus) ||
-	    json_uint(bin, line, "max_cpus", 0, lim, &g->max_cpus) ||
-	    json_uint(bin, line, "min_nodes", 0, lim, &g->min_nodes) ||
-	    json_uint(bin, line, "max_nodes", 0, lim, &g->max_nodes))
+	if (!gl || gl->type != JSON_OBJ) {
+		fprintf(stderr, "ktstr run: %s --list: case '%s': no gauntlet limits\n",
+			bin, json_get_str(d, "name") ?: "?");
 		return -1;
-	json_field(line, "requires_smt", flag, sizeof(flag));
-	g->requires_smt = !strcmp(flag, "true");
-	json_field(line, "skip", flag, sizeof(flag));
-	g->skip = !strcmp(flag, "true");
+	}
+	if (json_uint(bin, gl, "min_llcs", 0, lim, &g->min_llcs) ||
+	    json_uint(bin, gl, "max_llcs", 0, lim, &g->max_llcs) ||
+	    json_uint(bin, gl, "min_cpus", 0, lim, &g->min_cpus) ||
+	    json_uint(bin, gl, "max_cpus", 0, lim, &g->max_cpus) ||
+	    json_uint(bin, gl, "min_nodes", 0, lim, &g->min_nodes) ||
+	    json_uint(bin, gl, "max_nodes", 0, lim, &g->max_nodes))
+		return -1;
+	g->requires_smt = json_get_bool(gl, "requires_smt", false);
+	g->skip = json_get_bool(gl, "skip", false);
 	return 0;
 }
 
 /* the longest a case may declare: a day, and the VM's memory cap */
 #define MAX_DURATION_MS	(24 * 3600 * 1000UL)
 #define MAX_MEMORY_MB	(1UL << 20)
+
+/* a string member into @out; false when absent or too long */
+static bool json_copy(const struct json_val *d, const char *key, char *out,
+		      size_t len)
+{
+	const char *v = json_get_str(d, key);
+
+	out[0] = '\0';
+	if (!v || strlen(v) >= len)
+		return false;
+	snprintf(out, len, "%s", v);
+	return true;
+}
+
+/* the programs its payloads run, which the host carries into the guest */
+static int case_payloads(const char *bin, const struct json_val *d,
+			 struct test_case *c)
+{
+	const struct json_val *pl = json_get(d, "payloads");
+	int i;
+
+	for (i = 0; pl && pl->type == JSON_ARR && i < pl->nr; i++) {
+		if (c->nr_payloads == MAX_CASE_PAYLOADS ||
+		    !json_copy(&pl->kids[i], "program",
+			       c->payload_progs[c->nr_payloads],
+			       sizeof(c->payload_progs[0]))) {
+			fprintf(stderr, "ktstr run: %s --list: case '%s': payload %d has no program, or there are more than %d\n",
+				bin, c->name, i + 1, MAX_CASE_PAYLOADS);
+			return -1;
+		}
+		json_copy(&pl->kids[i], "package",
+			  c->payload_pkgs[c->nr_payloads],
+			  sizeof(c->payload_pkgs[0]));
+		c->nr_payloads++;
+	}
+	return 0;
+}
+
+/* one line of --list: a case's declaration, read as JSON */
+static int parse_case(const char *bin, const char *line, struct test_case *c)
+{
+	char err[160];
+	struct json_val *d = json_parse(line, err, sizeof(err));
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (!d || d->type != JSON_OBJ) {
+		fprintf(stderr, "ktstr run: %s --list: a declaration is not a JSON object: %s\n",
+			bin, d ? "another value" : err);
+		goto out;
+	}
+	if (!json_copy(d, "name", c->name, sizeof(c->name)) || !c->name[0] ||
+	    !json_copy(d, "topo", c->topo, sizeof(c->topo)) ||
+	    !json_copy(d, "sched", c->sched, sizeof(c->sched))) {
+		fprintf(stderr, "ktstr run: %s --list: case '%s': its name, topo or sched is missing or too long\n",
+			bin, json_get_str(d, "name") ?: "?");
+		goto out;
+	}
+	snprintf(c->test, sizeof(c->test), "%s", c->name);
+	if (gauntlet_limits(bin, d, &c->limits) ||
+	    json_uint(bin, d, "duration_ms", 1, MAX_DURATION_MS,
+		      &c->duration_ms) ||
+	    json_uint(bin, d, "memory_mb", 1, MAX_MEMORY_MB, &c->memory_mb) ||
+	    case_payloads(bin, d, c))
+		goto out;
+	c->auto_repro = json_get_bool(d, "auto_repro", true);
+	c->json = xstrdup(line);
+	snprintf(c->bin, sizeof(c->bin), "%s", bin);
+	ret = 0;
+out:
+	json_free(d);
+	return ret;
+}
 
 /*
  * Every case @bin declares (its --list, run without a shell), appended to
@@ -127,7 +175,6 @@ static int gauntlet_limits(const char *bin, const char *line,
 static int collect(const char *bin, struct test_case *cases, int n)
 {
 	char *argv[] = { (char *)bin, "--list", NULL }, *out, *line, *save;
-	char num[32];
 	int rc;
 
 	rc = run_argv_capture(argv, true, &out, NULL);
@@ -140,8 +187,6 @@ static int collect(const char *bin, struct test_case *cases, int n)
 	}
 	for (line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		struct test_case *c = &cases[n];
-
 		if (line[0] != '{' && line[0] != ',')
 			continue;
 		if (n == MAX_CASES) {
@@ -150,25 +195,10 @@ static int collect(const char *bin, struct test_case *cases, int n)
 			free(out);
 			return -1;
 		}
-		memset(c, 0, sizeof(*c));
-		json_field(line, "name", c->name, sizeof(c->name));
-		if (!c->name[0])
-			continue;
-		snprintf(c->test, sizeof(c->test), "%s", c->name);
-		if (gauntlet_limits(bin, line, &c->limits) ||
-		    json_uint(bin, line, "duration_ms", 1, MAX_DURATION_MS,
-			      &c->duration_ms) ||
-		    json_uint(bin, line, "memory_mb", 1, MAX_MEMORY_MB,
-			      &c->memory_mb)) {
+		if (parse_case(bin, line[0] == ',' ? line + 1 : line, &cases[n])) {
 			free(out);
 			return -1;
 		}
-		c->json = xstrdup(line[0] == ',' ? line + 1 : line);
-		snprintf(c->bin, sizeof(c->bin), "%s", bin);
-		json_field(line, "topo", c->topo, sizeof(c->topo));
-		json_field(line, "sched", c->sched, sizeof(c->sched));
-		json_field(line, "auto_repro", num, sizeof(num));
-		c->auto_repro = strcmp(num, "false");
 		n++;
 	}
 	free(out);
@@ -758,6 +788,29 @@ static int check_forwarded(void)
 	       -1 : 0;
 }
 
+/* @prog as execvp would find it here: with a '/', as is; else on PATH */
+static bool find_on_path(const char *prog, char *out, size_t len)
+{
+	const char *path = getenv("PATH") ?: "/usr/bin:/bin";
+	char *copy, *dir, *save;
+	struct stat st;
+	bool found = false;
+
+	if (strchr(prog, '/')) {
+		snprintf(out, len, "%s", prog);
+		return !stat(out, &st) && S_ISREG(st.st_mode) && !access(out, X_OK);
+	}
+	copy = xstrdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		snprintf(out, len, "%s/%s", dir, prog);
+		found = !stat(out, &st) && S_ISREG(st.st_mode) &&
+			!access(out, X_OK);
+	}
+	free(copy);
+	return found;
+}
+
 int run_case(const struct run_opts *o, struct test_case *c,
 	     const struct rundir *rd, bool kvm, char *skip, size_t len,
 	     char *const *env_extra, struct vm_result *res_out)
@@ -770,8 +823,10 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	static char *fwd[ARRAY_SIZE(forwarded)];
 	char *env[ARRAY_SIZE(forwarded) + 9] = { accel };
 	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
-	const char *extra[5] = { c->bin, NULL, NULL, NULL, NULL };
+	const char *extra[5 + MAX_CASE_PAYLOADS] = { c->bin };
 	char fixture[PATH_MAX], bpftool[PATH_MAX];
+	char progs[MAX_CASE_PAYLOADS][PATH_MAX];
+	int nextra;
 	struct vm_result res;
 	struct vm_opts vo = o->vm;
 	int fd, efd, rc, nenv = 1;
@@ -802,6 +857,32 @@ int run_case(const struct run_opts *o, struct test_case *c,
 			 strrchr(o->sched, '/') ? strrchr(o->sched, '/') + 1 : o->sched);
 		env[nenv++] = sched_env;
 		env[nenv++] = o->sched_args_env;
+	}
+	/* payload programs (and their libraries) go into /bin of the guest */
+	for (nextra = 0; extra[nextra]; nextra++)
+		;
+	for (i = 0; i < (size_t)c->nr_payloads; i++) {
+		if (!find_on_path(c->payload_progs[i], progs[i], sizeof(progs[i]))) {
+			snprintf(skip, len, "payload program '%s' is not on this host's PATH%s%s%s",
+				 c->payload_progs[i],
+				 c->payload_pkgs[i][0] ? " (apt-get install " : "",
+				 c->payload_pkgs[i], c->payload_pkgs[i][0] ? ")" : "");
+			return 4;
+		}
+		extra[nextra++] = progs[i];
+	}
+	/* payload programs (and their libraries) go into /bin of the guest */
+	for (nextra = 0; extra[nextra]; nextra++)
+		;
+	for (i = 0; i < (size_t)c->nr_payloads; i++) {
+		if (!find_on_path(c->payload_progs[i], progs[i], sizeof(progs[i]))) {
+			snprintf(skip, len, "payload program '%s' is not on this host's PATH%s%s%s",
+				 c->payload_progs[i],
+				 c->payload_pkgs[i][0] ? " (apt-get install " : "",
+				 c->payload_pkgs[i], c->payload_pkgs[i][0] ? ")" : "");
+			return 4;
+		}
+		extra[nextra++] = progs[i];
 	}
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
 		if (!getenv(forwarded[i]))

@@ -20,6 +20,7 @@
 /* the gauntlet multiplies the cases by up to 24 presets */
 #define MAX_CASES	1024
 #define MAX_KERNELS	8
+#define MAX_CASE_PAYLOADS	4
 #define MAX_FILTERS	32
 
 /* a case stopped by SIGINT/SIGTERM: the run ends after it */
@@ -47,6 +48,10 @@ struct test_case {
 	const char *kernel;
 	/* the name stats group by, when it is not the test's: a variant */
 	char variant[160];
+	/* its payloads' programs (found on the host's PATH) and packages */
+	char payload_progs[MAX_CASE_PAYLOADS][128];
+	char payload_pkgs[MAX_CASE_PAYLOADS][64];
+	int nr_payloads;
 	/* filled by the run */
 	uint64_t hash;
 	bool failed;

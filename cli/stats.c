@@ -61,36 +61,53 @@ static int parse_number(const char *what, const char *v, double min,
 static int parse_threshold(const char *v, struct stats_opts *o)
 {
 	const char *eq = strchr(v, '=');
+	size_t len = eq ? (size_t)(eq - v) : 0;
+	bool known = false;
 	double t;
 	int m;
 
-	if (!eq) {
-		if (parse_number("--threshold", v, 0, 1e6, &t))
-			return -1;
-		for (m = 0; m < NR_METRICS; m++)
-			if (stats_metrics[m].relative)
-				o->threshold[m] = t;
-		return 0;
+	if (!eq)
+		return parse_number("--threshold", v, 0, 1e6, &o->relative);
+	for (m = 0; m < NR_METRICS; m++)
+		known |= strlen(stats_metrics[m].name) == len &&
+			 !strncmp(v, stats_metrics[m].name, len);
+	/* a payload's metrics are <payload>.<metric>: known only later */
+	if (!known && !memchr(v, '.', len)) {
+		fprintf(stderr, "ktstr stats: --threshold '%s': no metric '%.*s' (ktstr stats --help lists them; a payload's are <payload>.<metric>)\n",
+			v, (int)len, v);
+		return -1;
 	}
-	for (m = 0; m < NR_METRICS; m++) {
-		if (strlen(stats_metrics[m].name) == (size_t)(eq - v) &&
-		    !strncmp(v, stats_metrics[m].name, eq - v))
-			return parse_number("--threshold", eq + 1, 0, 1e9,
-					    &o->threshold[m]);
+	if (o->nr_over == STATS_MAX_OVERRIDES ||
+	    len >= sizeof(o->over[0].name)) {
+		fprintf(stderr, "ktstr stats: --threshold '%s': more than %d, or a name too long\n",
+			v, STATS_MAX_OVERRIDES);
+		return -1;
 	}
-	fprintf(stderr, "ktstr stats: --threshold '%s': no metric '%.*s' (ktstr stats --help lists them)\n",
-		v, (int)(eq - v), v);
-	return -1;
+	if (parse_number("--threshold", eq + 1, 0, 1e9, &t))
+		return -1;
+	snprintf(o->over[o->nr_over].name, sizeof(o->over[0].name), "%.*s",
+		 (int)len, v);
+	o->over[o->nr_over++].value = t;
+	return 0;
+}
+
+double stats_threshold(const struct stats_opts *o, const struct stats_series *s)
+{
+	int i;
+
+	for (i = o->nr_over - 1; i >= 0; i--)
+		if (!strcmp(o->over[i].name, s->name))
+			return o->over[i].value;
+	if (s->relative && o->relative >= 0)
+		return o->relative;
+	return s->threshold;
 }
 
 void stats_opts_init(struct stats_opts *o)
 {
-	int m;
-
 	memset(o, 0, sizeof(*o));
 	o->alpha = 0.05;
-	for (m = 0; m < NR_METRICS; m++)
-		o->threshold[m] = stats_metrics[m].threshold;
+	o->relative = -1;
 }
 
 int stats_opt_parse(struct stats_opts *o, int argc, char **argv, int *i)
@@ -324,15 +341,17 @@ static int stats_show(int argc, char **argv)
 			json_int(&j, "failed", c->failed);
 			json_open(&j, "metrics", '{');
 		}
-		for (m = 0; m < NR_METRICS; m++) {
-			const double *v = c->v[m];
-			int n = c->n[m];
+		for (m = 0; m < c->nr_series; m++) {
+			const struct stats_series *se = &c->s[m];
+			const double *v = se->v;
+			int n = se->n;
 
 			if (!n)
 				continue;
 			if (o.json) {
-				json_open(&j, stats_metrics[m].name, '{');
-				json_str(&j, "unit", stats_metrics[m].unit);
+				json_open(&j, se->name, '{');
+				json_str(&j, "unit", se->unit);
+				json_str(&j, "better", se->higher_better ? "higher" : "lower");
 				json_num(&j, "median", stats_median(v, n));
 				json_num(&j, "min", min_of(v, n));
 				json_num(&j, "max", max_of(v, n));
@@ -341,9 +360,8 @@ static int stats_show(int argc, char **argv)
 				continue;
 			}
 			printf("%-36s %-11s %3d %12.1f %12.1f %12.1f %s\n",
-			       c->key, stats_metrics[m].name, n,
-			       stats_median(v, n), min_of(v, n), max_of(v, n),
-			       stats_metrics[m].unit);
+			       c->key, se->name, n, stats_median(v, n),
+			       min_of(v, n), max_of(v, n), se->unit);
 		}
 		if (o.json) {
 			json_close(&j, '}');
@@ -370,14 +388,13 @@ static const struct stats_case *find_case(const struct stats_run *r,
 	return NULL;
 }
 
-static void print_cmp(const struct stats_case *c, int m,
+static void print_cmp(const struct stats_case *c, const struct stats_series *se,
 		      const struct stats_cmp *s, double threshold)
 {
-	const struct stats_metric_def *d = &stats_metrics[m];
-	const char *u = d->relative ? "%" : d->unit;
+	const char *u = se->relative ? "%" : se->unit;
 
 	printf("%-32s %-11s %10.1f (%d) %10.1f (%d) %+8.1f%s [%+.1f, %+.1f] p=%.3f  %s",
-	       c->key, d->name, s->median_a, s->na, s->median_b, s->nb,
+	       c->key, se->name, s->median_a, s->na, s->median_b, s->nb,
 	       s->change, u, s->lo, s->hi, s->p, stats_call_name(s->call));
 	if (s->call == CALL_INCONCLUSIVE && s->why)
 		printf(" (%s)", s->why);
@@ -386,17 +403,16 @@ static void print_cmp(const struct stats_case *c, int m,
 	putchar('\n');
 }
 
-static void json_cmp(struct json *j, const struct stats_case *c, int m,
-		     const struct stats_cmp *s, double threshold)
+static void json_cmp(struct json *j, const struct stats_case *c,
+		     const struct stats_series *se, const struct stats_cmp *s,
+		     double threshold)
 {
-	const struct stats_metric_def *d = &stats_metrics[m];
-
 	json_open(j, NULL, '{');
 	json_str(j, "case", c->key);
-	json_str(j, "metric", d->name);
-	json_str(j, "unit", d->unit);
-	json_str(j, "better", d->higher_better ? "higher" : "lower");
-	json_bool(j, "relative", d->relative);
+	json_str(j, "metric", se->name);
+	json_str(j, "unit", se->unit);
+	json_str(j, "better", se->higher_better ? "higher" : "lower");
+	json_bool(j, "relative", se->relative);
 	json_num(j, "threshold", threshold);
 	json_int(j, "n_a", s->na);
 	json_int(j, "n_b", s->nb);
@@ -409,6 +425,17 @@ static void json_cmp(struct json *j, const struct stats_case *c, int m,
 	json_str(j, "call", stats_call_name(s->call));
 	json_str(j, "why", s->why);
 	json_close(j, '}');
+}
+
+static const struct stats_series *find_series(const struct stats_case *c,
+					      const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->nr_series; i++)
+		if (!strcmp(c->s[i].name, name))
+			return &c->s[i];
+	return NULL;
 }
 
 int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
@@ -438,20 +465,22 @@ int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
 			only_a++;
 			continue;
 		}
-		for (m = 0; m < NR_METRICS; m++) {
-			const struct stats_metric_def *d = &stats_metrics[m];
+		for (m = 0; m < ca->nr_series; m++) {
+			const struct stats_series *sa = &ca->s[m];
+			const struct stats_series *sb = find_series(cb, sa->name);
+			double t = stats_threshold(o, sa);
 			struct stats_cmp s;
 
-			if (!ca->n[m] || !cb->n[m])
+			if (!sa->n || !sb || !sb->n)
 				continue;
-			stats_compare(ca->v[m], ca->n[m], cb->v[m], cb->n[m],
-				      d->higher_better, d->relative,
-				      o->threshold[m], o->alpha, &s);
+			stats_compare(sa->v, sa->n, sb->v, sb->n,
+				      sa->higher_better, sa->relative, t,
+				      o->alpha, &s);
 			counts[s.call]++;
 			if (o->json)
-				json_cmp(&j, ca, m, &s, o->threshold[m]);
+				json_cmp(&j, ca, sa, &s, t);
 			else
-				print_cmp(ca, m, &s, o->threshold[m]);
+				print_cmp(ca, sa, &s, t);
 		}
 	}
 	if (o->json) {

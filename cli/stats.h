@@ -38,12 +38,28 @@ struct stats_metric_def {
 
 extern const struct stats_metric_def stats_metrics[NR_METRICS];
 
+/* a payload metric's default threshold, in percent (relative) */
+#define STATS_PAYLOAD_THRESHOLD	10
+/* the built-in metrics, then a case's payload metrics by name */
+#define STATS_MAX_SERIES	(NR_METRICS + 24)
+
+/* the samples of one metric of one case */
+struct stats_series {
+	char name[96];		/* a built-in's, or "<payload>.<metric>" */
+	const char *unit;
+	bool higher_better;
+	bool relative;
+	double threshold;	/* the default; options may override */
+	int n;
+	double v[STATS_MAX_SAMPLES];
+};
+
 struct stats_case {
 	char key[192];		/* the variant name, else the test's */
 	char sched[128];	/* of its first sample */
 	int passed, failed;
-	int n[NR_METRICS];
-	double v[NR_METRICS][STATS_MAX_SAMPLES];
+	int nr_series;		/* at least NR_METRICS: the built-ins first */
+	struct stats_series s[STATS_MAX_SERIES];
 };
 
 struct stats_run {
@@ -52,7 +68,7 @@ struct stats_run {
 	char started[64];	/* from run.json, or "" */
 	long long started_s;	/* for ordering; the mtime without run.json */
 	int nr_cases;
-	struct stats_case *cases;
+	struct stats_case *cases;	/* grown as cases appear */
 	int nr_bad;		/* sidecars that did not parse (warned) */
 };
 
@@ -82,11 +98,22 @@ int stats_list_runs(char ***paths, char *err, size_t len);
 bool stats_metric_of(const struct json_val *sidecar, enum stats_metric m,
 		     double *out);
 
+#define STATS_MAX_OVERRIDES	32
+
 struct stats_opts {
 	bool json;
 	double alpha;
-	double threshold[NR_METRICS];
+	/* --threshold NAME=VALUE, by series name; VALUE alone: relatives */
+	struct {
+		char name[96];
+		double value;
+	} over[STATS_MAX_OVERRIDES];
+	int nr_over;
+	double relative;	/* --threshold VALUE, or < 0: none */
 };
+
+/* the threshold of @s under the options */
+double stats_threshold(const struct stats_opts *o, const struct stats_series *s);
 
 void stats_opts_init(struct stats_opts *o);
 

@@ -105,9 +105,26 @@ bool stats_metric_of(const struct json_val *s, enum stats_metric m,
 	}
 }
 
+static void init_case(struct stats_case *c, const char *key)
+{
+	int m;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->key, sizeof(c->key), "%s", key);
+	for (m = 0; m < NR_METRICS; m++) {
+		struct stats_series *s = &c->s[m];
+
+		snprintf(s->name, sizeof(s->name), "%s", stats_metrics[m].name);
+		s->unit = stats_metrics[m].unit;
+		s->higher_better = stats_metrics[m].higher_better;
+		s->relative = stats_metrics[m].relative;
+		s->threshold = stats_metrics[m].threshold;
+	}
+	c->nr_series = NR_METRICS;
+}
+
 static struct stats_case *case_of(struct stats_run *r, const char *key)
 {
-	struct stats_case *c;
 	int i;
 
 	for (i = 0; i < r->nr_cases; i++)
@@ -115,10 +132,68 @@ static struct stats_case *case_of(struct stats_run *r, const char *key)
 			return &r->cases[i];
 	if (r->nr_cases == STATS_MAX_CASES)
 		return NULL;
-	c = &r->cases[r->nr_cases++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->key, sizeof(c->key), "%s", key);
-	return c;
+	r->cases = realloc(r->cases, (r->nr_cases + 1) * sizeof(*r->cases));
+	if (!r->cases)
+		abort();
+	init_case(&r->cases[r->nr_cases], key);
+	return &r->cases[r->nr_cases++];
+}
+
+static void add_sample(struct stats_series *s, double v)
+{
+	if (s->n < STATS_MAX_SAMPLES)
+		s->v[s->n++] = v;
+}
+
+/* a payload's metric: found by name, or a new series; NULL when full */
+static struct stats_series *payload_series(struct stats_case *c,
+					   const char *name, bool higher)
+{
+	struct stats_series *s;
+	int i;
+
+	for (i = NR_METRICS; i < c->nr_series; i++)
+		if (!strcmp(c->s[i].name, name))
+			return &c->s[i];
+	if (c->nr_series == STATS_MAX_SERIES)
+		return NULL;
+	s = &c->s[c->nr_series++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->unit = "";
+	s->higher_better = higher;
+	s->relative = true;
+	s->threshold = STATS_PAYLOAD_THRESHOLD;
+	return s;
+}
+
+/* "payloads":[{"name":P,"metrics":[{"name":M,"value":V,"better":B}]}] */
+static void add_payloads(struct stats_case *c, const struct json_val *side)
+{
+	const struct json_val *pl = json_get(side, "payloads");
+	int i, k;
+
+	for (i = 0; pl && pl->type == JSON_ARR && i < pl->nr; i++) {
+		const char *p = json_get_str(&pl->kids[i], "name");
+		const struct json_val *ms = json_get(&pl->kids[i], "metrics");
+
+		for (k = 0; p && ms && ms->type == JSON_ARR && k < ms->nr; k++) {
+			const struct json_val *m = &ms->kids[k];
+			const char *mn = json_get_str(m, "name");
+			const char *better = json_get_str(m, "better");
+			struct stats_series *s;
+			char name[96];
+			double v;
+
+			if (!mn || !json_get_num(m, "value", &v) || !isfinite(v) ||
+			    snprintf(name, sizeof(name), "%s.%s", p, mn) >=
+			    (int)sizeof(name))
+				continue;
+			s = payload_series(c, name, !better || strcmp(better, "lower"));
+			if (s)
+				add_sample(s, v);
+		}
+	}
 }
 
 /* one sidecar's numbers into its case; false if it is not a sidecar */
@@ -143,8 +218,9 @@ static bool add_sidecar(struct stats_run *r, const struct json_val *s)
 	else
 		c->failed++;
 	for (m = 0; m < NR_METRICS; m++)
-		if (c->n[m] < STATS_MAX_SAMPLES && stats_metric_of(s, m, &v))
-			c->v[m][c->n[m]++] = v;
+		if (stats_metric_of(s, m, &v))
+			add_sample(&c->s[m], v);
+	add_payloads(c, s);
 	return true;
 }
 
@@ -222,7 +298,6 @@ int stats_load(const char *path, struct stats_run *r, char *err, size_t len)
 	if (n < 0)
 		return set_err(err, len, "cannot read the run directory %s: %s",
 			       path, strerror(errno));
-	r->cases = xcalloc(STATS_MAX_CASES, sizeof(*r->cases));
 	for (i = 0; i < n; i++) {
 		if (ends_with(names[i]->d_name, ".ktstr.json"))
 			load_one(r, path, names[i]->d_name);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "artifacts.h"
+#include "payload.h"
 #include "json.h"
 #include "summary.h"
 #include "util.h"
@@ -47,6 +48,34 @@ static void cgroup_stats(struct json *j, const struct run_outcome *o)
 			 t->cgroups[i].weight : 100);
 		if (s.nr_wake)
 			json_num(j, "wake_p99_us", s.wake_p99_us);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+/* each payload's exit and metrics, for stats show and compare */
+static void payload_stats(struct json *j, const struct run_outcome *o)
+{
+	int i, k;
+
+	json_open(j, "payloads", '[');
+	for (i = 0; i < o->nr_payloads; i++) {
+		const struct payload_run *pr = &o->payloads[i];
+
+		json_open(j, NULL, '{');
+		json_str(j, "name", pr->p->name);
+		json_int(j, "exit", pr->exit_code);
+		json_bool(j, "timed_out", pr->timed_out);
+		json_str(j, "error", pr->why[0] ? pr->why : NULL);
+		json_open(j, "metrics", '[');
+		for (k = 0; k < pr->nr; k++) {
+			json_open(j, NULL, '{');
+			json_str(j, "name", pr->m[k].name);
+			json_num(j, "value", pr->m[k].value);
+			json_str(j, "better", pr->m[k].higher_better ? "higher" : "lower");
+			json_close(j, '}');
+		}
+		json_close(j, ']');
 		json_close(j, '}');
 	}
 	json_close(j, ']');
@@ -251,6 +280,7 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	details(&j, "details", o->res->details);
 	json_num(&j, "time_scale", o->time_scale);
 	cgroup_stats(&j, o);
+	payload_stats(&j, o);
 	if (o->mon)
 		monitor_summary(&j, o->mon);
 	if (o->sched) {

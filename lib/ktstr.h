@@ -81,6 +81,36 @@ struct ktstr_cgroup {
 	bool deferred;		/* started by an OP_ADD_CGROUP step */
 };
 
+/*
+ * An external program run as (part of) a case's workload: in a declared
+ * cgroup, so under its cpuset and weight, started with the cgroups'
+ * workers and given the case's duration plus a grace period to end.
+ * Its exit status is checked, and its metrics go into the sidecar,
+ * comparable with `ktstr stats compare` like the built-in ones. The host
+ * carries the program (found on its PATH) and its libraries into the
+ * guest; a host without it skips the case, saying which package.
+ */
+enum ktstr_payload_format {
+	PAYLOAD_EXIT_ONLY,	/* no metrics: exit status 0 is all */
+	PAYLOAD_STRESS_NG,	/* stress-ng --metrics --yaml {out} */
+	PAYLOAD_HACKBENCH,	/* a "Time: SECONDS" line on stdout */
+	PAYLOAD_JSON,		/* JSON on stdout ({out} when named) */
+};
+
+#define KTSTR_MAX_PAYLOADS	4
+
+struct ktstr_payload {
+	const char *name;	/* its metrics are <name>.<metric> */
+	const char *cgroup;	/* a declared cgroup's name; NULL: the first */
+	/*
+	 * the program and its arguments, split on spaces; "{out}" becomes
+	 * a fresh file the program writes its report to
+	 */
+	const char *cmd;
+	enum ktstr_payload_format format;
+	const char *package;	/* the Debian package that has it */
+};
+
 /* a threshold set to KTSTR_OFF is not checked, not even by its default */
 #define KTSTR_OFF	(-1.0)
 
@@ -142,6 +172,7 @@ struct ktstr_test {
 	struct ktstr_cgroup cgroups[KTSTR_MAX_CGROUPS];
 	struct ktstr_step steps[KTSTR_MAX_STEPS];
 	struct ktstr_checks checks;
+	struct ktstr_payload payloads[KTSTR_MAX_PAYLOADS];
 	/*
 	 * A negative test: the run must fail, and its failure text must
 	 * contain this.

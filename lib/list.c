@@ -4,6 +4,7 @@
  * without running anything, for the host runner and for jq.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "checks.h"
 #include "json.h"
@@ -105,6 +106,23 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 		json_int(j, "weight", cg->weight ? cg->weight : 100);
 		json_str(j, "affinity", cg->affinity);
 		json_bool(j, "deferred", cg->deferred);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_open(j, "payloads", '[');
+	for (i = 0; i < KTSTR_MAX_PAYLOADS && t->payloads[i].cmd; i++) {
+		const struct ktstr_payload *p = &t->payloads[i];
+		char prog[128];
+
+		json_open(j, NULL, '{');
+		json_str(j, "name", p->name);
+		json_str(j, "cgroup", p->cgroup);
+		json_str(j, "cmd", p->cmd);
+		/* the program the host carries into the guest */
+		snprintf(prog, sizeof(prog), "%.*s", (int)strcspn(p->cmd, " "),
+			 p->cmd);
+		json_str(j, "program", prog);
+		json_str(j, "package", p->package);
 		json_close(j, '}');
 	}
 	json_close(j, ']');

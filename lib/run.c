@@ -25,6 +25,7 @@
 #include "checks.h"
 #include "cpus.h"
 #include "ktstr.h"
+#include "payload.h"
 #include "run.h"
 #include "scheduler.h"
 #include "sched_ops.h"
@@ -73,6 +74,8 @@ struct run {
 	char skip[256];			/* a claim the case needs is not made */
 	enum ktstr_stage stage;		/* how far it got */
 	struct check_result res;
+	struct payload_run payloads[KTSTR_MAX_PAYLOADS];
+	int nr_payloads;
 };
 
 static int cgroup_index(const struct ktstr_test *t, const char *name)
@@ -809,6 +812,46 @@ static void prepare(struct run *r)
 	r->start_ms = now_ms();
 }
 
+/* the declared programs, each in its cgroup, beside the workers */
+static int start_payloads(struct run *r)
+{
+	const struct ktstr_test *t = r->t;
+	int i, cg;
+
+	for (i = 0; i < KTSTR_MAX_PAYLOADS && t->payloads[i].cmd; i++) {
+		const struct ktstr_payload *p = &t->payloads[i];
+
+		cg = p->cgroup ? cgroup_index(t, p->cgroup) : 0;
+		if (cg < 0 || !r->cg_live[cg]) {
+			check_fail(&r->res, "payload %s: cgroup '%s' is not a declared cgroup started with the case",
+				   p->name, p->cgroup);
+			return -1;
+		}
+		r->nr_payloads++;
+		if (payload_start(&r->payloads[i], p, t->cgroups[cg].name)) {
+			check_fail(&r->res, "%s", r->payloads[i].why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The case's time is up: each payload gets a grace period (its own
+ * timeout is the case's duration; TCG stretches its start and its end)
+ * and then its verdict and metrics.
+ */
+static void finish_payloads(struct run *r)
+{
+	long long deadline = now_ms() + 10000 * (r->time_scale > 1 ? r->time_scale : 1);
+	int i;
+
+	for (i = 0; i < r->nr_payloads; i++) {
+		payload_finish(&r->payloads[i], deadline);
+		payload_judge(&r->payloads[i], &r->res);
+	}
+}
+
 /* scheduler, cgroups, monitor, the steps, then stop and judge */
 static void run_workload(struct run *r)
 {
@@ -823,10 +866,13 @@ static void run_workload(struct run *r)
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++)
 		if (!t->cgroups[i].deferred && start_cgroup(r, i))
 			return;
+	if (start_payloads(r))
+		return;
 	monitor_cfg_init(&mcfg, &r->eff, &r->usable);
 	monitor_start(&r->mon, &mcfg);
 	r->mon_started = true;
 	run_steps(r);
+	finish_payloads(r);
 	timeline_cut(&r->tl, r->workers, r->nr_workers);
 	/* before the scheduler stops: its programs' stats are wanted */
 	monitor_stop(&r->mon);
@@ -844,6 +890,12 @@ static void clean_up(struct run *r)
 
 	for (i = 0; i < r->nr_workers; i++)
 		worker_kill(&r->workers[i]);
+	/* a payload the case never waited for: its whole group goes */
+	for (i = 0; i < r->nr_payloads; i++)
+		if (r->payloads[i].pid && r->payloads[i].out_fd >= 0) {
+			kill(-r->payloads[i].pid, SIGKILL);
+			waitpid(r->payloads[i].pid, NULL, 0);
+		}
 	if (r->mon_started && r->mon.running)
 		monitor_stop(&r->mon);
 	repro_stop(&r->repro);
@@ -878,6 +930,7 @@ static int report(struct run *r)
 		.sched_attached = r->have_sched,
 		.workers = r->workers, .nr_workers = r->nr_workers,
 		.time_scale = r->time_scale,
+		.payloads = r->payloads, .nr_payloads = r->nr_payloads,
 		.mon = r->mon_started ? &r->mon : NULL,
 		.tl = &r->tl,
 	};

@@ -33,6 +33,8 @@ struct run_outcome {
 	double time_scale;
 	const struct monitor *mon;	/* NULL: never started */
 	const struct timeline *tl;
+	const struct payload_run *payloads;
+	int nr_payloads;
 };
 
 int run_report(const struct run_outcome *o);

@@ -5,7 +5,9 @@
 # toolchain (clang >= 16 for BPF; Debian 12 ships clang-19), what a kernel
 # build and the in-tree libbpf/bpftool need, busybox for the initramfs and
 # the distribution's kernel source for standalone use, and clang's
-# sanitizer and libFuzzer runtimes (make SANITIZE=1, make fuzz).
+# sanitizer and libFuzzer runtimes (make SANITIZE=1, make fuzz), the
+# payload cases' benchmarks (stress-ng; hackbench is in rt-tests) and
+# rsvg-convert, which the tests render the SVG plots with.
 #
 # Idempotent: packages already installed are skipped by apt, and the
 # apt index is only refreshed when something is missing.
@@ -14,7 +16,7 @@ set -eu
 PKGS="qemu-system-x86 linux-source-6.12 clang-19 lld-19 llvm-19
 busybox-static libelf-dev zlib1g-dev libzstd-dev libcap-dev dwarves flex
 bison bc libssl-dev cpio jq make gcc pkg-config python3 xz-utils rsync
-kmod libclang-rt-19-dev"
+kmod libclang-rt-19-dev stress-ng rt-tests librsvg2-bin"
 
 missing=""
 for p in $PKGS; do
