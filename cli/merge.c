@@ -32,6 +32,7 @@ static bool is_output_field(const char *line)
 {
 	static const char *const fields[] = {
 		"# failure dump ", "# stats ", "# replay ", "# report ",
+		"# timeline plot ",
 	};
 	size_t i;
 

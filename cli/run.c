@@ -31,6 +31,7 @@
 #include "ktap.h"
 #include "json.h"
 #include "known_issues.h"
+#include "svg.h"
 #include "protocol.h"
 #include "rundir.h"
 #include "util.h"
@@ -476,6 +477,35 @@ static void keep_result(struct test_case *c, const char *json)
 			c->name, err);
 }
 
+/* a failed case's run-queue timeline as SVG, from its failure dump */
+static void save_timeline(const struct rundir *rd, struct test_case *c,
+			  const char *json)
+{
+	char err[128], title[256], path[4200];
+	struct json_val *dump = json_parse(json, err, sizeof(err));
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	if (!dump)
+		return;
+	f = open_memstream(&text, &len);
+	if (f) {
+		snprintf(title, sizeof(title), "%s [%s %s]: run queues",
+			 c->name, c->sched, c->topo);
+		r = svg_timeline(f, title, dump);
+		fclose(f);
+		if (!r && !rundir_write_text(rd, c->name, c->hash,
+					     "timeline.svg", text, path,
+					     sizeof(path)))
+			snprintf(c->timeline_path, sizeof(c->timeline_path),
+				 "%s", path);
+	}
+	free(text);
+	json_free(dump);
+}
+
 /*
  * An "@@ktstr.<kind> <json>" line: into the run directory, for the kinds
  * protocol.h names only (the kind becomes part of a file name).
@@ -508,10 +538,13 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
 		printf("# cannot write %s: %s\n", path, strerror(errno));
 		return;
 	}
-	if (!strcmp(kind, KTSTR_ARTIFACT_STATS))
+	if (!strcmp(kind, KTSTR_ARTIFACT_STATS)) {
 		snprintf(c->stats_path, sizeof(c->stats_path), "%s", path);
-	else if (strcmp(kind, KTSTR_ARTIFACT_RESULT))
+	} else if (strcmp(kind, KTSTR_ARTIFACT_RESULT)) {
 		snprintf(c->dump_path, sizeof(c->dump_path), "%s", path);
+		if (!c->repro)
+			save_timeline(rd, c, json);
+	}
 }
 
 /* "case.check" of a check record, for the known-issues file */
@@ -1538,6 +1571,8 @@ static void report_failures(const struct rundir *rd,
 		       cases[i].name);
 		if (cases[i].bundle_path[0])
 			printf("# report %s\n", cases[i].bundle_path);
+		if (cases[i].timeline_path[0])
+			printf("# timeline plot %s\n", cases[i].timeline_path);
 		if (f)
 			fprintf(f, "fail %s\n", cases[i].name);
 	}

@@ -58,6 +58,7 @@ struct test_case {
 	char stats_path[4200];
 	char dump_path[4200];
 	char bundle_path[4200];
+	char timeline_path[4200];	/* its run-queue plot, SVG */
 	char *report;			/* the case's '#' lines, as printed */
 	size_t report_len;
 	/* where its lines go: stdout, or a buffer for the auto-repro rerun */

@@ -201,6 +201,9 @@ static void file_path(const struct rundir *rd, const char *test,
 	if (!strcmp(kind, "bundle"))
 		snprintf(buf, len, "%s/%s-%016llx.bundle.txt", rd->path, stem,
 			 (unsigned long long)hash);
+	else if (strstr(kind, ".svg"))
+		snprintf(buf, len, "%s/%s-%016llx.%s", rd->path, stem,
+			 (unsigned long long)hash, kind);
 	else
 		snprintf(buf, len, "%s/%s-%016llx.%s.json", rd->path, stem,
 			 (unsigned long long)hash,
@@ -224,6 +227,7 @@ void rundir_clear(const struct rundir *rd, const char *test, uint64_t hash)
 {
 	static const char *const kinds[] = {
 		"json", "failure-dump", "repro.failure-dump", "bundle",
+		"timeline.svg",
 	};
 	char path[4200];
 	size_t i;

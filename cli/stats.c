@@ -17,6 +17,7 @@
 #include "json.h"
 #include "stats.h"
 #include "stats_math.h"
+#include "svg.h"
 #include "util.h"
 
 static void usage(FILE *f)
@@ -26,11 +27,13 @@ static void usage(FILE *f)
 	fprintf(f, "usage: ktstr stats list [--json]\n"
 		"       ktstr stats show RUN [--json]\n"
 		"       ktstr stats compare A B [--threshold [METRIC=]VALUE]... [--alpha P] [--json]\n"
+		"                               [--svg FILE]\n"
 		"  RUN, A, B  a run id (ktstr stats list), latest, latest~N, or a directory;\n"
 		"             RUN@LABEL: the cases of a run over several kernels on that one\n"
 		"  --threshold VALUE         the relative metrics' threshold in percent\n"
 		"  --threshold METRIC=VALUE  one metric's threshold, in its own terms\n"
 		"  --alpha P  the rank test's significance level (default 0.05)\n"
+		"  --svg FILE the comparison as a bar plot (B in percent of A, with intervals)\n"
 		"metrics (direction, default threshold):\n");
 	for (m = 0; m < NR_METRICS; m++)
 		fprintf(f, "  %-11s %s is better, %g%s: %s\n",
@@ -118,13 +121,18 @@ int stats_opt_parse(struct stats_opts *o, int argc, char **argv, int *i)
 		o->json = true;
 		return 1;
 	}
-	if (strcmp(a, "--threshold") && strcmp(a, "--alpha"))
+	if (strcmp(a, "--threshold") && strcmp(a, "--alpha") &&
+	    strcmp(a, "--svg"))
 		return 0;
 	if (*i + 1 >= argc) {
 		fprintf(stderr, "ktstr: %s needs a value\n", a);
 		return -1;
 	}
 	(*i)++;
+	if (!strcmp(a, "--svg")) {
+		o->svg = argv[*i];
+		return 1;
+	}
 	if (!strcmp(a, "--threshold"))
 		return parse_threshold(argv[*i], o) ? -1 : 1;
 	return parse_number("--alpha", argv[*i], 1e-9, 0.5, &o->alpha) ? -1 : 1;
@@ -438,10 +446,50 @@ static const struct stats_series *find_series(const struct stats_case *c,
 	return NULL;
 }
 
+/* one bar of the --svg plot: every change in percent of A's median */
+static void add_bar(struct svg_bar *bars, int *n, const struct stats_case *c,
+		    const struct stats_series *se, const struct stats_cmp *s)
+{
+	double base = fabs(s->median_a), k;
+	struct svg_bar *b;
+
+	if (*n == SVG_MAX_BARS || (!se->relative && base < 1e-9))
+		return;
+	b = &bars[(*n)++];
+	k = se->relative ? 1 : 100 / base;
+	snprintf(b->label, sizeof(b->label), "%s %s", c->key, se->name);
+	b->change = s->change * k;
+	b->lo = s->lo * k;
+	b->hi = s->hi * k;
+	b->call = stats_call_name(s->call);
+	b->higher_better = se->higher_better;
+}
+
+static void write_svg(const struct stats_opts *o, const struct stats_run *a,
+		      const struct stats_run *b, const struct svg_bar *bars,
+		      int n)
+{
+	char title[600], *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	snprintf(title, sizeof(title), "A %s against B %s", a->id, b->id);
+	svg_compare(f, title, bars, n);
+	fclose(f);
+	if (write_file_atomic(o->svg, text, len))
+		fprintf(stderr, "ktstr: --svg %s: %s\n", o->svg, strerror(errno));
+	else if (!o->json)
+		printf("# plot %s\n", o->svg);
+	free(text);
+}
+
 int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
 		       const struct stats_opts *o)
 {
-	int counts[4] = { 0 }, i, m, only_a = 0;
+	int counts[4] = { 0 }, i, m, only_a = 0, nr_bars = 0;
+	struct svg_bar *bars = o->svg ? xcalloc(SVG_MAX_BARS, sizeof(*bars)) : NULL;
 	struct json j;
 
 	if (o->json) {
@@ -477,6 +525,8 @@ int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
 				      sa->higher_better, sa->relative, t,
 				      o->alpha, &s);
 			counts[s.call]++;
+			if (bars)
+				add_bar(bars, &nr_bars, ca, sa, &s);
 			if (o->json)
 				json_cmp(&j, ca, sa, &s, t);
 			else
@@ -501,6 +551,9 @@ int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
 		       counts[CALL_REGRESSED], counts[CALL_IMPROVED],
 		       counts[CALL_UNCHANGED], counts[CALL_INCONCLUSIVE]);
 	}
+	if (bars)
+		write_svg(o, a, b, bars, nr_bars);
+	free(bars);
 	/* nothing measured on both sides is no verdict, least of all a pass */
 	if (!counts[0] && !counts[1] && !counts[2] && !counts[3]) {
 		fprintf(stderr, "ktstr: nothing to compare: no case has a metric in both runs\n");

@@ -110,6 +110,7 @@ struct stats_opts {
 	} over[STATS_MAX_OVERRIDES];
 	int nr_over;
 	double relative;	/* --threshold VALUE, or < 0: none */
+	const char *svg;	/* --svg FILE: the A/B bars */
 };
 
 /* the threshold of @s under the options */
@@ -118,7 +119,7 @@ double stats_threshold(const struct stats_opts *o, const struct stats_series *s)
 void stats_opts_init(struct stats_opts *o);
 
 /*
- * --json, --threshold [METRIC=]VALUE or --alpha P at argv[*i] (advanced
+ * --json, --svg FILE, --threshold [METRIC=]VALUE or --alpha P at argv[*i] (advanced
  * past its value): 1 taken, 0 not one of them, -1 after an error.
  */
 int stats_opt_parse(struct stats_opts *o, int argc, char **argv, int *i);

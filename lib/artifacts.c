@@ -241,6 +241,39 @@ static void monitor_summary(struct json *j, const struct monitor *m)
 	json_close(j, ']');
 }
 
+/* the run-queue depth per CPU over time and the phases, for the plot */
+static void rq_series(struct json *j, const struct monitor *m)
+{
+	unsigned int cpus = m->nr_cpus < MONITOR_SERIES_CPUS ? m->nr_cpus :
+			    MONITOR_SERIES_CPUS, i, cpu;
+	int p;
+
+	json_open(j, "rq_series", '{');
+	json_int(j, "cpus", cpus);
+	json_open(j, "t_ms", '[');
+	for (i = 0; i < m->nr_series; i++)
+		json_int(j, NULL, m->series_ms[i]);
+	json_close(j, ']');
+	json_open(j, "nr_running", '[');
+	for (cpu = 0; cpu < cpus; cpu++) {
+		json_open(j, NULL, '[');
+		for (i = 0; i < m->nr_series; i++)
+			json_int(j, NULL, m->series_nr[i][cpu]);
+		json_close(j, ']');
+	}
+	json_close(j, ']');
+	json_open(j, "phases", '[');
+	for (p = 0; p < m->nr_phases; p++) {
+		json_open(j, NULL, '{');
+		json_str(j, "label", m->phases[p].label);
+		json_int(j, "start_ms", m->phases[p].start_ms - m->start_ms);
+		json_int(j, "end_ms", (m->phases[p].end_ms ?: m->end_ms) - m->start_ms);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_close(j, '}');
+}
+
 /* how far the case got, in the reference's words where they fit */
 static const char *placeholder_stage(const struct run_outcome *o)
 {
@@ -335,6 +368,8 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
+	if (o->mon && o->mon->nr_series)
+		rq_series(&j, o->mon);
 	json_close(&j, '}');
 	fclose(f);
 	artifact_line(ARTIFACT_FAILURE_DUMP, buf);

@@ -52,6 +52,33 @@ static void violation(struct monitor *m, const char *fmt, ...)
  * One sample over the judged CPUs. A violation is reported once per
  * streak, when it has held for cfg.sustained consecutive samples.
  */
+void monitor_record(struct monitor *m, const uint32_t *nr, long long t_ms)
+{
+	unsigned int i, cpu;
+
+	if (!m->series_stride)
+		m->series_stride = 1;
+	if (m->series_seen++ % m->series_stride)
+		return;
+	if (m->nr_series == MONITOR_SERIES_MAX) {
+		/* every second one goes: the plot keeps the whole run */
+		for (i = 0; i < MONITOR_SERIES_MAX / 2; i++) {
+			m->series_ms[i] = m->series_ms[2 * i];
+			memcpy(m->series_nr[i], m->series_nr[2 * i],
+			       sizeof(m->series_nr[0]));
+		}
+		m->nr_series = MONITOR_SERIES_MAX / 2;
+		m->series_stride *= 2;
+		if ((m->series_seen - 1) % m->series_stride)
+			return;
+	}
+	m->series_ms[m->nr_series] = t_ms < 0 ? 0 : t_ms;
+	for (cpu = 0; cpu < MONITOR_SERIES_CPUS; cpu++)
+		m->series_nr[m->nr_series][cpu] =
+			cpu < m->nr_cpus ? (nr[cpu] > 255 ? 255 : nr[cpu]) : 0;
+	m->nr_series++;
+}
+
 void monitor_judge(struct monitor *m, const uint32_t *nr,
 		   const uint32_t *scx_nr, const uint32_t *dsq,
 		   const uint64_t *clock)

@@ -83,6 +83,9 @@ struct schedstat {
 	struct schedstat_domain dom[MONITOR_MAX_DOMAINS];
 };
 
+#define MONITOR_SERIES_MAX	512
+#define MONITOR_SERIES_CPUS	64
+
 struct monitor {
 	struct monitor_cfg cfg;
 	pthread_t thread;
@@ -125,6 +128,14 @@ struct monitor {
 	struct prog_stat progs0[MONITOR_MAX_PROGS], progs1[MONITOR_MAX_PROGS];
 	int nr_progs0, nr_progs1;
 	double cpu_ms;			/* the sampler thread's own CPU time */
+	/*
+	 * The run-queue depth over time, for a failure's timeline plot:
+	 * every stride-th sample of the first MONITOR_SERIES_CPUS CPUs;
+	 * when full, every second one is dropped and the stride doubles.
+	 */
+	unsigned int nr_series, series_stride, series_seen;
+	uint32_t series_ms[MONITOR_SERIES_MAX];
+	uint8_t series_nr[MONITOR_SERIES_MAX][MONITOR_SERIES_CPUS];
 };
 
 /* From the effective thresholds (checks_effective()): 0 turns a gate off. */
@@ -138,6 +149,9 @@ void monitor_cfg_init(struct monitor_cfg *cfg, const struct ktstr_checks *c,
 void monitor_start(struct monitor *m, const struct monitor_cfg *cfg);
 void monitor_phase(struct monitor *m, const char *label);
 void monitor_stop(struct monitor *m);
+
+/* Keep one sample's run-queue depths (@nr per CPU) at @t_ms into the run. */
+void monitor_record(struct monitor *m, const uint32_t *nr, long long t_ms);
 
 /* Pure judgement of one sample: exposed for the unit tests. */
 void monitor_judge(struct monitor *m, const uint32_t *nr,

@@ -142,6 +142,7 @@ static void *sampler(void *arg)
 				clock[cpu] = skel->bss->samples[cpu].clock;
 			}
 			monitor_judge(m, nr, scx_nr, dsq, clock);
+			monitor_record(m, nr, now_ms() - m->start_ms);
 			/* gone once the scheduler detached: the last stays */
 			if (events) {
 				read_events(&ev);

@@ -37,6 +37,21 @@ slow_a=$(sed -n 's/^# side A: .*; run \(.*\)$/\1/p' "$TMP/out")
 slow_b=$(sed -n 's/^# side B: .*; run \(.*\)$/\1/p' "$TMP/out")
 [ -d "$slow_a" ] && [ -d "$slow_b" ] || fail "the sides' run directories are not named"
 
+# pictures: the A/B bars, and the failed (slow) cases' run-queue plots,
+# rendered by rsvg-convert and not blank
+expect_rc 1 "$KTSTR" stats compare "$slow_a" "$slow_b" --svg "$TMP/cmp.svg"
+expect_in "$TMP/out" "^# plot $TMP/cmp.svg$"
+rsvg-convert -o "$TMP/cmp.png" "$TMP/cmp.svg" || fail "rsvg-convert refused the compare plot"
+python3 "$KTSTR_DIR/tests/png_not_blank.py" "$TMP/cmp.png" 2000 ||
+	fail "the compare plot is blank"
+grep -q 'rate_gate_pass throughput' "$TMP/cmp.svg" || fail "the plot has no throughput bar"
+tl=$(ls "$slow_b"/rate_gate_pass*-*.timeline.svg | head -1)
+[ -n "$tl" ] || fail "the failed slow case has no timeline plot"
+expect_in "$slow_b/pass-1.ktap" "^# timeline plot .*\.timeline\.svg$"
+rsvg-convert -o "$TMP/tl.png" "$tl" || fail "rsvg-convert refused $tl"
+python3 "$KTSTR_DIR/tests/png_not_blank.py" "$TMP/tl.png" 2000 ||
+	fail "the timeline plot is blank"
+
 # each pass's KTAP is kept beside its samples
 [ -s "$slow_b/pass-4.ktap" ] || fail "no pass-4.ktap in side B's run directory"
 expect_in "$slow_b/pass-4.ktap" "^(not )?ok 1 rate_gate_pass~4"
