@@ -19,13 +19,13 @@ l2=$(sed -n 's/^ok 2 steady_scx\///p' "$TMP/run")
 expect_in "$TMP/run" "^ok 1 steady_scx/$l1$"
 [ -n "$l2" ] && [ "$l2" != "$l1" ] || { cat "$TMP/run"; fail "no second kernel label"; }
 expect_in "$TMP/run" "^2 passed, 0 failed, 0 skipped$"
-run=$(ls "$KTSTR_RUNS")
+run=$(cd "$KTSTR_RUNS" && ls -d -- */ | tr -d /)
 case "$run" in
 "$l1+$l2-"*) ;;
 *) fail "the run id '$run' does not name both kernels" ;;
 esac
 for l in "$l1" "$l2"; do
-	f=$(ls "$KTSTR_RUNS/$run"/steady_scx-"$l"-*.ktstr.json) ||
+	f=$(ls "$KTSTR_RUNS/$run"/steady_scx-"$l"-????????????????.ktstr.json) ||
 		fail "no sidecar for kernel $l"
 	[ "$(jq -r .variant "$f")" = "steady_scx/$l" ] ||
 		fail "the sidecar of kernel $l does not name its variant"
@@ -33,7 +33,8 @@ done
 
 # the kernels of one run compared; one sample a side calls no regression
 expect_rc 0 "$KTSTR" stats compare "$run@$l1" "$run@$l2"
-expect_in "$TMP/out" "^# compare A $run@$l1 with B $run@$l2"
+grep -qF "# compare A $run@$l1 with B $run@$l2 " "$TMP/out" ||
+	{ cat "$TMP/out"; fail "the compare does not name the run's two kernels"; }
 expect_in "$TMP/out" "^steady_scx +throughput "
 expect_rc 250 "$KTSTR" stats compare "$run@$l1" "$run@nosuch"
 expect_in "$TMP/err" "no case .* on a kernel labelled 'nosuch'"
