@@ -31,6 +31,7 @@
 #include "ktap.h"
 #include "json.h"
 #include "known_issues.h"
+#include "stats.h"
 #include "svg.h"
 #include "protocol.h"
 #include "rundir.h"
@@ -591,6 +592,34 @@ static bool only_known_failures(struct test_case *c)
  * read. The test binary's own "ok"/"not ok" (@harness) can only make a
  * pass a failure, never the other way round.
  */
+/*
+ * -t case.check: the case's status is that check's. A check the case
+ * did not evaluate is a failure: a missing result is never a pass.
+ */
+static int one_check_outcome(struct test_case *c, char *skip, size_t len)
+{
+	const struct json_val *checks = json_get(c->result, "checks");
+	int i;
+
+	for (i = 0; checks && checks->type == JSON_ARR && i < checks->nr; i++) {
+		const struct json_val *k = &checks->kids[i];
+		const char *v = json_get_str(k, "verdict") ?: "fail";
+
+		if (strcmp(json_get_str(k, "id") ?: "", c->only_check))
+			continue;
+		if (!strcmp(v, "pass"))
+			return 0;
+		if (!strcmp(v, "fail"))
+			return known_for(c, k) ? 0 : 1;
+		snprintf(skip, len, "%s.%s %s: %s", c->test, c->only_check, v,
+			 json_get_str(k, "summary") ?: "");
+		return 4;
+	}
+	fprintf(c->out, "# %s: no check '%s' in its result\n", c->name,
+		c->only_check);
+	return 1;
+}
+
 static int case_outcome(struct test_case *c, int harness, char *skip,
 			size_t len)
 {
@@ -614,11 +643,13 @@ static int case_outcome(struct test_case *c, int harness, char *skip,
 	}
 	if (!strcmp(result, "pass")) {
 		if (harness == 0)
-			return 0;
+			return c->only_check[0] ? one_check_outcome(c, skip, len) : 0;
 		fprintf(c->out, "# %s: the result says pass, but the test binary reported %s\n",
 			c->name, harness < 0 ? "no result" : "a failure");
 		return 1;
 	}
+	if (c->only_check[0])
+		return one_check_outcome(c, skip, len);
 	return only_known_failures(c) ? 0 : 1;
 }
 
@@ -1266,6 +1297,56 @@ static int parse_count(const char *opt, const char *v, unsigned long min,
 	return 0;
 }
 
+/*
+ * -t case.check (no case name has a dot): the case exactly, and of its
+ * checks that one; the filter becomes "=case".
+ */
+static int only_check(struct run_opts *o, const char *flt)
+{
+	const char *name = flt[0] == '=' ? flt + 1 : flt;
+	const char *dot = strrchr(name, '.');
+	char *exact;
+	int i;
+
+	if (dot == name || !dot[1] || (size_t)(dot - name) >= sizeof(o->only[0].test) ||
+	    strlen(dot + 1) >= sizeof(o->only[0].check)) {
+		fprintf(stderr, "ktstr run: -t '%s': CASE.CHECK, as the per-check subtests name them\n",
+			flt);
+		return -1;
+	}
+	for (i = 0; i < o->nr_only; i++) {
+		if (strlen(o->only[i].test) != (size_t)(dot - name) ||
+		    strncmp(o->only[i].test, name, dot - name))
+			continue;
+		fprintf(stderr, "ktstr run: -t '%s': %s.%s is selected already; one check per case (or -t =%s for all of them)\n",
+			flt, o->only[i].test, o->only[i].check, o->only[i].test);
+		return -1;
+	}
+	snprintf(o->only[o->nr_only].test, sizeof(o->only[0].test), "%.*s",
+		 (int)(dot - name), name);
+	snprintf(o->only[o->nr_only].check, sizeof(o->only[0].check), "%s",
+		 dot + 1);
+	exact = xmalloc(strlen(o->only[o->nr_only].test) + 2);
+	sprintf(exact, "=%s", o->only[o->nr_only].test);
+	o->filters[o->nr_filters - 1] = exact;
+	o->nr_only++;
+	return 0;
+}
+
+/* each selected case's one check, when -t named it */
+static void apply_only_checks(const struct run_opts *o,
+			      struct test_case *cases, int n)
+{
+	int i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < o->nr_only; k++)
+			if (!strcmp(cases[i].test, o->only[k].test))
+				snprintf(cases[i].only_check,
+					 sizeof(cases[i].only_check), "%s",
+					 o->only[k].check);
+}
+
 /* --kernel again: the image vm_opts_parse just resolved, with its label */
 static int add_kernel(struct run_opts *o)
 {
@@ -1328,6 +1409,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			o->filters[o->nr_filters++] = argv[i];
+			if (strchr(argv[i], '.') && only_check(o, argv[i]))
+				return -1;
 		} else if (!strcmp(argv[i], "--list")) {
 			o->list = true;
 		} else if (!strcmp(argv[i], "--native")) {
@@ -1612,13 +1695,20 @@ static void check_subtests(FILE *f, const struct test_case *c, int rc)
 {
 	const struct json_val *checks = json_get(c->result, "checks");
 	bool caught = json_get_bool(c->result, "expected_caught", false);
-	int i;
+	int i, n, nr;
 
 	if (!checks || checks->type != JSON_ARR || !checks->nr)
 		return;
+	/* -t case.check: that check alone */
+	for (i = 0, n = 0; i < checks->nr; i++)
+		n += !c->only_check[0] ||
+		     !strcmp(json_get_str(&checks->kids[i], "id") ?: "",
+			     c->only_check);
+	if (!n)
+		return;
 	fprintf(f, "    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
-		c->name, checks->nr);
-	for (i = 0; i < checks->nr; i++) {
+		c->name, n);
+	for (i = 0, nr = 0; i < checks->nr; i++) {
 		const struct json_val *k = &checks->kids[i];
 		const char *id = json_get_str(k, "id") ?: "?";
 		const char *v = json_get_str(k, "verdict") ?: "fail";
@@ -1626,18 +1716,22 @@ static void check_subtests(FILE *f, const struct test_case *c, int rc)
 		const struct known_issue *ki = known_for(c, k);
 		bool fail = !strcmp(v, "fail");
 
+		if (c->only_check[0] && strcmp(id, c->only_check))
+			continue;
+		nr++;
+
 		if (fail && ki)
 			fprintf(f, "    not ok %d %s.%s # TODO known issue: %s (%s): %s\n",
-				i + 1, c->test, id, ki->reason, ki->link, sum);
+				nr, c->test, id, ki->reason, ki->link, sum);
 		else if (fail && caught && rc == 0)
 			fprintf(f, "    ok %d %s.%s # expected failure: %s\n",
-				i + 1, c->test, id, sum);
+				nr, c->test, id, sum);
 		else if (!strcmp(v, "inconclusive") || !strcmp(v, "skip"))
-			fprintf(f, "    ok %d %s.%s # SKIP %s: %s\n", i + 1,
+			fprintf(f, "    ok %d %s.%s # SKIP %s: %s\n", nr,
 				c->test, id, v, sum);
 		else
 			fprintf(f, "    %s %d %s.%s # %s\n", fail ? "not ok" : "ok",
-				i + 1, c->test, id, sum);
+				nr, c->test, id, sum);
 	}
 }
 
@@ -1673,6 +1767,45 @@ static void write_timing(const struct rundir *rd, const struct test_case *c,
 			  sizeof(path));
 }
 
+/*
+ * "# metric NAME=VALUE UNIT" for what `ktstr stats` reads of the case's
+ * sidecar: the numbers a bot can pick out of the stream without the
+ * run directory.
+ */
+static void print_metrics(struct test_case *c)
+{
+	struct json_val *v;
+	char err[128], *text;
+	const struct json_val *pl;
+	double x;
+	int m, i, k;
+
+	text = c->stats_path[0] ? read_file(c->stats_path, NULL) : NULL;
+	v = text ? json_parse(text, err, sizeof(err)) : NULL;
+	free(text);
+	if (!v)
+		return;
+	for (m = 0; m < NR_METRICS; m++)
+		if (stats_metric_of(v, m, &x))
+			fprintf(c->out, "# metric %s=%g %s\n", stats_metrics[m].name,
+				x, stats_metrics[m].unit);
+	pl = json_get(v, "payloads");
+	for (i = 0; pl && pl->type == JSON_ARR && i < pl->nr; i++) {
+		const struct json_val *ms = json_get(&pl->kids[i], "metrics");
+
+		for (k = 0; ms && ms->type == JSON_ARR && k < ms->nr; k++) {
+			const char *p = json_get_str(&pl->kids[i], "name");
+			const char *n = json_get_str(&ms->kids[k], "name");
+
+			/* names from the guest: one word, or not printed */
+			if (json_get_num(&ms->kids[k], "value", &x) &&
+			    stats_name_ok(p) && stats_name_ok(n))
+				fprintf(c->out, "# metric %s.%s=%g\n", p, n, x);
+		}
+	}
+	json_free(v);
+}
+
 void run_ktap(struct ktap *k, struct test_case *c, int rc,
 	      const char *reason)
 {
@@ -1706,6 +1839,8 @@ int run_one(const struct run_opts *o, struct test_case *c,
 				  c->bundle_path, sizeof(c->bundle_path));
 	free(c->report);
 	c->report = NULL;
+	if (rc != RUN_INTERRUPTED)
+		print_metrics(c);
 	case_ktap(k, c, rc, reason);
 	return rc;
 }
@@ -1745,6 +1880,7 @@ int cmd_run(int argc, char **argv)
 		return VM_EXIT_USAGE;
 	if (!o.nr_presets)
 		n = select_cases(&o, cases, n);
+	apply_only_checks(&o, cases, n);
 	if (o.nr_presets) {
 		n = expand_gauntlet(&o, cases, n);
 		if (!n && !o.list) {

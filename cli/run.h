@@ -59,6 +59,7 @@ struct test_case {
 	char dump_path[4200];
 	char bundle_path[4200];
 	char timeline_path[4200];	/* its run-queue plot, SVG */
+	char only_check[64];		/* -t case.check: that check alone */
 	char *report;			/* the case's '#' lines, as printed */
 	size_t report_len;
 	/* where its lines go: stdout, or a buffer for the auto-repro rerun */
@@ -73,6 +74,12 @@ struct run_opts {
 	struct vm_opts vm;
 	const char *filters[MAX_FILTERS];
 	int nr_filters;
+	/* -t case.check: the case, and the one check of it to report */
+	struct {
+		char test[128];
+		char check[64];
+	} only[MAX_FILTERS];
+	int nr_only;
 	bool list;
 	bool native;
 	bool no_auto_repro;

@@ -94,6 +94,12 @@ int stats_resolve(const char *arg, char *path, size_t len, char *err,
  */
 int stats_list_runs(char ***paths, char *err, size_t len);
 
+/*
+ * A name read from a sidecar that may be printed: one word of printable
+ * bytes without '=', at most 160 (a guest could send escapes or lines).
+ */
+bool stats_name_ok(const char *s);
+
 /* the metric's value in one sidecar, false when it has none */
 bool stats_metric_of(const struct json_val *sidecar, enum stats_metric m,
 		     double *out);

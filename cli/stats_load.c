@@ -105,6 +105,16 @@ bool stats_metric_of(const struct json_val *s, enum stats_metric m,
 	}
 }
 
+bool stats_name_ok(const char *s)
+{
+	if (!s || !*s || strlen(s) > 160)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '=' || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static void init_case(struct stats_case *c, const char *key)
 {
 	int m;
@@ -185,7 +195,8 @@ static void add_payloads(struct stats_case *c, const struct json_val *side)
 			char name[96];
 			double v;
 
-			if (!mn || !json_get_num(m, "value", &v) || !isfinite(v) ||
+			if (!stats_name_ok(p) || !stats_name_ok(mn) ||
+			    !json_get_num(m, "value", &v) || !isfinite(v) ||
 			    snprintf(name, sizeof(name), "%s.%s", p, mn) >=
 			    (int)sizeof(name))
 				continue;
@@ -206,12 +217,12 @@ static bool add_sidecar(struct stats_run *r, const struct json_val *s)
 	double v;
 	int m;
 
-	if (!key || !*key || strlen(key) >= sizeof(c->key))
+	if (!stats_name_ok(key) || strlen(key) >= sizeof(c->key))
 		return false;
 	c = case_of(r, key);
 	if (!c)
 		return false;
-	if (!c->sched[0] && sched)
+	if (!c->sched[0] && stats_name_ok(sched))
 		snprintf(c->sched, sizeof(c->sched), "%s", sched);
 	if (json_get_bool(s, "passed", false))
 		c->passed++;

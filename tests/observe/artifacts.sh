@@ -14,9 +14,11 @@ export KTSTR_RUNS="$TMP/runs"
 dir=$(sed -n '/^# ktstr: test outputs$/{n;s/^# //p;}' "$TMP/run")
 [ -d "$dir" ] || fail "no run directory ($dir)"
 case "$(basename "$dir")" in
-6.*-*) ;;
-*) fail "run directory $(basename "$dir") is not <release>-<commit>" ;;
+6.*-*-[0-9]*) ;;
+*) fail "run directory $(basename "$dir") is not <release>-<commit>-<seq>" ;;
 esac
+jq -e --arg id "$(basename "$dir")" '.id == $id and .started != null' \
+	"$dir/run.json" >/dev/null || fail "run.json does not name the run"
 n=0
 for f in "$dir"/*.json; do
 	jq -e . "$f" >/dev/null || fail "$f is not valid JSON"
@@ -45,14 +47,18 @@ expect_in "$TMP/run" "^# failure dump .*/steady_scx-[0-9a-f]{16}\.failure-dump\.
 grep -qx './ktstr run --sched /bin/true -- -t =steady_scx' "$TMP/replay" ||
 	fail "replay printed: $(cat "$TMP/replay")"
 
-# the same variant failing, then passing: the stale failure dump goes.
-# KTSTR_TIME_SCALE=1 holds the rate floor at native speed, which TCG
-# cannot meet.
-KTSTR_TIME_SCALE=1 "$KTSTR" run -t =rate_gate_pass >"$TMP/f1" 2>&1 &&
-	fail "rate_gate_pass met a native-speed floor under TCG"
+# the same variant failing, then passing, in one run directory
+# (--run-dir): the stale failure dump goes. KTSTR_TIME_SCALE=1 holds the
+# rate floor at native speed, which TCG cannot meet.
+KTSTR_TIME_SCALE=1 "$KTSTR" run --run-dir "$dir" -t =rate_gate_pass \
+	>"$TMP/f1" 2>&1 && fail "rate_gate_pass met a native-speed floor under TCG"
 ls "$dir"/rate_gate_pass-*.failure-dump.json >/dev/null 2>&1 ||
 	fail "no failure dump for the failing rate_gate_pass"
-"$KTSTR" run -t =rate_gate_pass >"$TMP/f2" 2>&1 || fail "rate_gate_pass failed"
+"$KTSTR" run --run-dir "$dir" -t =rate_gate_pass >"$TMP/f2" 2>&1 ||
+	fail "rate_gate_pass failed"
 ls "$dir"/rate_gate_pass-*.failure-dump.json >/dev/null 2>&1 &&
 	fail "a passing rerun left the old failure dump behind"
+# without --run-dir every run has a directory of its own
+[ "$(ls -d "$KTSTR_RUNS"/*/ | wc -l)" -eq 1 ] ||
+	fail "a --run-dir run made a directory of its own"
 echo "run directory $(basename "$dir"): $n JSON files valid, placeholder, replay, stale dump cleared"
