@@ -1479,6 +1479,21 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 				fprintf(stderr, "ktstr run: --out '': name a directory\n");
 				return -1;
 			}
+		} else if (!strcmp(argv[i], "--matrix")) {
+			/* the kernels up to the next option */
+			o->matrix = true;
+			while (i + 1 < argc && argv[i + 1][0] != '-') {
+				char *kv[] = { "--kernel", argv[++i] };
+				int at = 0;
+
+				if (vm_opts_parse(&o->vm, 2, kv, &at) <= 0 ||
+				    add_kernel(o))
+					return -1;
+			}
+			if (!o->nr_kernels) {
+				fprintf(stderr, "ktstr run: --matrix needs kernels: --matrix K1 K2 ... (any --kernel form)\n");
+				return -1;
+			}
 		} else if (!strcmp(argv[i], "--run-dir")) {
 			o->run_dir = argv[++i];
 			if (!o->run_dir[0]) {
@@ -1518,6 +1533,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			       "                  'ktstr stats compare'\n"
 			       "  --repeat-from K number the repetitions from K (NAME~K first)\n"
 			       "  --kernel K      more than once: each case on each kernel, as NAME/LABEL\n"
+			       "  --matrix K1 K2 ... which selected cases run on which kernel (one boot each)\n"
 			       "  --run-dir DIR   this run directory (created, or added to) instead of\n"
 			       "                  a new <release>-<commit>-<seq> under the runs directory\n"
 			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
@@ -1881,6 +1897,8 @@ int cmd_run(int argc, char **argv)
 	if (!o.nr_presets)
 		n = select_cases(&o, cases, n);
 	apply_only_checks(&o, cases, n);
+	if (o.matrix && !o.list)
+		return run_matrix(&o, cases, n);
 	if (o.nr_presets) {
 		n = expand_gauntlet(&o, cases, n);
 		if (!n && !o.list) {

@@ -106,6 +106,7 @@ struct run_opts {
 	const char *kernels[MAX_KERNELS];
 	char kernel_labels[MAX_KERNELS][96];
 	int nr_kernels;
+	bool matrix;			/* --matrix: the needs, not the cases */
 	/* --repeat N: each case N times, the k-th (k > 1) as NAME~k */
 	unsigned int repeat, repeat_from;
 };
@@ -154,6 +155,12 @@ unsigned int run_default_jobs(bool kvm);
 int run_parallel(const struct run_opts *o, struct test_case *cases, int n,
 		 const struct rundir *rd, bool kvm, struct ktap *k,
 		 unsigned int jobs, bool explicit);
+
+/*
+ * cli/matrix.c. --matrix: boot each kernel once, print which of the
+ * cases run on it and why the others skip. Returns the exit code.
+ */
+int run_matrix(const struct run_opts *o, const struct test_case *cases, int n);
 
 /*
  * cli/run_plan.c. Several --kernel: each case once per kernel, named

@@ -34,6 +34,7 @@
 
 void ktstr_register(const struct ktstr_test *t);
 int ktstr_list_main(void);
+int ktstr_needs_main(void);
 
 #define KTSTR_TEST(tname, ...)						\
 	static const struct ktstr_test __ktstr_decl_##tname = {	\
@@ -57,6 +58,8 @@ int ktstr_list_main(void);
 	{								\
 		if (argc == 2 && !strcmp(argv[1], "--list"))		\
 			return ktstr_list_main();			\
+		if (argc == 2 && !strcmp(argv[1], "--needs"))		\
+			return ktstr_needs_main();			\
 		return test_harness_run(argc, argv);			\
 	}
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "checks.h"
+#include "needs.h"
+#include "protocol.h"
 #include "json.h"
 #include "ktstr.h"
 #include "worker.h"
@@ -166,5 +168,31 @@ int ktstr_list_main(void)
 	fputc('\n', stdout);
 	json_close(&j, ']');
 	fputc('\n', stdout);
+	return 0;
+}
+
+/*
+ * --needs: for `ktstr run --matrix`, whether each declared case runs on
+ * this kernel or skips for a need it lacks, one line each:
+ *	@@ktstr.needs {"name":N,"verdict":"runs"|"skips"|"error","why":W}
+ */
+int ktstr_needs_main(void)
+{
+	struct json j;
+	char why[256];
+	int i, r;
+
+	for (i = 0; i < nr_tests; i++) {
+		why[0] = '\0';
+		r = tests[i]->needs ? needs_check(tests[i]->needs, why, sizeof(why)) : 0;
+		fputs(KTSTR_ARTIFACT_PREFIX "needs ", stdout);
+		json_init(&j, stdout);
+		json_open(&j, NULL, '{');
+		json_str(&j, "name", tests[i]->name);
+		json_str(&j, "verdict", r == 0 ? "runs" : r > 0 ? "skips" : "error");
+		json_str(&j, "why", why[0] ? why : NULL);
+		json_close(&j, '}');
+		fputc('\n', stdout);
+	}
 	return 0;
 }
