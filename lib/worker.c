@@ -22,7 +22,6 @@
 #include "util.h"
 #include "worker.h"
 
-#define REPORT_DEADLINE_MS	5000
 #define SPIN_ITERS		20000
 #define CACHE_BYTES		(4 << 20)
 
@@ -539,9 +538,9 @@ void worker_signal_stop(struct worker *w)
 		kill(w->pid, SIGUSR1);
 }
 
-int worker_collect(struct worker *w)
+int worker_collect(struct worker *w, unsigned int timeout_ms)
 {
-	long long deadline = now_ms() + REPORT_DEADLINE_MS;
+	long long deadline = now_ms() + timeout_ms;
 	size_t got = 0;
 	int ret = -1;
 
@@ -552,7 +551,8 @@ int worker_collect(struct worker *w)
 		long long left = deadline - now_ms();
 		ssize_t n;
 
-		if (left <= 0 || poll(&p, 1, left) <= 0)
+		/* past the deadline, a report already there is still read */
+		if (poll(&p, 1, left > 0 ? left : 0) <= 0)
 			break;
 		n = read(w->report_fd, (char *)&w->report + got,
 			 sizeof(w->report) - got);

@@ -57,9 +57,12 @@ int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup,
 		 int nice, struct worker_live *live);
 int worker_release(struct worker *w);
 
-/* Signal stop; worker_collect() then reads the report (5 s deadline). */
+/*
+ * Signal stop; worker_collect() then reads the report, waiting at most
+ * @timeout_ms for it.
+ */
 void worker_signal_stop(struct worker *w);
-int worker_collect(struct worker *w);
+int worker_collect(struct worker *w, unsigned int timeout_ms);
 
 /* Microseconds one spin unit takes here (the TCG slow-down probe). */
 double worker_calibrate_unit_us(void);
