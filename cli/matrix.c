@@ -57,7 +57,9 @@ static void read_answers(const char *out, const struct test_case *cases,
 		name = json_get_str(v, "name");
 		verdict = json_get_str(v, "verdict");
 		why = json_get_str(v, "why");
-		i = name ? case_by_test(cases, n, name) : -1;
+		i = -1;
+		if (name)
+			i = case_by_test(cases, n, name);
 		if (i >= 0 && verdict) {
 			mx->cell[i][k] = !strcmp(verdict, "runs") ? CELL_RUNS :
 					 !strcmp(verdict, "skips") ? CELL_SKIPS :
