@@ -935,19 +935,6 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		}
 		extra[nextra++] = progs[i];
 	}
-	/* payload programs (and their libraries) go into /bin of the guest */
-	for (nextra = 0; extra[nextra]; nextra++)
-		;
-	for (i = 0; i < (size_t)c->nr_payloads; i++) {
-		if (!find_on_path(c->payload_progs[i], progs[i], sizeof(progs[i]))) {
-			snprintf(skip, len, "payload program '%s' is not on this host's PATH%s%s%s",
-				 c->payload_progs[i],
-				 c->payload_pkgs[i][0] ? " (apt-get install " : "",
-				 c->payload_pkgs[i], c->payload_pkgs[i][0] ? ")" : "");
-			return 4;
-		}
-		extra[nextra++] = progs[i];
-	}
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
 		if (!getenv(forwarded[i]))
 			continue;
