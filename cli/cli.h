@@ -68,6 +68,7 @@ int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_shrink(int argc, char **argv);
 
 extern const char *ktstr_bin_dir;
 

@@ -23,6 +23,7 @@ static const struct {
 	{ "merge", cmd_merge, "join the KTAP and run directories of 'run --shard I/N --out DIR'" },
 	{ "stats", cmd_stats, "list, show and compare runs (stats compare A B: what regressed)" },
 	{ "compare", cmd_compare, "A/B: run the cases on two schedulers or kernels in turn, say what regressed" },
+	{ "shrink", cmd_shrink, "make a failing case as small as it gets while it still fails" },
 	{ "replay", cmd_replay, "print (or --exec) the command that reruns the last run's failures" },
 	{ "exec", cmd_exec, "boot a kernel and run one command in it" },
 	{ "shell", cmd_shell, "boot a kernel into an interactive root shell" },

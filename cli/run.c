@@ -208,7 +208,7 @@ static int collect(const char *bin, struct test_case *cases, int n)
 }
 
 /* every declared case of every test binary, unfiltered */
-static int find_cases(struct test_case *cases)
+int run_find_cases(struct test_case *cases)
 {
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct dirent **ents;
@@ -240,7 +240,7 @@ int case_shell(const char *name, struct vm_opts *vo)
 	char *env[2] = { topo_env, NULL };
 	struct test_case *c = NULL;
 	struct vm_result res;
-	int i, n = find_cases(cases);
+	int i, n = run_find_cases(cases);
 
 	for (i = 0; i < n && !c; i++)
 		if (!strcmp(cases[i].test, name))
@@ -1876,7 +1876,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "ktstr run: known issues: %s\n", why);
 		return VM_EXIT_USAGE;
 	}
-	n = find_cases(cases);
+	n = run_find_cases(cases);
 	if (n < 0)
 		return 1;
 	if (check_filters(&o, cases, n))

@@ -132,6 +132,12 @@ int run_case(const struct run_opts *o, struct test_case *c,
 struct ktap;
 
 /*
+ * Every case each test binary declares (their --list), unfiltered, into
+ * @cases (MAX_CASES). Returns the count, or -1 after a message.
+ */
+int run_find_cases(struct test_case *cases);
+
+/*
  * One case from start to its KTAP result through @k: the run directory
  * cleared, the VM (or --native), auto-repro after a crash, the bundle
  * and the case's timing written. Returns the case's status.

@@ -30,6 +30,7 @@
 #include "scheduler.h"
 #include "sched_ops.h"
 #include "sched_profiles.h"
+#include "shrink.h"
 #include "util.h"
 #include "worker.h"
 
@@ -961,12 +962,21 @@ static int report(struct run *r)
 	return ret;
 }
 
-int ktstr_run_test(const struct ktstr_test *t)
+int ktstr_run_test(const struct ktstr_test *decl)
 {
 	struct run *r = xcalloc(1, sizeof(*r));
+	const struct ktstr_test *t;
 	char why[512];
 	int ret;
 
+	/* `ktstr shrink`: a smaller version of the declaration */
+	t = shrink_apply(decl, getenv("KTSTR_SHRINK"), why, sizeof(why));
+	if (!t) {
+		free(r);
+		return end_early(decl, KTSTR_FAIL, why);
+	}
+	if (t != decl)
+		printf("# shrink: %s\n", getenv("KTSTR_SHRINK"));
 	r->t = t;
 	ktstr_skip_reason[0] = '\0';
 	check_init(&r->res);
