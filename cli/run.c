@@ -60,13 +60,18 @@ static int json_uint(const char *bin, const struct json_val *d,
 		     unsigned int *out)
 {
 	double v = -1;
+	char num[32] = "missing";
 
 	if (json_get_num(d, key, &v) && v == floor(v) && v >= min && v <= max) {
 		*out = v;
 		return 0;
 	}
-	fprintf(stderr, "ktstr run: %s --list: case '%s': %s is not a whole number from %lu to %lu\n",
-		bin, json_get_str(d, "name") ?: "?", key, min, max);
+	if (json_get(d, key) && json_get(d, key)->type == JSON_NUM)
+		snprintf(num, sizeof(num), "%.17g", v);
+	else if (json_get(d, key))
+		snprintf(num, sizeof(num), "not a number");
+	fprintf(stderr, "ktstr run: %s --list: case '%s': %s '%s' is not a whole number from %lu to %lu\n",
+		bin, json_get_str(d, "name") ?: "?", key, num, min, max);
 	return -1;
 }
 
@@ -147,14 +152,21 @@ static int parse_case(const char *bin, const char *line, struct test_case *c)
 			bin, d ? "another value" : err);
 		goto out;
 	}
+	/* name required; topo and sched as list.c writes them when absent */
 	if (!json_copy(d, "name", c->name, sizeof(c->name)) || !c->name[0] ||
-	    !json_copy(d, "topo", c->topo, sizeof(c->topo)) ||
-	    !json_copy(d, "sched", c->sched, sizeof(c->sched))) {
+	    (!json_copy(d, "topo", c->topo, sizeof(c->topo)) &&
+	     json_get_str(d, "topo")) ||
+	    (!json_copy(d, "sched", c->sched, sizeof(c->sched)) &&
+	     json_get_str(d, "sched"))) {
 		fprintf(stderr, "ktstr run: %s --list: case '%s': its name, topo or sched is missing or too long\n",
 			bin, json_get_str(d, "name") ?: "?");
 		goto out;
 	}
 	snprintf(c->test, sizeof(c->test), "%s", c->name);
+	if (!c->topo[0])
+		snprintf(c->topo, sizeof(c->topo), "1n1l2c1t");
+	if (!c->sched[0])
+		snprintf(c->sched, sizeof(c->sched), "eevdf");
 	if (gauntlet_limits(bin, d, &c->limits) ||
 	    json_uint(bin, d, "duration_ms", 1, MAX_DURATION_MS,
 		      &c->duration_ms) ||
