@@ -39,6 +39,13 @@ expect_in "$TMP/out" "^steady_scx +throughput "
 expect_rc 250 "$KTSTR" stats compare "$run@$l1" "$run@nosuch"
 expect_in "$TMP/err" "no case .* on a kernel labelled 'nosuch'"
 
+# the same A/B through compare: a kernel a side, both at once
+expect_rc 0 "$KTSTR" compare --a-kernel "$KERNEL" --b-kernel "$TMP/bzImage" \
+	--repeat 1 --together -t =steady_scx
+expect_in "$TMP/out" "^# side A: each case's scheduler on $KERNEL; run "
+expect_in "$TMP/out" "^# side B: each case's scheduler on $TMP/bzImage; run "
+expect_in "$TMP/out" "^steady_scx +throughput "
+
 # a kernel that is not one is refused before any boot
 expect_rc 251 "$KTSTR" run --kernel "$KERNEL" --kernel /etc/hostname -t =steady_scx
 exit 0
