@@ -102,7 +102,8 @@ UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
 LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
 LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
 		json_read.c protocol.c						\
-		monitor.c ktap.c repro_print.c gauntlet.c log_collapse.c)
+		monitor.c ktap.c repro_print.c gauntlet.c log_collapse.c	\
+		payload_parse.c)
 LIB_PURE += $(KTSTR_DIR)/lib/sanitize.c
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
@@ -263,7 +264,8 @@ FUZZ_CFLAGS := $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined	\
 FUZZ_SRCS := $(addprefix $(KTSTR_DIR)/,lib/util.c lib/cpus.c lib/checks.c	\
 		lib/json_read.c lib/log_collapse.c vmtest/topo.c		\
 		vmtest/channel.c vmtest/console.c cli/known_issues.c		\
-		cli/rundir.c tests/fuzz/fuzz_util.c)
+		cli/rundir.c cli/stats_load.c lib/payload_parse.c		\
+		tests/fuzz/fuzz_util.c)
 FUZZERS := $(patsubst $(KTSTR_DIR)/tests/fuzz/fuzz_%.c,$(FUZZ_DIR)/fuzz_%,	\
 	     $(filter-out %/fuzz_util.c,					\
 		$(wildcard $(KTSTR_DIR)/tests/fuzz/fuzz_*.c)))

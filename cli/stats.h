@@ -81,6 +81,13 @@ int stats_load(const char *path, struct stats_run *r, char *err, size_t len);
 void stats_free(struct stats_run *r);
 
 /*
+ * One sidecar's text into @r (a zeroed run, or one stats_load filled):
+ * 0, or -1 with why in @err. What the fuzz harness feeds.
+ */
+int stats_add_sidecar(struct stats_run *r, const char *text, char *err,
+		      size_t len);
+
+/*
  * A run named on the command line: a directory path (with a '/'), a run
  * id under the runs directory, or latest / latest~N (N runs before the
  * latest, by start time). The directory into @path, or -1 with why.

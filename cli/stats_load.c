@@ -245,7 +245,6 @@ static bool ends_with(const char *s, const char *suffix)
 static void load_one(struct stats_run *r, const char *dir, const char *name)
 {
 	char path[4400], err[160];
-	struct json_val *v;
 	struct stat st;
 	char *text;
 
@@ -258,15 +257,27 @@ static void load_one(struct stats_run *r, const char *dir, const char *name)
 		return;
 	}
 	text = read_file(path, NULL);
-	v = text ? json_parse(text, err, sizeof(err)) : NULL;
-	if (!v || v->type != JSON_OBJ || !add_sidecar(r, v)) {
-		fprintf(stderr, "ktstr stats: %s: skipped: %s\n", path,
-			!text ? strerror(errno) : !v ? err :
-			"no test name, or more cases than a run holds");
+	if (!text)
+		set_err(err, sizeof(err), "%s", strerror(errno));
+	if (!text || stats_add_sidecar(r, text, err, sizeof(err))) {
+		fprintf(stderr, "ktstr stats: %s: skipped: %s\n", path, err);
 		r->nr_bad++;
 	}
-	json_free(v);
 	free(text);
+}
+
+int stats_add_sidecar(struct stats_run *r, const char *text, char *err,
+		      size_t len)
+{
+	struct json_val *v = json_parse(text, err, len);
+	int ret = -1;
+
+	if (v && v->type == JSON_OBJ && add_sidecar(r, v))
+		ret = 0;
+	else if (v)
+		set_err(err, len, "no printable test name, or more cases than a run holds");
+	json_free(v);
+	return ret;
 }
 
 /* run.json's start time, else the directory's mtime */
