@@ -57,11 +57,18 @@
 		     { .name = "llc1", .cpuset = "llc:1", .workers = 2 } },	\
 	.checks = { .isolation = true }
 
-/* two spinners on 2 CPUs and a rate floor a healthy scheduler meets */
+/*
+ * Two spinners on 2 CPUs and a rate floor a healthy scheduler meets.
+ * Measured under TCG: 6400-10600 units/s a worker, against floors of
+ * 20000 scaled by slow-downs of x1.9-x5.8, so 20000 left qmap (9833
+ * against 10197) a few percent short when the slow-down was measured
+ * low. 12000 leaves 40 % headroom; the slow knob's ~1000/s stays far
+ * below any floor it gives.
+ */
 #define RATE_GATE_BODY							\
 	.topo = "1n1l2c1t",						\
 	.sched = "scx_ktstr",						\
 	.cgroups = { { .name = "a", .workers = 2 } },			\
-	.checks = { .min_iteration_rate = 20000 }
+	.checks = { .min_iteration_rate = 12000 }
 
 #endif /* __KTSTR_ENGINE_CASES_H */
