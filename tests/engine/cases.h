@@ -62,13 +62,15 @@
  * Measured under TCG: 6400-10600 units/s a worker, against floors of
  * 20000 scaled by slow-downs of x1.9-x5.8, so 20000 left qmap (9833
  * against 10197) a few percent short when the slow-down was measured
- * low. 12000 leaves 40 % headroom; the slow knob's ~1000/s stays far
- * below any floor it gives.
+ * low. 14000 leaves a third of headroom on both sides: over the floor
+ * a low slow-down gives (x1.9: 7400), and under the native floor that
+ * KTSTR_TIME_SCALE=1 holds TCG to (observe/artifacts.sh: at most 10600
+ * seen); the slow knob's ~1000/s stays far below any floor.
  */
 #define RATE_GATE_BODY							\
 	.topo = "1n1l2c1t",						\
 	.sched = "scx_ktstr",						\
 	.cgroups = { { .name = "a", .workers = 2 } },			\
-	.checks = { .min_iteration_rate = 12000 }
+	.checks = { .min_iteration_rate = 14000 }
 
 #endif /* __KTSTR_ENGINE_CASES_H */
