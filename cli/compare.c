@@ -288,6 +288,9 @@ static int run_pass(struct compare_opts *o, unsigned int pass)
 		else if (pid[k] < 0)
 			rc[k] = -1;
 	}
+	/* Ctrl-C: the runs stopped their VMs; say so with the signal */
+	if (interrupted)
+		return 128 + interrupted;
 	for (k = 0; k < 2; k++) {
 		if (rc[k] == VM_EXIT_USAGE || rc[k] < 0 || rc[k] >= 126) {
 			fprintf(stderr, "ktstr compare: side %s's run ended with %d (its KTAP: %s/pass-%u.ktap): stopping\n",
