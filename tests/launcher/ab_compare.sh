@@ -65,8 +65,11 @@ jq -e '.cases[0].case == "rate_gate_pass" and
 	>/dev/null || { cat "$TMP/out"; fail "stats show: not five samples"; }
 expect_rc 1 "$KTSTR" stats compare "$slow_a" "$slow_b"
 expect_in "$TMP/out" "^rate_gate_pass +throughput .* regressed"
-# B against A: the same change is an improvement
-expect_rc 0 "$KTSTR" stats compare "$slow_b" "$slow_a"
+# B against A: the same change is an improvement (other metrics may go
+# either way: the unthrottled side migrates more, say)
+"$KTSTR" stats compare "$slow_b" "$slow_a" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ "$rc" -le 1 ] || { cat "$TMP/err"; fail "the reversed compare exited $rc"; }
 expect_in "$TMP/out" "^rate_gate_pass +throughput .* improved"
 # thresholds beyond every change: nothing regressed
 expect_rc 0 "$KTSTR" stats compare "$slow_a" "$slow_b" --threshold 100000
