@@ -72,7 +72,8 @@ rc=$?
 [ "$rc" -le 1 ] || { cat "$TMP/err"; fail "the reversed compare exited $rc"; }
 expect_in "$TMP/out" "^rate_gate_pass +throughput .* improved"
 # thresholds beyond every change: nothing regressed
-expect_rc 0 "$KTSTR" stats compare "$slow_a" "$slow_b" --threshold 100000
+expect_rc 0 "$KTSTR" stats compare "$slow_a" "$slow_b" --threshold 100000 \
+	--threshold spread=1000 --threshold imbalance=1000
 # bad input: named, exit 250
 expect_rc 250 "$KTSTR" stats compare "$slow_a" no-such-run
 expect_in "$TMP/err" "no run 'no-such-run'"
