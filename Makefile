@@ -21,6 +21,8 @@ KSRC ?= $(shell $(KTSTR_DIR)/vmtest/kernel.sh --print-source)
 SELFTESTS := $(KSRC)/tools/testing/selftests
 # lib.mk would build into the current directory; keep the checkout clean
 OUTPUT ?= $(KTSTR_DIR)/build
+# sub-makes run in other directories: a relative OUTPUT would move
+override OUTPUT := $(abspath $(OUTPUT))
 endif
 ifeq ($(wildcard $(SELFTESTS)/lib.mk),)
 $(error no kernel tree at KSRC='$(KSRC)': pass KSRC=<kernel tree> or run vmtest/install-deps.sh)
@@ -218,11 +220,12 @@ ifeq ($(VMLINUX_BTF),)
 endif
 	$(call msg,SCHED_EXT,,$(TREE_OUT))
 	$(Q)mkdir -p $(TREE_OUT)/sched_ext $(TREE_OUT)/selftests
-	$(Q)$(MAKE) -s -C $(TOOLSDIR)/sched_ext O=$(TREE_OUT)/sched_ext		\
-		CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) VMLINUX_BTF=$(VMLINUX_BTF) \
-		$(TREE_SCHEDS) >/dev/null
-	$(Q)$(MAKE) -s -C $(SELFTESTS)/sched_ext OUTPUT=$(TREE_OUT)/selftests	\
-		CLANG=$(CLANG) VMLINUX_BTF=$(VMLINUX_BTF) >/dev/null
+	$(Q)$(MAKE) -s -C $(TOOLSDIR)/sched_ext MAKEOVERRIDES= OUTPUT=		\
+		O=$(TREE_OUT)/sched_ext CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP)	\
+		VMLINUX_BTF=$(VMLINUX_BTF) $(TREE_SCHEDS)
+	$(Q)$(MAKE) -s -C $(SELFTESTS)/sched_ext MAKEOVERRIDES=			\
+		OUTPUT=$(TREE_OUT)/selftests CLANG=$(CLANG)			\
+		VMLINUX_BTF=$(VMLINUX_BTF)
 
 $(OBJ)/bpf/%.bpf.o: $(KTSTR_DIR)/bpf/%.bpf.c $(INCLUDE_DIR)/vmlinux.h	\
 		   $(LIBBPF) | $(OBJ)/bpf
@@ -277,6 +280,13 @@ $(FUZZ_DIR):
 $(FUZZ_DIR)/fuzz_%: $(KTSTR_DIR)/tests/fuzz/fuzz_%.c $(FUZZ_SRCS)		\
 		    $(KTSTR_DIR)/tests/fuzz/fuzz.h $(HOST_HDRS) | $(FUZZ_DIR)
 	$(call msg,FUZZ,,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) -lelf -lm -lpthread
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_MORE)	\
+		-lelf -lm -lpthread
+
+# the commands fuzzed whole, with their own file
+$(FUZZ_DIR)/fuzz_replay: FUZZ_MORE := $(KTSTR_DIR)/cli/replay.c
+$(FUZZ_DIR)/fuzz_replay: $(KTSTR_DIR)/cli/replay.c
+$(FUZZ_DIR)/fuzz_merge: FUZZ_MORE := $(KTSTR_DIR)/cli/merge.c
+$(FUZZ_DIR)/fuzz_merge: $(KTSTR_DIR)/cli/merge.c
 
 .PHONY: fuzz

@@ -79,7 +79,7 @@ static int boot_kernel(const struct run_opts *o, const struct test_case *cases,
 		"for b; do \"$b\" --needs || exit 1; done";
 	const char *extra[MAX_BINS + 1] = { NULL };
 	char *cmd[MAX_BINS + 5] = { "/bin/sh", "-c", (char *)script, "sh" };
-	char guest[MAX_BINS][PATH_MAX], tmp[] = "/tmp/ktstr-matrix-XXXXXX";
+	char guest[MAX_BINS][PATH_MAX], tmp[PATH_MAX];
 	char *env[] = { NULL }, err[128], *out;
 	struct vm_opts vo = o->vm;
 	struct vm_result res;
@@ -101,6 +101,7 @@ static int boot_kernel(const struct run_opts *o, const struct test_case *cases,
 	vo.kernel = o->kernels[k];
 	if (topo_parse("1n1l1c1t", &vo.topo, err, sizeof(err)))
 		return -1;
+	tmp_template(tmp, sizeof(tmp), sizeof(tmp), "ktstr-matrix");
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -1;

@@ -122,7 +122,7 @@ static int read_shard(struct merge *m, const char *dir)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/cases", dir);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f) {
 		fprintf(stderr, "ktstr merge: %s: %s (write it with 'ktstr run --out %s')\n",
 			path, strerror(errno), dir);
@@ -141,26 +141,26 @@ static int read_shard(struct merge *m, const char *dir)
 	if (!sn || !si || si > sn || sn > 1024) {
 		fprintf(stderr, "ktstr merge: %s: no 'ktstr-shard I N' line\n",
 			path);
-		return -1;
+		goto fail;
 	}
 	if (m->total && m->total != sn) {
 		fprintf(stderr, "ktstr merge: %s is shard %u of %u, the others are of %u\n",
 			dir, si, sn, m->total);
-		return -1;
+		goto fail;
 	}
 	m->total = sn;
 	if (m->seen[si]) {
 		fprintf(stderr, "ktstr merge: shard %u/%u given twice (%s)\n",
 			si, sn, dir);
-		return -1;
+		goto fail;
 	}
 	m->seen[si] = true;
 
 	snprintf(path, sizeof(path), "%s/ktap", dir);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f) {
 		fprintf(stderr, "ktstr merge: %s: %s\n", path, strerror(errno));
-		return -1;
+		goto fail;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "KTAP version ", 13) ||
@@ -246,6 +246,25 @@ static int read_shard(struct merge *m, const char *dir)
 	for (i = 0; i < nr; i++)
 		free(names[i]);
 	return 0;
+fail:
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	return -1;
+}
+
+static void merge_free(struct merge *m)
+{
+	int i;
+
+	for (i = 0; i < m->nb; i++) {
+		free(m->b[i].lines);
+		free(m->b[i].result);
+	}
+	for (i = 0; i < m->nf; i++)
+		free(m->f[i].text);
+	free(m->b);
+	free(m->f);
+	free(m);
 }
 
 static int by_seq(const void *a, const void *b)
@@ -355,13 +374,10 @@ static void print_merged(FILE *f, struct merge *m, const char *merged)
 		m->bad = 1;
 }
 
-int cmd_merge(int argc, char **argv)
+static int merge_args(int argc, char **argv, struct merge *m,
+		      const char **out)
 {
-	static struct merge m;
-	const char *out = NULL;
-	char merged[4200] = "", path[4200];
 	int i, nd = 0;
-	unsigned int s;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -378,7 +394,7 @@ int cmd_merge(int argc, char **argv)
 				fprintf(stderr, "ktstr merge: --out needs a directory\n");
 				return VM_EXIT_USAGE;
 			}
-			out = argv[i];
+			*out = argv[i];
 			continue;
 		}
 		if (argv[i][0] == '-') {
@@ -386,7 +402,7 @@ int cmd_merge(int argc, char **argv)
 				argv[i]);
 			return VM_EXIT_USAGE;
 		}
-		if (read_shard(&m, argv[i]))
+		if (read_shard(m, argv[i]))
 			return VM_EXIT_USAGE;
 		nd++;
 	}
@@ -394,35 +410,56 @@ int cmd_merge(int argc, char **argv)
 		fprintf(stderr, "usage: ktstr merge [--out DIR] SHARD_DIR...\n");
 		return VM_EXIT_USAGE;
 	}
-	for (s = 1; s <= m.total; s++)
-		if (!m.seen[s]) {
+	return -1;
+}
+
+static int merge(struct merge *m, const char *out)
+{
+	char merged[4200] = "", path[4200];
+	unsigned int s;
+	int i;
+
+	for (s = 1; s <= m->total; s++)
+		if (!m->seen[s]) {
 			fprintf(stderr, "ktstr merge: shard %u/%u is missing: its cases are not in the merged stream\n",
-				s, m.total);
-			m.bad = 1;
+				s, m->total);
+			m->bad = 1;
 		}
-	qsort(m.b, m.nb, sizeof(*m.b), by_seq);
-	if (m.nf)
-		qsort(m.f, m.nf, sizeof(*m.f), fail_by_seq);
+	qsort(m->b, m->nb, sizeof(*m->b), by_seq);
+	if (m->nf)
+		qsort(m->f, m->nf, sizeof(*m->f), fail_by_seq);
 	if (out) {
 		/* every shard ran the same kernel and suite: one run dir */
-		for (i = 0; i < m.np; i++) {
-			char *copy = xstrdup(m.paths[i]);
+		for (i = 0; i < m->np; i++) {
+			char *copy = xstrdup(m->paths[i]);
 
 			snprintf(merged, sizeof(merged), "%s/runs/%s", out,
 				 basename(copy));
-			copy_dir(m.paths[i], merged);
+			copy_dir(m->paths[i], merged);
 			free(copy);
 		}
 		snprintf(path, sizeof(path), "%s/ktap", out);
-		if (m.np) {
+		if (m->np) {
 			FILE *f = fopen(path, "w");
 
 			if (f) {
-				print_merged(f, &m, merged);
+				print_merged(f, m, merged);
 				fclose(f);
 			}
 		}
 	}
-	print_merged(stdout, &m, merged[0] ? merged : NULL);
-	return m.bad ? 1 : 0;
+	print_merged(stdout, m, merged[0] ? merged : NULL);
+	return m->bad ? 1 : 0;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	struct merge *m = xcalloc(1, sizeof(*m));
+	const char *out = NULL;
+	int ret = merge_args(argc, argv, m, &out);
+
+	if (ret < 0)
+		ret = merge(m, out);
+	merge_free(m);
+	return ret;
 }

@@ -247,7 +247,7 @@ int run_parallel(const struct run_opts *o, struct test_case *cases, int n,
 			if (running && (free_cpus < need ||
 					(avail && mem_used + mem > avail)))
 				break;
-			j[next].buf = tmpfile();
+			j[next].buf = tmp_file();
 			if (!j[next].buf) {
 				fprintf(stderr, "ktstr run: -j: no temporary file: %s; no further case starts\n",
 					strerror(errno));

@@ -306,6 +306,24 @@ static const char *error_exit(const struct json_val *result, char *buf,
 	return buf;
 }
 
+/*
+ * KTSTR_VERBOSE=1 (the manual's RUST_BACKTRACE=1): the repro VM's console
+ * on stderr as it comes, not only its tail afterwards.
+ */
+static const struct run_opts *verbose_repro(const struct run_opts *o)
+{
+	static struct run_opts v;
+	const char *verbose = getenv("KTSTR_VERBOSE");
+
+	if (!verbose || strcmp(verbose, "1"))
+		return o;
+	v = *o;
+	v.vm.dmesg = true;
+	fputs("ktstr: auto-repro: KTSTR_VERBOSE=1: the repro VM's console follows\n",
+	      stderr);
+	return &v;
+}
+
 void auto_repro(const struct run_opts *o, struct test_case *c,
 		const struct rundir *rd, bool kvm)
 {
@@ -359,7 +377,8 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	t0 = now_ms();
 	fprintf(stderr, "ktstr: auto-repro: rerunning %s with probes on %d functions and %d callbacks\n",
 		c->name, p.nr_kernel, p.nr_callbacks);
-	run_case(o, &rc, rd, kvm, skip, sizeof(skip), env_extra, &res);
+	run_case(verbose_repro(o), &rc, rd, kvm, skip, sizeof(skip),
+		 env_extra, &res);
 	fclose(rc.out);
 	free(buf);
 	/* the pipeline once the guest said which functions it could probe */

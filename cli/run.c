@@ -784,8 +784,9 @@ static void console_tail(struct test_case *c, const char *path, int n)
  * manual's placeholder says at which stage it stopped.
  */
 static void placeholder_dump(const struct rundir *rd, struct test_case *c,
-			     const char *stage)
+			     const struct vm_result *res)
 {
+	const char *stage = vm_stage(res);
 	char *json, path[4200], why[512];
 	struct json j;
 	size_t len;
@@ -806,6 +807,12 @@ static void placeholder_dump(const struct rundir *rd, struct test_case *c,
 	json_str(&j, "sdt_alloc_unavailable", why);
 	json_str(&j, "stage", stage);
 	json_bool(&j, "is_placeholder", true);
+	/* ours, after the manual's fields: how the launcher ended the VM */
+	json_open(&j, "launcher", '{');
+	json_int(&j, "exit_code", res->exit_code);
+	json_str(&j, "kind", vm_exit_kind(res->exit_code));
+	json_str(&j, "reason", res->reason);
+	json_close(&j, '}');
 	json_close(&j, '}');
 	fclose(f);
 	if (!rundir_write(rd, c->name, c->hash, KTSTR_ARTIFACT_FAILURE_DUMP,
@@ -818,7 +825,7 @@ static void placeholder_dump(const struct rundir *rd, struct test_case *c,
 static const char *const forwarded[] = {
 	"KTSTR_ATTACH_RETRIES", "KTSTR_TIME_SCALE", "KTSTR_VERBOSE",
 	"KTSTR_SCHED_CHECKS", "KTSTR_REPRO_FUNCS", "KTSTR_REPRO_CALLBACKS",
-	"KTSTR_PIN_SCX_HELPER", "KTSTR_SCHED_NEEDS",
+	"KTSTR_PIN_SCX_HELPER", "KTSTR_SCHED_NEEDS", "KTSTR_LOG",
 };
 
 /* @name's value unset, empty (when @empty_ok) or a number in range */
@@ -891,7 +898,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	     const struct rundir *rd, bool kvm, char *skip, size_t len,
 	     char *const *env_extra, struct vm_result *res_out)
 {
-	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
+	char out[PATH_MAX], errf[PATH_MAX];
 	char name_arg[160];
 	char accel[32], sched_env[300], topo_env[48];
 	char variant_env[192];
@@ -981,6 +988,8 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	if (!vo.timeout_s)
 		vo.timeout_s = c->duration_ms / 1000 * 3 + 60;
 	/* stdout and stderr apart: a long artifact line stays whole */
+	tmp_template(out, sizeof(out), sizeof(out), "ktstr-case");
+	tmp_template(errf, sizeof(errf), sizeof(errf), "ktstr-case");
 	fd = mkostemp(out, O_CLOEXEC);
 	efd = fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
 	if (efd < 0) {
@@ -1016,7 +1025,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		console_tail(c, res.console_log,
 			     getenv("KTSTR_VERBOSE") &&
 			     !strcmp(getenv("KTSTR_VERBOSE"), "1") ? 100000 : 20);
-		placeholder_dump(rd, c, vm_stage(&res));
+		placeholder_dump(rd, c, &res);
 		return 1;
 	}
 	return rc;
@@ -1080,13 +1089,17 @@ static void kill_leftovers(void)
 static int run_native(struct test_case *c, const struct rundir *rd,
 		      char *skip, size_t len)
 {
-	char out[] = "/tmp/ktstr-case-XXXXXX", errf[] = "/tmp/ktstr-case-XXXXXX";
+	char out[PATH_MAX], errf[PATH_MAX];
 	char *argv[] = { c->bin, "-t", c->test, NULL };
-	int fd = mkostemp(out, O_CLOEXEC), rc, status = 0;
-	int efd = fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
+	int fd, rc, status = 0;
+	int efd;
 	long long stop_at = 0;
 	pid_t pid, parent = getpid();
 
+	tmp_template(out, sizeof(out), sizeof(out), "ktstr-case");
+	tmp_template(errf, sizeof(errf), sizeof(errf), "ktstr-case");
+	fd = mkostemp(out, O_CLOEXEC);
+	efd = fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
 	if (efd < 0) {
 		if (fd >= 0) {
 			close(fd);

@@ -34,10 +34,11 @@ static void write_sysctl(const char *path)
 	}
 }
 
+/* libbpf says nothing here, unless KTSTR_LOG=debug asks */
 static int quiet_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	return 0;
+	return log_debug_enabled() ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 static void read_schedstat(const struct cpus *cpus, struct schedstat *ss)

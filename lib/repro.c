@@ -27,8 +27,12 @@
 static int print_warnings(enum libbpf_print_level level, const char *fmt,
 			  va_list ap)
 {
-	/* KTSTR_VERBOSE: libbpf's debug lines too, to see why a probe failed */
-	if (level == LIBBPF_DEBUG && !getenv("KTSTR_VERBOSE"))
+	/*
+	 * KTSTR_VERBOSE or KTSTR_LOG=debug: libbpf's debug lines too, to
+	 * see why a probe failed
+	 */
+	if (level == LIBBPF_DEBUG && !getenv("KTSTR_VERBOSE") &&
+	    !log_debug_enabled())
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -235,13 +239,17 @@ static int arm(struct repro *r)
 
 		if (!traceable(funcs, f->name)) {
 			f->why = "not in available_filter_functions";
+			log_debug("repro: %s: not attached: %s", f->name, f->why);
 			continue;
 		}
 		if (attach_pair(skel, f->name, i)) {
 			f->why = "kprobe attach failed";
+			log_debug("repro: %s: not attached: %s: %s", f->name,
+				  f->why, strerror(errno));
 			continue;
 		}
 		f->attached = true;
+		log_debug("repro: %s: kprobe and kretprobe attached", f->name);
 		add_kinds(r, f, i);
 	}
 	r->trigger_attached =
@@ -249,6 +257,8 @@ static int arm(struct repro *r)
 						REPRO_TRIGGER, &trigger) &&
 		bpf_program__attach_kprobe_opts(skel->progs.exit_return,
 						REPRO_TRIGGER, &trigger_ret);
+	log_debug("repro: trigger %s: %s", REPRO_TRIGGER,
+		  r->trigger_attached ? "attached" : strerror(errno));
 	add_kinds(r, &r->trigger, REPRO_TRIGGER_COOKIE);
 	free(funcs);
 	return 0;

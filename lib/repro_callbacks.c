@@ -257,4 +257,9 @@ void repro_attach_callbacks(struct repro *r, const struct map_hold *maps)
 	free(value);
 	load_probes(r);
 	r->cb_attach_ms = now_ms() - t0;
+	for (i = 0; i < r->nr_cbs; i++)
+		log_debug("repro: callback %s (prog id %u): %s%s",
+			  r->cbs[i].name, r->cbs[i].prog_id,
+			  r->cbs[i].attached ? "fentry/fexit attached" :
+			  "not attached: ", r->cbs[i].why);
 }

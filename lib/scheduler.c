@@ -274,8 +274,11 @@ int sched_start(struct sched *s, const char *path, const char *args,
 		read_line(SCX_STATE, state, sizeof(state));
 		read_line(SCX_OPS, ops, sizeof(ops));
 		if (!strcmp(state, "enabled") &&
-		    str_starts_with(ops, s->ops_name))
+		    str_starts_with(ops, s->ops_name)) {
+			log_debug("scheduler: %s attached as '%s' after %lld ms",
+				  path, ops, now_ms() - deadline + timeout_ms);
 			return 0;
+		}
 		reap(s, false);
 		if (s->exited)
 			break;

@@ -202,6 +202,76 @@ void cache_path(char *buf, size_t len, const char *sub)
 	snprintf(buf, len, "%s/.cache/ktstr/%s", h, sub);
 }
 
+int tmp_template(char *buf, size_t len, size_t max, const char *name)
+{
+	const char *t = getenv("TMPDIR");
+	int n;
+
+	if (max > len)
+		max = len;
+	if (t && t[0] == '/') {
+		n = snprintf(buf, len, "%s/%s-XXXXXX", t, name);
+		if (n > 0 && (size_t)n < max)
+			return 0;
+	}
+	n = snprintf(buf, len, "/tmp/%s-XXXXXX", name);
+	return n > 0 && (size_t)n < max ? 0 : -1;
+}
+
+FILE *tmp_file(void)
+{
+	char path[PATH_MAX];
+	const char *t = getenv("TMPDIR");
+	FILE *f;
+	int fd;
+
+	fd = open(t && t[0] == '/' ? t : "/tmp",
+		  O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* no O_TMPFILE on this filesystem: a named one, unlinked */
+		if (tmp_template(path, sizeof(path), sizeof(path), "ktstr"))
+			return NULL;
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd < 0)
+			return NULL;
+		unlink(path);
+	}
+	f = fdopen(fd, "w+");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+bool log_debug_enabled(void)
+{
+	static int on = -1;
+	const char *v;
+
+	if (on >= 0)
+		return on;
+	v = getenv("KTSTR_LOG");
+	on = v && (!strcmp(v, "debug") || !strcmp(v, "ktstr=debug") ||
+		   !strcmp(v, "trace") || !strcmp(v, "ktstr=trace"));
+	if (v && *v && !on && strcmp(v, "info") && strcmp(v, "ktstr=info"))
+		fprintf(stderr, "ktstr: KTSTR_LOG='%.40s' is not a level ktstr knows (debug, info): no tracing\n",
+			v);
+	return on;
+}
+
+void log_debug(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!log_debug_enabled())
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* one write: lines from processes sharing stderr stay whole */
+	fprintf(stderr, "ktstr debug: %s\n", line);
+}
+
 long long now_ms(void)
 {
 	struct timespec ts;

@@ -8,8 +8,11 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 void *xmalloc(size_t len);
 void *xcalloc(size_t n, size_t len);
@@ -32,6 +35,27 @@ int write_file_atomic(const char *path, const void *buf, size_t len);
 
 /* ${KTSTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktstr}/@sub */
 void cache_path(char *buf, size_t len, const char *sub);
+
+/*
+ * @buf = "$TMPDIR/@name-XXXXXX" for mkostemp()/mkdtemp(); /tmp when
+ * TMPDIR is unset, not absolute, or would make the name longer than
+ * @max (a socket path has 108 bytes). -1 when even /tmp does not fit.
+ */
+int tmp_template(char *buf, size_t len, size_t max, const char *name);
+
+/*
+ * tmpfile(), but in $TMPDIR (glibc's ignores it): an unnamed file,
+ * removed when closed. NULL with errno set on failure.
+ */
+FILE *tmp_file(void);
+
+/*
+ * KTSTR_LOG=debug (or ktstr=debug, as RUST_LOG is spelled): tracing of
+ * what ktstr decides and why, on stderr as "ktstr debug: ..." lines.
+ * Read once; any other value is a warning and no tracing.
+ */
+bool log_debug_enabled(void);
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);

@@ -8,7 +8,7 @@ KTSTR="$KTSTR_DIR/ktstr"
 BIN="$OUTPUT/bin"
 export KTSTR_QUIET_TCG=1
 TMP=$(mktemp -d /tmp/ktstr-test.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 fail() {
 	echo "FAIL: $*"

@@ -338,6 +338,8 @@ static int add_libraries(struct initramfs *ir, const char *host)
 			}
 			if (already_in(ir, lib, guest))
 				continue;	/* with its needs */
+			log_debug("initramfs: %s needs %s: %s as %s", todo[done],
+				  e.needed[i], lib, guest);
 			ret = initramfs_add(ir, lib, guest);
 			if (!ret && nr < (int)ARRAY_SIZE(todo))
 				todo[nr++] = xstrdup(lib);

@@ -7,7 +7,8 @@
 # the distribution's kernel source for standalone use, and clang's
 # sanitizer and libFuzzer runtimes (make SANITIZE=1, make fuzz), the
 # payload cases' benchmarks (stress-ng; hackbench is in rt-tests) and
-# rsvg-convert, which the tests render the SVG plots with.
+# rsvg-convert, which the tests render the SVG plots with, and strace,
+# with which the fault-matrix test sees every file the harness writes.
 #
 # Idempotent: packages already installed are skipped by apt, and the
 # apt index is only refreshed when something is missing.
@@ -16,7 +17,7 @@ set -eu
 PKGS="qemu-system-x86 linux-source-6.12 clang-19 lld-19 llvm-19
 busybox-static libelf-dev zlib1g-dev libzstd-dev libcap-dev dwarves flex
 bison bc libssl-dev cpio jq make gcc pkg-config python3 xz-utils rsync
-kmod libclang-rt-19-dev stress-ng rt-tests librsvg2-bin"
+kmod libclang-rt-19-dev stress-ng rt-tests librsvg2-bin strace"
 
 missing=""
 for p in $PKGS; do

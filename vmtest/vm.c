@@ -648,6 +648,14 @@ static void classify(struct vm_state *s, bool timed_out)
 	struct vm_result *res = s->res;
 	char oops[4096];
 
+	log_debug("vm: ended after %.1f s: init %s, command %s, %s%s%s",
+		  (now_ms() - s->start_ms) / 1000.0,
+		  s->init_up ? "up" : "never up",
+		  res->command_exited ? "exited" :
+		  res->command_ran ? "ran, no exit status" : "never ran",
+		  timed_out ? "deadline passed" : "before the deadline",
+		  s->bad_exit[0] ? ", bad exit frame: " : "", s->bad_exit);
+
 	if (console_find_oops(res->console_log, oops, sizeof(oops))) {
 		set_reason(res, VM_EXIT_PANIC, "guest kernel %s (%s)",
 			   strstr(oops, "Kernel panic") ? "panic" : "oops",
@@ -866,12 +874,32 @@ int vm_check_limits(const struct vm_config *cfg, char *why, size_t len)
 	return 0;
 }
 
+const char *vm_exit_kind(int code)
+{
+	switch (code) {
+	case VM_EXIT_USAGE:
+		return "usage";
+	case VM_EXIT_BAD_KERNEL:
+		return "bad-kernel";
+	case VM_EXIT_QEMU:
+		return "qemu";
+	case VM_EXIT_PANIC:
+		return "panic";
+	case VM_EXIT_HANG:
+		return "hang";
+	case VM_EXIT_NO_RESULT:
+		return "no-result";
+	default:
+		return "command";
+	}
+}
+
 int vm_run(const struct vm_config *cfg, struct vm_result *res)
 {
 	struct sigaction sa = { .sa_handler = on_signal }, old[3];
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	char dir[PATH_MAX], sock[PATH_MAX], qlog[PATH_MAX], why[512];
-	char sockdir[64];
+	char sockdir[sizeof(((struct sockaddr_un *)0)->sun_path)], owner[32];
 	struct vm_state s = { .cfg = cfg, .res = res, .chan = -1,
 			      .q = { .pidfd = -1 } };
 	struct argv_buf a = { 0 };
@@ -914,11 +942,13 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	/*
 	 * The result socket in a directory of our own (0700, random name):
 	 * nobody else can connect first and speak for the guest. sun_path
-	 * is short, hence /tmp; the pid in the name is how the tests find
-	 * this ktstr's qemu.
+	 * is short: $TMPDIR when the socket's path fits, else /tmp. The
+	 * pid in the name is how the tests find this ktstr's qemu.
 	 */
-	snprintf(sockdir, sizeof(sockdir), "/tmp/ktstr-%d-XXXXXX",
+	snprintf(owner, sizeof(owner), "ktstr-%d",
 		 vm_owner ? vm_owner : getpid());
+	tmp_template(sockdir, sizeof(sockdir),
+		     sizeof(sockdir) - sizeof("/io.sock"), owner);
 	if (!mkdtemp(sockdir)) {
 		set_reason(res, VM_EXIT_QEMU, "cannot create a directory %s: %s",
 			   sockdir, strerror(errno));
@@ -935,7 +965,10 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 		return res->exit_code;
 	}
 	build_argv(&a, cfg, kvm, sock, res->console_log);
-	if (getenv("KTSTR_SHOW_QEMU")) {
+	log_debug("vm: %s, %u MiB, timeout %u s, console %s", kvm ?
+		  "KVM" : "TCG", cfg->memory_mb, cfg->timeout_s,
+		  res->console_log);
+	if (getenv("KTSTR_SHOW_QEMU") || log_debug_enabled()) {
 		for (i = 0; i < a.n; i++)
 			fprintf(stderr, "%s%s", i ? " " : "ktstr: ", a.v[i]);
 		fputc('\n', stderr);

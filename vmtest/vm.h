@@ -25,6 +25,13 @@ enum vm_exit {
 };
 
 /*
+ * A short name for @code, for structured output: "usage", "bad-kernel",
+ * "qemu", "panic", "hang", "no-result", or "command" (0..249: the
+ * command's own status).
+ */
+const char *vm_exit_kind(int code);
+
+/*
  * NUMA nodes the launcher boots (vm_check_limits): what the suite
  * supports and tests (16n16l1c1t boots in 10 s under TCG). Not a hard
  * limit of the guest: its kernel takes 64 (CONFIG_NODES_SHIFT=6) and
