@@ -110,7 +110,7 @@ LIB_PURE += $(KTSTR_DIR)/lib/sanitize.c
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
 VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
-		initramfs.c console.c vm.c)
+		initramfs.c console.c vm.c qmp.c)
 CLI_SRCS := $(wildcard $(KTSTR_DIR)/cli/*.c)
 UNIT_TESTS := $(patsubst $(KTSTR_DIR)/tests/unit/%.c,$(BIN)/unit/%,		\
 		$(wildcard $(KTSTR_DIR)/tests/unit/*.c))

@@ -35,6 +35,7 @@
 #include "svg.h"
 #include "protocol.h"
 #include "rundir.h"
+#include "qmp.h"
 #include "util.h"
 
 static bool selected(const struct run_opts *o, const char *name)
@@ -519,6 +520,54 @@ static void save_timeline(const struct rundir *rd, struct test_case *c,
 	json_free(dump);
 }
 
+static void drop_registers(struct test_case *c)
+{
+	free(c->vcpu_regs);
+	c->vcpu_regs = NULL;
+	c->regs_when = c->regs_err = NULL;
+}
+
+/* the vCPUs' registers qemu gave, or why there are none, as dump fields */
+static void registers_json(struct json *j, const struct test_case *c)
+{
+	if (c->vcpu_regs) {
+		json_str(j, "vcpus_taken", c->regs_when);
+		qmp_registers_json(j, "vcpus", c->vcpu_regs);
+	} else if (c->regs_err && c->regs_err[0]) {
+		json_str(j, "vcpus_unavailable", c->regs_err);
+	}
+}
+
+/*
+ * The guest's failure dump (one JSON object) with the registers added
+ * at its end; NULL when there is nothing to add or it is not an object.
+ */
+static char *dump_with_registers(const char *dump, const struct test_case *c)
+{
+	size_t len = strlen(dump), blen;
+	char *out = NULL, *add;
+	struct json j;
+	FILE *f;
+
+	while (len && (dump[len - 1] == ' ' || dump[len - 1] == '\n'))
+		len--;
+	if ((!c->vcpu_regs && !(c->regs_err && c->regs_err[0])) || len < 2 ||
+	    dump[0] != '{' || dump[len - 1] != '}')
+		return NULL;
+	f = json_object_mem(&j, &add, &blen);
+	if (!f)
+		return NULL;
+	registers_json(&j, c);
+	json_close(&j, '}');
+	fclose(f);
+	/* "{...}" + "{"vcpus":...}": the first's "}" and the second's "{" go */
+	if (blen > 2 && asprintf(&out, "%.*s%s%s", (int)(len - 1), dump,
+				 len > 2 ? "," : "", add + 1) < 0)
+		out = NULL;
+	free(add);
+	return out;
+}
+
 /*
  * An "@@ktstr.<kind> <json>" line: into the run directory, for the kinds
  * protocol.h names only (the kind becomes part of a file name).
@@ -527,7 +576,7 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
 			  char *line)
 {
 	char *kind = line + strlen(KTSTR_ARTIFACT_PREFIX), *json;
-	char path[4200];
+	char path[4200], *with_regs = NULL;
 
 	json = strchr(kind, ' ');
 	if (!json)
@@ -547,10 +596,15 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
 			return;
 		kind = "repro.failure-dump";
 	}
-	if (rundir_write(rd, c->name, c->hash, kind, json, path, sizeof(path))) {
+	if (strcmp(kind, KTSTR_ARTIFACT_STATS))
+		with_regs = dump_with_registers(json, c);
+	if (rundir_write(rd, c->name, c->hash, kind, with_regs ?: json, path,
+			 sizeof(path))) {
 		printf("# cannot write %s: %s\n", path, strerror(errno));
+		free(with_regs);
 		return;
 	}
+	free(with_regs);
 	if (!strcmp(kind, KTSTR_ARTIFACT_STATS)) {
 		snprintf(c->stats_path, sizeof(c->stats_path), "%s", path);
 	} else if (strcmp(kind, KTSTR_ARTIFACT_RESULT)) {
@@ -813,6 +867,7 @@ static void placeholder_dump(const struct rundir *rd, struct test_case *c,
 	json_str(&j, "kind", vm_exit_kind(res->exit_code));
 	json_str(&j, "reason", res->reason);
 	json_close(&j, '}');
+	registers_json(&j, c);
 	json_close(&j, '}');
 	fclose(f);
 	if (!rundir_write(rd, c->name, c->hash, KTSTR_ARTIFACT_FAILURE_DUMP,
@@ -1003,6 +1058,11 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	}
 	fflush(stdout);
 	boot_and_run(&vo, argv, env, extra, false, fd, efd, &res);
+	/* the registers are the case's until its dump is written */
+	c->vcpu_regs = res.vcpu_regs;
+	c->regs_when = res.regs_when;
+	c->regs_err = res.regs_err;
+	res.vcpu_regs = NULL;
 	if (res_out)
 		*res_out = res;
 	close(fd);
@@ -1015,6 +1075,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	if (vm_interrupted()) {
 		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: interrupted by %s: the VM was stopped, the run ends here\n",
 			c->name, c->topo, run_signame(vm_interrupted()));
+		drop_registers(c);
 		return RUN_INTERRUPTED;
 	}
 	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
@@ -1026,8 +1087,9 @@ int run_case(const struct run_opts *o, struct test_case *c,
 			     getenv("KTSTR_VERBOSE") &&
 			     !strcmp(getenv("KTSTR_VERBOSE"), "1") ? 100000 : 20);
 		placeholder_dump(rd, c, &res);
-		return 1;
+		rc = 1;
 	}
+	drop_registers(c);
 	return rc;
 }
 

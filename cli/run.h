@@ -57,6 +57,9 @@ struct test_case {
 	bool failed;
 	char stats_path[4200];
 	char dump_path[4200];
+	/* the VM's vCPU registers for the dump (vm_result), while relayed */
+	char *vcpu_regs;
+	const char *regs_when, *regs_err;
 	char bundle_path[4200];
 	char timeline_path[4200];	/* its run-queue plot, SVG */
 	char only_check[64];		/* -t case.check: that check alone */

@@ -32,6 +32,13 @@
 
 #define KTSTR_RESULT_SCHEMA		1
 
+/*
+ * A line the engine prints the moment it sees the scheduler fail: the
+ * host takes every vCPU's registers from qemu then (vmtest/qmp.c) and
+ * adds them to the case's failure dump.
+ */
+#define KTSTR_SNAPSHOT_LINE		KTSTR_ARTIFACT_PREFIX "snapshot"
+
 /* how far a case got, in order */
 enum ktstr_stage {
 	KTSTR_STAGE_SETUP,	/* topology, cgroups: before the scheduler */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "scheduler.h"
+#include "protocol.h"
 #include "util.h"
 
 #define MAX_SCHED_ARGS	32
@@ -307,8 +308,12 @@ bool sched_alive(struct sched *s, long long test_start_ms)
 	read_line(SCX_STATE, state, sizeof(state));
 	if (!s->exited && !strcmp(state, "enabled"))
 		return true;
-	if (s->died_at_s < 0)
+	if (s->died_at_s < 0) {
 		s->died_at_s = (now_ms() - test_start_ms) / 1000.0;
+		/* the host takes the vCPUs' registers now */
+		printf("%s\n", KTSTR_SNAPSHOT_LINE);
+		fflush(stdout);
+	}
 	return false;
 }
 

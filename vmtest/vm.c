@@ -22,6 +22,8 @@
 
 #include "channel.h"
 #include "console.h"
+#include "protocol.h"
+#include "qmp.h"
 #include "util.h"
 #include "vm.h"
 
@@ -227,7 +229,8 @@ static void accel_args(struct argv_buf *a, bool kvm)
 static char *kernel_cmdline(const struct vm_config *cfg);
 
 static void build_argv(struct argv_buf *a, const struct vm_config *cfg,
-		       bool kvm, const char *sock, const char *conlog)
+		       bool kvm, const char *sock, const char *qmp,
+		       const char *conlog)
 {
 	unsigned int mem = vm_memory_mb(&cfg->topo, cfg->memory_mb);
 	char *cmdline;
@@ -276,6 +279,11 @@ static void build_argv(struct argv_buf *a, const struct vm_config *cfg,
 	arg(a, "-device");
 	arg(a, "virtserialport,bus=vs.0,chardev=io,name=%s",
 	    CHANNEL_PORT_NAME);
+	/* QMP, for the vCPUs' registers: qemu connects, as for io */
+	arg(a, "-chardev");
+	arg(a, "socket,id=qmp,path=%s", qmp);
+	arg(a, "-mon");
+	arg(a, "chardev=qmp,mode=control");
 }
 
 static int listen_unix(const char *path)
@@ -481,6 +489,12 @@ struct vm_state {
 	char guest_error[512];
 	char bad_exit[160];	/* an exit frame that was not an exit status */
 	const char *sock, *sockdir;	/* gone once qemu is connected */
+	const char *qmp_sock;
+	int qmp_lfd, qmp;		/* listening, then qemu's connection */
+	/* the guest's "@@ktstr.snapshot" line: registers wanted now */
+	bool want_regs;
+	size_t line_at;			/* bytes of the current stdout line */
+	bool line_other;		/* and it is not that line */
 };
 
 static long long deadline_ms(const struct vm_state *s, bool kvm);
@@ -532,6 +546,66 @@ static void close_chan(struct vm_state *s)
 	s->stdin_fd = -1;
 }
 
+/*
+ * The guest engine prints KTSTR_SNAPSHOT_LINE when it sees the scheduler
+ * fail: the vCPUs' registers are taken then, while the guest still runs.
+ * Lines may be split over frames: only a line's first bytes are kept.
+ */
+static void scan_snapshot(struct vm_state *s, const char *buf, size_t len)
+{
+	static const char want[] = KTSTR_SNAPSHOT_LINE;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n') {
+			if (!s->line_other && s->line_at == sizeof(want) - 1)
+				s->want_regs = true;
+			s->line_at = 0;
+			s->line_other = false;
+			continue;
+		}
+		if (s->line_other)
+			continue;
+		if (s->line_at < sizeof(want) - 1 && buf[i] == want[s->line_at])
+			s->line_at++;
+		else
+			s->line_other = true;
+	}
+}
+
+/* the registers, once: @when says at which moment */
+static void take_registers(struct vm_state *s, const char *when)
+{
+	struct vm_result *res = s->res;
+
+	if (res->vcpu_regs || res->regs_err[0])
+		return;
+	if (s->qmp < 0) {
+		snprintf(res->regs_err, sizeof(res->regs_err),
+			 "qemu never connected its QMP socket");
+		return;
+	}
+	res->vcpu_regs = qmp_registers(s->qmp, 3000, res->regs_err,
+				       sizeof(res->regs_err));
+	snprintf(res->regs_when, sizeof(res->regs_when), "%s", when);
+	log_debug("vm: vCPU registers %s: %s", when,
+		  res->vcpu_regs ? "taken" : res->regs_err);
+}
+
+/* qemu's QMP connection, when it comes: the socket file goes at once */
+static void accept_qmp(struct vm_state *s)
+{
+	if (s->qmp_lfd < 0)
+		return;
+	s->qmp = accept4(s->qmp_lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (s->qmp < 0)
+		return;
+	close(s->qmp_lfd);
+	s->qmp_lfd = -1;
+	unlink(s->qmp_sock);
+	rmdir(s->sockdir);
+}
+
 static void on_frame(struct vm_state *s, int type, char *buf, size_t len)
 {
 	int code;
@@ -547,6 +621,7 @@ static void on_frame(struct vm_state *s, int type, char *buf, size_t len)
 		s->res->boot_s = (s->started_ms - s->start_ms) / 1000.0;
 		break;
 	case CH_STDOUT:
+		scan_snapshot(s, buf, len);
 		write_out(s, s->cfg->out_fd > 0 ? s->cfg->out_fd : 1, buf, len);
 		break;
 	case CH_STDERR:
@@ -728,6 +803,9 @@ static void loop(struct vm_state *s, int lfd, bool kvm)
 		poll(pfd, 4, 100);
 		if (s->cfg->dmesg)
 			console_follow(&s->tail, stderr);
+		accept_qmp(s);
+		if (s->want_regs)
+			take_registers(s, "when the guest reported the failure");
 		if (pfd[0].revents & POLLIN) {
 			s->chan = accept4(lfd, NULL, NULL,
 					  SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -757,6 +835,8 @@ static void loop(struct vm_state *s, int lfd, bool kvm)
 			break;
 		}
 	}
+	if (timed_out && !vm_signal)
+		take_registers(s, "before the hung VM was killed");
 	kill_qemu(&s->q);
 	if (s->cfg->dmesg)
 		console_follow(&s->tail, stderr);
@@ -900,8 +980,9 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	char dir[PATH_MAX], sock[PATH_MAX], qlog[PATH_MAX], why[512];
 	char sockdir[sizeof(((struct sockaddr_un *)0)->sun_path)], owner[32];
+	char qmp[sizeof(sockdir)];
 	struct vm_state s = { .cfg = cfg, .res = res, .chan = -1,
-			      .q = { .pidfd = -1 } };
+			      .q = { .pidfd = -1 }, .qmp_lfd = -1, .qmp = -1 };
 	struct argv_buf a = { 0 };
 	bool kvm = false;
 	int lfd, i;
@@ -948,7 +1029,7 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	snprintf(owner, sizeof(owner), "ktstr-%d",
 		 vm_owner ? vm_owner : getpid());
 	tmp_template(sockdir, sizeof(sockdir),
-		     sizeof(sockdir) - sizeof("/io.sock"), owner);
+		     sizeof(sockdir) - sizeof("/qmp.sock"), owner);
 	if (!mkdtemp(sockdir)) {
 		set_reason(res, VM_EXIT_QEMU, "cannot create a directory %s: %s",
 			   sockdir, strerror(errno));
@@ -964,7 +1045,21 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 		rmdir(sockdir);
 		return res->exit_code;
 	}
-	build_argv(&a, cfg, kvm, sock, res->console_log);
+	snprintf(qmp, sizeof(qmp), "%s/qmp.sock", sockdir);
+	s.qmp_lfd = listen_unix(qmp);
+	if (s.qmp_lfd < 0 || fcntl(s.qmp_lfd, F_SETFL, O_NONBLOCK)) {
+		set_reason(res, VM_EXIT_QEMU, "cannot create socket %s: %s",
+			   qmp, strerror(errno));
+		fprintf(stderr, "ktstr: %s\n", res->reason);
+		if (s.qmp_lfd >= 0)
+			close(s.qmp_lfd);
+		close(lfd);
+		unlink(sock);
+		unlink(qmp);
+		rmdir(sockdir);
+		return res->exit_code;
+	}
+	build_argv(&a, cfg, kvm, sock, qmp, res->console_log);
 	log_debug("vm: %s, %u MiB, timeout %u s, console %s", kvm ?
 		  "KVM" : "TCG", cfg->memory_mb, cfg->timeout_s,
 		  res->console_log);
@@ -982,6 +1077,7 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	s.kvm = kvm;
 	s.sock = sock;
 	s.sockdir = sockdir;
+	s.qmp_sock = qmp;
 	s.stdin_fd = (cfg->tty || isatty(0)) ? -1 : 0;
 	console_tail_init(&s.tail, res->console_log);
 	if (spawn_qemu(&a, cfg->tty, qlog, &s.q, why, sizeof(why))) {
@@ -1002,7 +1098,12 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	if (s.q.pidfd >= 0)
 		close(s.q.pidfd);
 	close(lfd);
+	if (s.qmp_lfd >= 0)
+		close(s.qmp_lfd);
+	if (s.qmp >= 0)
+		close(s.qmp);
 	unlink(sock);
+	unlink(qmp);
 	rmdir(sockdir);
 	for (i = 0; i < a.n; i++)
 		free(a.v[i]);

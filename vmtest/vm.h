@@ -73,6 +73,14 @@ struct vm_result {
 	double wall_s;
 	char console_log[4096];
 	char reason[512];		/* one line when the launcher decided */
+	/*
+	 * Every vCPU's registers from qemu's QMP monitor ("info registers
+	 * -a", malloc'd, the caller frees), taken when the guest reported
+	 * a failure or before a hung VM was killed; NULL if neither.
+	 */
+	char *vcpu_regs;
+	char regs_when[64];		/* which of the two */
+	char regs_err[160];		/* why there are none, if tried */
 };
 
 /* Default: what the reference uses, never less than 64 MiB a CPU. */

@@ -140,8 +140,13 @@ run_fault bpf_error 1 --no-auto-repro --sched "$FX" --crash-after 500 -- -t "$CA
 failed_case bpf_error
 [ "$(result bpf_error .scheduler.exit_kind)" = 1025 ] ||
 	fail "bpf_error: exit kind $(result bpf_error .scheduler.exit_kind), expected 1025 (SCX_EXIT_ERROR_BPF)"
-dump bpf_error >/dev/null
-echo "scx_bpf_error: exit kind 1025, failure dump written"
+d=$(dump bpf_error)
+# every vCPU's registers from qemu, taken when the guest saw the failure
+[ "$(jq '.vcpus | length' "$d")" = 4 ] &&
+	jq -e '.vcpus_taken == "when the guest reported the failure" and
+	       (.vcpus[] | .registers.RIP | test("^0x[0-9a-f]{16}$"))' "$d" >/dev/null ||
+	fail "bpf_error: no registers for the 4 vCPUs: $(jq -c '{vcpus_taken, vcpus_unavailable, n: (.vcpus | length)}' "$d")"
+echo "scx_bpf_error: exit kind 1025, failure dump with the 4 vCPUs' registers"
 
 run_fault stall 1 --no-auto-repro --sched "$FX" --stall-after 300 --timeout 1500 -- -t "$CASE"
 failed_case stall
@@ -187,7 +192,10 @@ echo "guest panic: 253, placeholder dump"
 run_fault hang 1 --timeout 8 --sched "$FAULT" hang 500 -- -t "$CASE"
 failed_case hang
 placeholder hang hang 254
-echo "guest hang: 254, placeholder dump"
+jq -e '.vcpus_taken == "before the hung VM was killed" and (.vcpus | length) == 4' \
+	"$(dump hang)" >/dev/null ||
+	fail "hang: no registers taken before the kill: $(jq -c '{vcpus_taken, vcpus_unavailable}' "$(dump hang)")"
+echo "guest hang: 254, placeholder dump with the registers taken before the kill"
 
 run_fault mid_frame 1 --timeout 8 --sched "$BIN/chan_inject" half -- -t "$CASE"
 failed_case mid_frame
