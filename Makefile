@@ -17,13 +17,23 @@ ifneq ($(wildcard $(KTSTR_DIR)/../lib.mk),)
 KSRC ?= $(abspath $(KTSTR_DIR)/../../../..)
 SELFTESTS := $(abspath $(KTSTR_DIR)/..)
 else
-KSRC ?= $(shell $(KTSTR_DIR)/vmtest/kernel.sh --print-source)
-SELFTESTS := $(KSRC)/tools/testing/selftests
 # lib.mk would build into the current directory; keep the checkout clean
 OUTPUT ?= $(KTSTR_DIR)/build
 # sub-makes run in other directories: a relative OUTPUT would move
 override OUTPUT := $(abspath $(OUTPUT))
+ifeq ($(strip $(MAKECMDGOALS)),clean)
+# From a checkout, `make clean` needs no kernel tree and asks nothing of
+# the kernel cache: everything built is under OUTPUT (runs/ is results).
+ONLY_CLEAN := 1
+clean:
+	rm -rf $(addprefix $(OUTPUT)/,bin obj include host tree fuzz .sanitize)
+.PHONY: clean
+else
+KSRC ?= $(shell $(KTSTR_DIR)/vmtest/kernel.sh --print-source)
 endif
+SELFTESTS := $(KSRC)/tools/testing/selftests
+endif
+ifndef ONLY_CLEAN
 ifeq ($(wildcard $(SELFTESTS)/lib.mk),)
 $(error no kernel tree at KSRC='$(KSRC)': pass KSRC=<kernel tree> or run vmtest/install-deps.sh)
 endif
@@ -35,10 +45,13 @@ TEST_GEN_FILES := bin
 OVERRIDE_TARGETS := 1
 include $(SELFTESTS)/lib.mk
 
-CLANG ?= clang-19
-LLVM_STRIP ?= llvm-strip-19
-ifeq ($(shell command -v $(CLANG) 2>/dev/null),)
-CLANG := clang
+# $(CLANG) and $(LLVM_STRIP) as the tools/ makefiles name them; when
+# they are not given and there is no plain `clang`, Debian's clang-19
+ifeq ($(origin CLANG),undefined)
+CLANG := $(if $(shell command -v clang 2>/dev/null),clang,clang-19)
+endif
+ifeq ($(origin LLVM_STRIP),undefined)
+LLVM_STRIP := $(if $(shell command -v llvm-strip 2>/dev/null),llvm-strip,llvm-strip-19)
 endif
 
 TOOLSDIR := $(KSRC)/tools
@@ -47,12 +60,15 @@ BPFTOOLDIR := $(TOOLSDIR)/bpf/bpftool
 TOOLSINCDIR := $(TOOLSDIR)/include
 APIDIR := $(TOOLSINCDIR)/uapi
 SCXTOOLSINCDIR := $(TOOLSDIR)/sched_ext/include
+# SRCARCH from ARCH (or this machine), as tools/sched_ext has it
+include $(TOOLSDIR)/scripts/Makefile.arch
 
 BIN := $(OUTPUT)/bin
 OBJ := $(OUTPUT)/obj
 INCLUDE_DIR := $(OUTPUT)/include
 LIBBPF := $(OBJ)/libbpf/libbpf.a
-BPFTOOL := $(OUTPUT)/host/sbin/bpftool
+# one bpftool: it generates the skeletons and goes into guests
+BPFTOOL := $(OUTPUT)/bin/bpftool
 
 # The BTF that vmlinux.h comes from: the kernel the tests boot.
 VMLINUX_BTF_PATHS ?= $(if $(O),$(O)/vmlinux)					\
@@ -60,12 +76,19 @@ VMLINUX_BTF_PATHS ?= $(if $(O),$(O)/vmlinux)					\
 		     $(dir $(shell KSRC=$(KSRC) $(KTSTR_DIR)/vmtest/kernel.sh	\
 				--lookup 2>/dev/null))../../../vmlinux		\
 		     $(KSRC)/vmlinux
-VMLINUX_BTF ?= $(abspath $(firstword $(wildcard $(VMLINUX_BTF_PATHS))))
+# looked up once, and only when something expands it
+VMLINUX_BTF ?= $(eval VMLINUX_BTF := $(abspath $(firstword			\
+		$(wildcard $(VMLINUX_BTF_PATHS)))))$(VMLINUX_BTF)
+NO_BTF := no vmlinux with BTF for the test kernel: run './ktstr kernel build' first, or pass VMLINUX_BTF=<vmlinux>
 
 HOST_CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter			\
 	       -Wno-sign-compare -Wno-missing-field-initializers		\
 	       -Wno-format-truncation -D_GNU_SOURCE=	\
-	       -I$(KTSTR_DIR)/vmtest -I$(KTSTR_DIR)/lib -I$(KTSTR_DIR)/cli
+	       -I$(KTSTR_DIR)/vmtest -I$(KTSTR_DIR)/lib -I$(KTSTR_DIR)/cli	\
+	       $(USERCFLAGS)
+# the project's own code builds without a warning (WERROR=0 to relax)
+WERROR ?= 1
+OWN_CFLAGS := $(if $(filter 1,$(WERROR)),-Werror)
 
 # SANITIZE=1: the host tool, the unit tests, the guest's engine binaries
 # and helpers and the scheduler loaders with ASan and UBSan (clang; the
@@ -86,6 +109,8 @@ ifeq ($(SANITIZE),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer	\
 	     -fno-sanitize-recover=undefined -O1
 CC := $(CLANG)
+# gcc's warning options that clang does not know are not errors
+HOST_CFLAGS += -Wno-unknown-warning-option
 $(BIN)/ktstr-init: HOST_CFLAGS := $(HOST_CFLAGS)
 HOST_CFLAGS += $(SAN_FLAGS)
 endif
@@ -93,7 +118,7 @@ CFLAGS += $(HOST_CFLAGS) -I$(INCLUDE_DIR) -I$(APIDIR) -I$(TOOLSINCDIR)	\
 	  -I$(OBJ)/include -I$(SCXTOOLSINCDIR)
 LDLIBS_BPF := $(LIBBPF) -lelf -lz -lzstd
 
-BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_x86		\
+BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(SRCARCH)	\
 	      -mlittle-endian -I$(INCLUDE_DIR) -I$(OBJ)/include		\
 	      -I$(APIDIR) -I$(SCXTOOLSINCDIR) -I$(KTSTR_DIR)/bpf		\
 	      -Wall -Wno-compare-distinct-pointer-types
@@ -120,7 +145,10 @@ HOST_HDRS := $(wildcard $(KTSTR_DIR)/vmtest/*.h $(KTSTR_DIR)/lib/*.h		\
 		$(KTSTR_DIR)/cli/*.h)
 
 .DEFAULT_GOAL := all
-all: host guest tree-scx
+all: host guest
+# the tree's sched_ext selftests and schedulers, for the project's own
+# tests (tests/run.sh): opt in with `make tree`
+tree: tree-scx
 
 host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
 
@@ -128,64 +156,96 @@ BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
 		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
 guest: $(addprefix $(BIN)/,$(BPF_SCHEDS)) $(ENGINE_TESTS) $(BIN)/bpftool
 
-# bpftool goes into guests too, to dump a failing scheduler's maps: a
-# build without the LLVM/libbfd disassembler, which would pull a hundred
-# megabytes of libraries into every initramfs, and without the pid
-# iterator, which costs a second of TCG per "map show"
+# bpftool generates the skeletons and goes into guests too, to dump a
+# failing scheduler's maps: a build without the LLVM/libbfd disassembler,
+# which would pull a hundred megabytes of libraries into every initramfs,
+# and without the pid iterator, which costs a second of TCG per "map show"
 $(BIN)/bpftool: $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)	\
 		| $(BIN) $(OBJ)/guest-bpftool
-	$(call msg,BPFTOOL,guest,$@)
+	$(call msg,BPFTOOL,,$@)
 	$(Q)$(MAKE) -s -C $(BPFTOOLDIR) OUTPUT=$(OBJ)/guest-bpftool/		\
 		LIBBPF_OUTPUT=$(OBJ)/guest-bpftool/libbpf/			\
 		LIBBPF_DESTDIR=$(OBJ)/guest-bpftool/libbpf/			\
 		feature-llvm=0 feature-libbfd=0 feature-libcap=0		\
 		feature-clang-bpf-co-re=0					\
-		EXTRA_CFLAGS='-g -O2' $(OBJ)/guest-bpftool/bpftool >/dev/null
+		EXTRA_CFLAGS='-g -O2' $(OBJ)/guest-bpftool/bpftool
 	$(Q)cp $(OBJ)/guest-bpftool/bpftool $@
 
-$(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(OBJ)/bpftool $(INCLUDE_DIR) $(OBJ)/bpf:
+$(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(INCLUDE_DIR) $(OBJ)/bpf:
 	$(Q)mkdir -p $@
 
-HOST_LIB := $(addprefix $(KTSTR_DIR)/lib/,ktap.c checks.c cpus.c gauntlet.c \
-		json.c json_read.c protocol.c)
-# a SANITIZE=1 build's defaults (empty otherwise)
-HOST_LIB += $(KTSTR_DIR)/lib/sanitize.c
-$(BIN)/ktstr: $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) $(HOST_LIB) $(HOST_HDRS) \
-	      | $(BIN)
+# Built once, linked by many: libktstr-host.a (the launcher, the pure
+# part of libktstr, the host command's pure parts) for the host tool and
+# the unit tests; libktstr.a (all of lib/) for the engine's test binaries.
+# A SANITIZE=1 build's defaults (lib/sanitize.c) are linked as an object:
+# nothing calls them, so an archive would leave them out.
+SAN_SRC := $(KTSTR_DIR)/lib/sanitize.c
+CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c stats_math.c)
+HOST_ARCHIVE := $(OBJ)/libktstr-host.a
+HOST_OBJS := $(patsubst $(KTSTR_DIR)/%.c,$(OBJ)/host/%.o,			\
+	     $(VMTEST_SRCS) $(filter-out $(SAN_SRC),$(LIB_PURE)) $(CLI_PURE))
+LIBKTSTR := $(OBJ)/libktstr.a
+LIB_OBJS := $(patsubst $(KTSTR_DIR)/%.c,$(OBJ)/guest/%.o,			\
+	    $(filter-out $(SAN_SRC),$(LIB_SRCS)))
+
+$(OBJ)/host/%.o: $(KTSTR_DIR)/%.c $(HOST_HDRS)
+	$(call msg,CC,,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -I$(SELFTESTS)			\
+		-I$(KTSTR_DIR)/bpf -c -o $@ $<
+
+$(OBJ)/guest/%.o: $(KTSTR_DIR)/%.c $(HOST_HDRS)				\
+		  $(INCLUDE_DIR)/rq_sampler.bpf.skel.h				\
+		  $(INCLUDE_DIR)/repro_probes.bpf.skel.h $(LIBBPF)
+	$(call msg,CC,,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(OWN_CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf	\
+		-c -o $@ $<
+
+$(HOST_ARCHIVE): $(HOST_OBJS)
+	$(call msg,AR,,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIBKTSTR): $(LIB_OBJS)
+	$(call msg,AR,,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN)/ktstr: $(CLI_SRCS) $(HOST_ARCHIVE) $(SAN_SRC) $(HOST_HDRS) | $(BIN)
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(CLI_SRCS) $(VMTEST_SRCS) $(UTIL_SRCS) \
-		$(HOST_LIB) -lelf -lm -lpthread
+	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -o $@ $(CLI_SRCS) $(SAN_SRC)	\
+		$(HOST_ARCHIVE) $(USERLDFLAGS) -lelf -lm -lpthread
 
 # PID 1 of the guest: static, so the initramfs needs no libc for it
 $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
 		   $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $(KTSTR_DIR)/vmtest/init.c	\
-		$(KTSTR_DIR)/vmtest/channel.c $(UTIL_SRCS)
+	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -static -o $@			\
+		$(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
+		$(UTIL_SRCS) $(USERLDFLAGS)
 
-# the host command's pure parts: shard hashing, the --budget choice,
-# the statistics of stats compare
-CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c stats_math.c)
-$(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(VMTEST_SRCS) $(LIB_PURE)	\
-	       $(CLI_PURE) $(HOST_HDRS) | $(BIN)/unit
+# unit tests: the host's pure code, no VM
+$(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(HOST_ARCHIVE) $(SAN_SRC)	\
+	       $(HOST_HDRS) | $(BIN)/unit
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf -o $@ $<	\
-		$(VMTEST_SRCS) $(LIB_PURE) $(CLI_PURE) -lelf -lm -lpthread
+	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -I$(SELFTESTS)			\
+		-I$(KTSTR_DIR)/bpf -o $@ $< $(SAN_SRC) $(HOST_ARCHIVE)	\
+		$(USERLDFLAGS) -lelf -lm -lpthread
 
 # declared tests: kselftest-harness binaries on libktstr
-$(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIB_SRCS) $(HOST_HDRS)	\
-		$(wildcard $(KTSTR_DIR)/tests/engine/*.h)				\
-		$(INCLUDE_DIR)/rq_sampler.bpf.skel.h				\
-		$(INCLUDE_DIR)/repro_probes.bpf.skel.h $(LIBBPF) | $(BIN)/tests
+$(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIBKTSTR) $(SAN_SRC)	\
+		$(HOST_HDRS) $(wildcard $(KTSTR_DIR)/tests/engine/*.h)	\
+		| $(BIN)/tests
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf -o $@ $< $(LIB_SRCS) \
-		$(LDLIBS_BPF) -lm -lpthread
+	$(Q)$(CC) $(CFLAGS) $(OWN_CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf	\
+		-o $@ $< $(SAN_SRC) $(LIBKTSTR) $(USERLDFLAGS) $(LDLIBS_BPF)	\
+		-lm -lpthread
 
 # programs the tests run inside the guest
 $(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/vmtest/topo.c		\
 	  $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(KTSTR_DIR)/vmtest/topo.c $(UTIL_SRCS)
+	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -o $@ $<			\
+		$(KTSTR_DIR)/vmtest/topo.c $(UTIL_SRCS) $(USERLDFLAGS)
 
 # libbpf and bpftool come from the kernel tree, built into OUTPUT
 $(LIBBPF): $(wildcard $(BPFDIR)/*.[ch] $(BPFDIR)/Makefile) | $(OBJ)/libbpf
@@ -194,18 +254,10 @@ $(LIBBPF): $(wildcard $(BPFDIR)/*.[ch] $(BPFDIR)/Makefile) | $(OBJ)/libbpf
 		EXTRA_CFLAGS='-g -O2 -fPIC' DESTDIR=$(OBJ) prefix=		\
 		all install_headers >/dev/null
 
-$(BPFTOOL): $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)		\
-	    | $(OBJ)/bpftool
-	$(call msg,BPFTOOL,,$@)
-	$(Q)$(MAKE) -s -C $(BPFTOOLDIR) OUTPUT=$(OBJ)/bpftool/			\
-		LIBBPF_OUTPUT=$(OBJ)/host-libbpf/				\
-		LIBBPF_DESTDIR=$(OBJ)/host-libbpf/ EXTRA_CFLAGS='-g -O2'	\
-		prefix= DESTDIR=$(OUTPUT)/host install-bin >/dev/null
-
-$(INCLUDE_DIR)/vmlinux.h: $(VMLINUX_BTF) $(BPFTOOL) | $(INCLUDE_DIR)
-ifeq ($(VMLINUX_BTF),)
-	$(error no vmlinux with BTF for the test kernel: run './ktstr kernel build' first, or pass VMLINUX_BTF=<vmlinux>)
-endif
+# $$(VMLINUX_BTF): looked up when vmlinux.h is wanted, not on every make
+.SECONDEXPANSION:
+$(INCLUDE_DIR)/vmlinux.h: $$(VMLINUX_BTF) $(BPFTOOL) | $(INCLUDE_DIR)
+	$(if $(VMLINUX_BTF),,$(error $(NO_BTF)))
 	$(call msg,GEN,,$@)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
 	$(Q)mv $@.tmp $@
@@ -215,9 +267,7 @@ endif
 TREE_OUT := $(OUTPUT)/tree
 TREE_SCHEDS := scx_simple scx_qmap scx_central scx_flatcg
 tree-scx:
-ifeq ($(VMLINUX_BTF),)
-	$(error no vmlinux with BTF for the test kernel: run './ktstr kernel build' first, or pass VMLINUX_BTF=<vmlinux>)
-endif
+	$(if $(VMLINUX_BTF),,$(error $(NO_BTF)))
 	$(call msg,SCHED_EXT,,$(TREE_OUT))
 	$(Q)mkdir -p $(TREE_OUT)/sched_ext $(TREE_OUT)/selftests
 	$(Q)$(MAKE) -s -C $(TOOLSDIR)/sched_ext MAKEOVERRIDES= OUTPUT=		\
@@ -242,19 +292,21 @@ $(INCLUDE_DIR)/%.bpf.skel.h: $(OBJ)/bpf/%.bpf.o $(BPFTOOL) | $(INCLUDE_DIR)
 $(BIN)/scx_%: $(KTSTR_DIR)/bpf/scx_%.c $(INCLUDE_DIR)/scx_%.bpf.skel.h	\
 	      $(LIBBPF) | $(BIN)
 	$(call msg,LINK,,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS_BPF)
+	$(Q)$(CC) $(CFLAGS) $(OWN_CFLAGS) -o $@ $< $(USERLDFLAGS) $(LDLIBS_BPF)
 
 override define CLEAN
-	rm -rf $(BIN) $(OBJ) $(INCLUDE_DIR) $(OUTPUT)/host
+	rm -rf $(BIN) $(OBJ) $(INCLUDE_DIR) $(OUTPUT)/host $(TREE_OUT)		\
+		$(OUTPUT)/fuzz $(SAN_STATE)
 endef
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all host guest tree-scx
+.PHONY: all host guest tree tree-scx
 
 # a SANITIZE change rebuilds what it compiles
 $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS) $(ENGINE_TESTS)	\
-	$(addprefix $(BIN)/,$(BPF_SCHEDS)): $(wildcard $(SAN_STATE))
+	$(addprefix $(BIN)/,$(BPF_SCHEDS)) $(HOST_OBJS) $(LIB_OBJS):		\
+	$(wildcard $(SAN_STATE))
 
 # `make fuzz`: libFuzzer harnesses (tests/fuzz/fuzz_<name>.c) for the
 # parsers of untrusted text, with ASan and UBSan, into $(OUTPUT)/fuzz/;
@@ -290,3 +342,5 @@ $(FUZZ_DIR)/fuzz_merge: FUZZ_MORE := $(KTSTR_DIR)/cli/merge.c
 $(FUZZ_DIR)/fuzz_merge: $(KTSTR_DIR)/cli/merge.c
 
 .PHONY: fuzz
+
+endif # ONLY_CLEAN

@@ -27,6 +27,7 @@
 #include "ktstr.h"
 #include "payload.h"
 #include "run.h"
+#include "sched_workarounds.h"
 #include "scheduler.h"
 #include "sched_ops.h"
 #include "sched_profiles.h"
@@ -369,52 +370,12 @@ static const char *resolve_sched(const struct ktstr_test *t, const char **args)
 	return t->sched;
 }
 
-/*
- * KTSTR_PIN_SCX_HELPER=CPU: a workaround for schedulers that insist on
- * running ops.init on one CPU (scx_central) on kernels that run ops.init
- * from the unbound "scx_ops_enable_helper" kthread (6.12.y). The kthread
- * exists after the first attach attempt; pinned, the next one lands right.
- */
-static void pin_enable_helper(void)
-{
-	const char *cpu_s = getenv("KTSTR_PIN_SCX_HELPER");
-	struct dirent *de;
-	char path[64], comm[64];
-	cpu_set_t set;
-	DIR *d;
-
-	if (!cpu_s || !*cpu_s)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(atoi(cpu_s), &set);
-	d = opendir("/proc");
-	while (d && (de = readdir(d))) {
-		char *s;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		s = read_file(path, NULL);
-		if (!s)
-			continue;
-		snprintf(comm, sizeof(comm), "%s", s);
-		free(s);
-		comm[strcspn(comm, "\n")] = '\0';
-		if (strcmp(comm, "scx_ops_enable_helper"))
-			continue;
-		if (!sched_setaffinity(atoi(de->d_name), sizeof(set), &set))
-			printf("# pinned the kernel's scx_ops_enable_helper (pid %s) to cpu%s (KTSTR_PIN_SCX_HELPER)\n",
-			       de->d_name, cpu_s);
-	}
-	if (d)
-		closedir(d);
-}
-
 static int start_sched(struct run *r)
 {
 	const char *args;
 	char err[4096], full[512];
-	int attempt, retries;
+	struct sched_workaround w;
+	int attempt;
 
 	r->sched_path = resolve_sched(r->t, &args);
 	if (!r->sched_path)
@@ -429,14 +390,9 @@ static int start_sched(struct run *r)
 			 args ? args : "");
 		args = full;
 	}
-	/*
-	 * KTSTR_ATTACH_RETRIES: attempts after a failed attach, for
-	 * schedulers whose attach is known to be racy on some kernels. Each
-	 * failed attempt is still reported.
-	 */
-	retries = getenv("KTSTR_ATTACH_RETRIES") ?
-		  atoi(getenv("KTSTR_ATTACH_RETRIES")) : 0;
-	for (attempt = 0; attempt <= retries; attempt++) {
+	/* known problems of this scheduler on this kernel, reported */
+	w = sched_workaround_for(r->sched_path);
+	for (attempt = 0; attempt <= w.attach_retries; attempt++) {
 		if (!sched_start(&r->sched, r->sched_path, args,
 				 (unsigned int)(10000 * r->time_scale), err,
 				 sizeof(err))) {
@@ -445,11 +401,11 @@ static int start_sched(struct run *r)
 			repro_attach_callbacks(&r->repro, &r->maps_held);
 			return 0;
 		}
-		if (attempt < retries) {
+		if (attempt < w.attach_retries) {
 			printf("# attach attempt %d of %d failed, retrying: %.*s\n",
-			       attempt + 1, retries + 1,
+			       attempt + 1, w.attach_retries + 1,
 			       (int)strcspn(err, "\n"), err);
-			pin_enable_helper();
+			sched_workaround_pin(&w);
 		}
 	}
 	check_fail(&r->res, "%s", err);

@@ -22,8 +22,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-make -s -C "$KTSTR_DIR" OUTPUT="$OUTPUT" all >&2 || {
-	echo "Bail out! the suite does not build (make all failed)"
+# `tree`: the tree's sched_ext selftests and schedulers, which the
+# sched/* and tree_* tests run
+make -s -C "$KTSTR_DIR" OUTPUT="$OUTPUT" all tree >&2 || {
+	echo "Bail out! the suite does not build (make all tree failed)"
 	exit 1
 }
 
@@ -126,25 +128,17 @@ for t in "${selected[@]}"; do
 	unit/*) out=$("$OUTPUT/bin/$t" 2>&1) ;;
 	engine/*) out=$(engine_case "${t#engine/}") ;;
 	sched/*)
-		# scx_central's ops.init insists on running on the central
-		# CPU (0), but 6.12.y runs ops.init from the unbound kthread
-		# scx_ops_enable_helper. After a failed attempt the harness
-		# pins that kthread to CPU 0 and retries (both are reported);
-		# if it still fails that way the case is a SKIP with the reason.
-		pin=
-		retries=0
-		if [ "$t" = sched/scx_central ]; then
-			pin=0
-			retries=2
-		fi
+		# scx_central on 6.12.y: the engine's workaround table
+		# (lib/sched_workarounds.c) pins scx_ops_enable_helper and
+		# retries, reported in the output; if every attempt still
+		# fails that way the case is a SKIP with the reason.
 		# a scheduler's own known bugs, found by the suite, with
 		# the evidence: tests/known-issues/<scheduler>
 		known=
 		[ -f "$KTSTR_DIR/tests/known-issues/${t#sched/}" ] &&
 			known="$KTSTR_DIR/tests/known-issues/${t#sched/}"
 		mapfile -t sel <<<"$positive"
-		out=$(KTSTR_PIN_SCX_HELPER=$pin KTSTR_ATTACH_RETRIES=$retries \
-			KTSTR_KNOWN_ISSUES=$known \
+		out=$(KTSTR_KNOWN_ISSUES=$known \
 			"$KTSTR_DIR/ktstr" run --sched \
 			"$OUTPUT/tree/sched_ext/build/bin/${t#sched/}" -- \
 			"${sel[@]}" 2>&1)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The command's exit code, stdout and stderr come back separately, stdin
 # goes in, and -i files run with their shared libraries.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Each way a boot can go wrong has its own exit code and one clear line,
 # with the console log kept on disk.
 . "$(dirname "$0")/../lib.sh"

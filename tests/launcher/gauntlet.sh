@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # --gauntlet: each case again on named topology presets, as variants
 # gauntlet/<test>/<preset>, within the limits the declaration sets.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # A built kernel is cached: the same build call again returns its path in
 # under a second, and the config has every option the suite asks for.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # `ktstr run --native` inside a machine whose kernel has sched_ext (here a
 # 2-CPU guest, as kernel CI runs kselftests on the machine under test):
 # cases run in place, a case whose topology needs more CPUs is skipped

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # No qemu outlives ktstr: not after SIGINT, SIGTERM or SIGKILL to it, and
 # not after a timeout.
 . "$(dirname "$0")/../lib.sh"

@@ -19,9 +19,9 @@ printf 'int main(void) { return 0; }\n' >"$TMP/probe.c"
 	skip "no sanitizer runtime for $CLANG: apt-get install libclang-rt-19-dev"
 
 SAN=$TMP/san
-mkdir -p "$SAN/obj"
-for d in obj/libbpf obj/include obj/bpf include host; do
-	[ -d "$OUTPUT/$d" ] && cp -a "$OUTPUT/$d" "$SAN/$d"
+mkdir -p "$SAN/obj" "$SAN/bin"
+for d in obj/libbpf obj/include obj/bpf obj/guest-bpftool include bin/bpftool; do
+	[ -e "$OUTPUT/$d" ] && cp -a "$OUTPUT/$d" "$SAN/$d"
 done
 start=$(date +%s)
 make -s -j"$(nproc)" -C "$KTSTR_DIR" SANITIZE=1 OUTPUT="$SAN" host \

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The guest shows exactly the declared topology: CPU count, NUMA nodes
 # with their cpulists, LLC groups and SMT siblings, for five shapes.
 . "$(dirname "$0")/../lib.sh"

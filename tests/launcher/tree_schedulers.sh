@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The tree's example schedulers each attach in the guest (sched_ext state
 # enabled, root ops named after them) and detach cleanly on SIGINT.
 . "$(dirname "$0")/../lib.sh"
@@ -45,7 +46,7 @@ chmod +x "$TMP/attach"
 failed=""
 for s in scx_simple scx_qmap scx_central scx_flatcg; do
 	bin="$OUTPUT/tree/sched_ext/build/bin/$s"
-	[ -x "$bin" ] || fail "$bin was not built (make tree-scx)"
+	[ -x "$bin" ] || fail "$bin was not built (make tree)"
 	"$KTSTR" exec --timeout 120 -i "$bin" -i "$TMP/attach" -- attach "$s" \
 		>"$TMP/$s" 2>&1
 	name=${s#scx_}

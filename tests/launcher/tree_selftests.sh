@@ -1,11 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # A real workload through the whole stack: the kernel tree's own sched_ext
 # selftests, built against the test kernel, run in a guest and all pass.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 
 runner="$OUTPUT/tree/selftests/runner"
-[ -x "$runner" ] || fail "$runner was not built (make tree-scx)"
+[ -x "$runner" ] || fail "$runner was not built (make tree)"
 "$KTSTR" exec --topo 1n2l2c1t --timeout 600 -i "$runner" -- runner \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The run directory: a sidecar for every case, a failure dump for every
 # failure (a placeholder saying why when nothing could be captured),
 # every file valid JSON, stale files cleared, and replay reruns exactly

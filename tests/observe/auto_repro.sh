@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Auto-repro after real crashes of the fixture: a second VM with kprobes on
 # the crash path's kernel functions, fentry/fexit on its BPF callbacks and
 # a trigger on the scheduler's exit.

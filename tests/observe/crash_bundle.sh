@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # A real crash of the fixture (its crash knob, through --sched so the case
 # fails for real) yields the whole bundle: BUG SUMMARY with the
 # scx_bpf_error text and source location, diagnostics, the debug dump

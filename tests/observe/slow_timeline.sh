@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The slow knob: the rate gate fails with the exact detail line, and when
 # the slow-down starts mid-run the timeline's per-cgroup rows show it and
 # the phase is marked as a degradation.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The fixture's stall knob: the watchdog's runnable task stall is named in
 # BUG SUMMARY and shows in the sched_ext dump.
 . "$(dirname "$0")/../lib.sh"
