@@ -179,7 +179,6 @@ static int record_kprobe(struct pt_regs *ctx, bool trigger)
 	if (trigger) {
 		/* scx_ops_exit_kind(kind, exit_code, fmt, ...) */
 		e->exit_kind = e->args[0];
-		st->trigger_slot = slot;
 		st->triggered = 1;
 	}
 	return 0;

@@ -86,7 +86,6 @@ struct repro_event {
 struct repro_state {
 	__u64 nr_events;
 	__u32 triggered;
-	__u32 trigger_slot;
 	__u32 late_exits;
 	__u32 exit_read;	/* the exit info below is filled */
 	/* the exit info, read when the exit function returns */

@@ -38,7 +38,6 @@ int sample_rqs(void *ctx)
 		samples[i].scx_nr_running = BPF_CORE_READ(rq, scx.nr_running);
 		samples[i].local_dsq_nr = BPF_CORE_READ(rq, scx.local_dsq.nr);
 		samples[i].clock = BPF_CORE_READ(rq, clock);
-		samples[i].valid = 1;
 	}
 	return 0;
 }

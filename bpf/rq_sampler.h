@@ -12,7 +12,6 @@ struct cpu_sample {
 	__u32 nr_running;
 	__u32 scx_nr_running;
 	__u32 local_dsq_nr;
-	__u32 valid;
 	__u64 clock;
 };
 

@@ -167,7 +167,6 @@ int main(int argc, char **argv)
 	struct bpf_link *link;
 	int opt, nr, idx;
 	size_t k;
-	__u64 ecode;
 
 	libbpf_set_print(print_fn);
 	signal(SIGINT, on_exit_signal);
@@ -274,10 +273,10 @@ int main(int argc, char **argv)
 	}
 
 	bpf_link__destroy(link);
-	ecode = UEI_REPORT(skel, uei);
+	/* prints the exit; its exit code (restart requests) is not used */
+	UEI_REPORT(skel, uei);
 	/* kind >= SCX_EXIT_ERROR (1024) is an error exit */
 	nr = skel->data->uei.kind >= 1024 ? 1 : 0;
 	scx_ktstr__destroy(skel);
-	(void)ecode;
 	return nr;
 }

@@ -139,7 +139,7 @@ static void worker(const struct run_opts *o, struct test_case *c, int index,
 		   struct par_result *res, FILE *buf, const cpu_set_t *cpus,
 		   pid_t parent)
 {
-	struct ktap k = { .f = buf, .planned = n, .n = index };
+	struct ktap k = { .f = buf, .n = index };
 	int null = open("/dev/null", O_RDONLY);
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);

@@ -654,7 +654,7 @@ static bool only_known_failures(struct test_case *c)
 
 /*
  * The case's outcome from its structured result alone (protocol.h): 0
- * pass, 1 fail, 4 skip with @skip filled, -1 when there is no result to
+ * pass, 1 fail, KSFT_SKIP with @skip filled, -1 when there is no result to
  * read. The test binary's own "ok"/"not ok" (@harness) can only make a
  * pass a failure, never the other way round.
  */
@@ -679,7 +679,7 @@ static int one_check_outcome(struct test_case *c, char *skip, size_t len)
 			return known_for(c, k) ? 0 : 1;
 		snprintf(skip, len, "%s.%s %s: %s", c->test, c->only_check, v,
 			 json_get_str(k, "summary") ?: "");
-		return 4;
+		return KSFT_SKIP;
 	}
 	fprintf(c->out, "# %s: no check '%s' in its result\n", c->name,
 		c->only_check);
@@ -705,7 +705,7 @@ static int case_outcome(struct test_case *c, int harness, char *skip,
 	if (!strcmp(result, "skip")) {
 		snprintf(skip, len, "%s",
 			 json_get_str(c->result, "skip_reason") ?: "skipped");
-		return 4;
+		return KSFT_SKIP;
 	}
 	if (!strcmp(result, "pass")) {
 		if (harness == 0)
@@ -748,7 +748,7 @@ static int relay_case_output(const char *path, const struct rundir *rd,
 		if (str_starts_with(line, "ok ") || str_starts_with(line, "not ok ")) {
 			result = line[0] == 'o' ? 0 : 1;
 			if (strstr(line, "# SKIP"))
-				result = 4;
+				result = KSFT_SKIP;
 			in = false;
 			continue;
 		}
@@ -785,7 +785,7 @@ static void relay_stderr(const char *path, struct test_case *c)
 		fclose(f);
 }
 
-/* how far the guest got, in the reference's words */
+/* how far the guest got, in the ktstr manual's words */
 static const char *vm_stage(const struct vm_result *res)
 {
 	if (res->exit_code == VM_EXIT_QEMU || res->exit_code == VM_EXIT_BAD_KERNEL ||
@@ -874,6 +874,30 @@ static void placeholder_dump(const struct rundir *rd, struct test_case *c,
 			  json, path, sizeof(path)))
 		snprintf(c->dump_path, sizeof(c->dump_path), "%s", path);
 	free(json);
+}
+
+/*
+ * A case's stdout and stderr, apart (a long artifact line stays whole),
+ * in $TMPDIR: both made, or neither (errno set).
+ */
+static int case_tmpfiles(char out[PATH_MAX], char errf[PATH_MAX], int *fd,
+			 int *efd)
+{
+	int err;
+
+	tmp_template(out, PATH_MAX, PATH_MAX, "ktstr-case");
+	tmp_template(errf, PATH_MAX, PATH_MAX, "ktstr-case");
+	*fd = mkostemp(out, O_CLOEXEC);
+	*efd = *fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
+	if (*efd >= 0)
+		return 0;
+	err = errno;
+	if (*fd >= 0) {
+		close(*fd);
+		unlink(out);
+	}
+	errno = err;
+	return -1;
 }
 
 /* the host's variables the guest's test sees too */
@@ -1005,7 +1029,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 				 c->payload_progs[i],
 				 c->payload_pkgs[i][0] ? " (apt-get install " : "",
 				 c->payload_pkgs[i], c->payload_pkgs[i][0] ? ")" : "");
-			return 4;
+			return KSFT_SKIP;
 		}
 		extra[nextra++] = progs[i];
 	}
@@ -1033,7 +1057,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	/* a shape this machine cannot boot is a skip, not a failure */
 	if (!vm_topo_bootable(&vo.topo, kvm, err, sizeof(err))) {
 		snprintf(skip, len, "topology %s needs KVM: it %s", c->topo, err);
-		return 4;
+		return KSFT_SKIP;
 	}
 	if (!vo.memory_mb)
 		vo.memory_mb = c->memory_mb;
@@ -1042,16 +1066,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		vo.verbose = true;
 	if (!vo.timeout_s)
 		vo.timeout_s = c->duration_ms / 1000 * 3 + 60;
-	/* stdout and stderr apart: a long artifact line stays whole */
-	tmp_template(out, sizeof(out), sizeof(out), "ktstr-case");
-	tmp_template(errf, sizeof(errf), sizeof(errf), "ktstr-case");
-	fd = mkostemp(out, O_CLOEXEC);
-	efd = fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
-	if (efd < 0) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(out);
-		}
+	if (case_tmpfiles(out, errf, &fd, &efd)) {
 		fprintf(c->out, "# %s: cannot make a temporary file: %s\n",
 			c->name, strerror(errno));
 		return 1;
@@ -1158,17 +1173,8 @@ static int run_native(struct test_case *c, const struct rundir *rd,
 	long long stop_at = 0;
 	pid_t pid, parent = getpid();
 
-	tmp_template(out, sizeof(out), sizeof(out), "ktstr-case");
-	tmp_template(errf, sizeof(errf), sizeof(errf), "ktstr-case");
-	fd = mkostemp(out, O_CLOEXEC);
-	efd = fd < 0 ? -1 : mkostemp(errf, O_CLOEXEC);
-	if (efd < 0) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(out);
-		}
+	if (case_tmpfiles(out, errf, &fd, &efd))
 		return 1;
-	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	fflush(stdout);
 	fflush(stderr);
@@ -1764,7 +1770,7 @@ static enum ktap_result ktap_of(int rc)
 {
 	if (rc == 0)
 		return KTAP_PASS;
-	return rc == 4 ? KTAP_SKIP : KTAP_FAIL;
+	return rc == KSFT_SKIP ? KTAP_SKIP : KTAP_FAIL;
 }
 
 /* "not ok N name # interrupted": counted as a failure */
@@ -1917,7 +1923,7 @@ int run_one(const struct run_opts *o, struct test_case *c,
 		rc = run_native(c, rd, reason, sizeof(reason));
 	else
 		rc = run_case(o, c, rd, kvm, reason, sizeof(reason), NULL, NULL);
-	c->failed = rc != 0 && rc != 4;
+	c->failed = rc != 0 && rc != KSFT_SKIP;
 	if (rc != RUN_INTERRUPTED)
 		write_timing(rd, c, kvm, (now_ms() - t0) / 1000.0, rc);
 	if (c->failed && rc != RUN_INTERRUPTED && !o->native &&

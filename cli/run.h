@@ -24,6 +24,11 @@
 #define MAX_FILTERS	32
 
 /* a case stopped by SIGINT/SIGTERM: the run ends after it */
+/* kselftest's status for a skipped test (kselftest.h) */
+#ifndef KSFT_SKIP
+#define KSFT_SKIP	4
+#endif
+
 #define RUN_INTERRUPTED	-2
 
 static inline const char *run_signame(int sig)

@@ -274,7 +274,7 @@ static void rq_series(struct json *j, const struct monitor *m)
 	json_close(j, '}');
 }
 
-/* how far the case got, in the reference's words where they fit */
+/* how far the case got, in the ktstr manual's words where they fit */
 static const char *placeholder_stage(const struct run_outcome *o)
 {
 	if (!o->sched_path)

@@ -242,7 +242,7 @@ int run_report(const struct run_outcome *o)
 		       o->time_scale,
 		       getenv("KTSTR_ACCEL") && !strcmp(getenv("KTSTR_ACCEL"), "tcg") ?
 		       "no hardware virtualization (TCG)" :
-		       "this machine is slower than the reference");
+		       "this machine is slower than the one the thresholds were set on");
 	/* only detail lines count: they are the verdict, logs are context */
 	if (t->expect_err)
 		expected = failed && text_has(res->details, t->expect_err);

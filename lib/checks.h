@@ -50,7 +50,6 @@ struct check_result {
 	enum verdict verdict;
 	char details[8192];	/* one detail line per violation */
 	size_t len;
-	int nr_details;
 	/* one line per check that could not be judged, with its numbers */
 	char notes[2048];
 	size_t notes_len;
@@ -97,8 +96,8 @@ int checks_floor(const struct ktstr_checks *floors, double time_scale,
 
 /*
  * Run every enabled check over the workers of one cgroup. @cpuset is
- * what the cgroup was allowed (for isolation), @nr_cpus the CPUs they
- * shared (for the spread line).
+ * what the cgroup was allowed (for isolation and the spread line's CPU
+ * count).
  */
 void checks_cgroup(const struct ktstr_checks *c,
 		   const struct worker_report *w, int n,

@@ -4,7 +4,6 @@
 void ktap_begin(struct ktap *k, FILE *f, int planned)
 {
 	k->f = f;
-	k->planned = planned;
 	k->n = k->pass = k->fail = k->skip = 0;
 	fprintf(f, "KTAP version 1\n1..%d\n", planned);
 }

@@ -17,7 +17,7 @@ enum ktap_result {
 
 struct ktap {
 	FILE *f;
-	int planned, n;
+	int n;
 	int pass, fail, skip;
 };
 

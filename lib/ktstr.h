@@ -19,8 +19,8 @@ enum ktstr_work {
 	WORK_SPIN,		/* pure CPU */
 	WORK_YIELD,		/* sched_yield() after every unit */
 	WORK_MIXED,		/* spin, yield every 8 units */
-	WORK_IO,		/* a small write + 100us sleep */
-	WORK_BURSTY,		/* burst_ms on, sleep_ms off */
+	WORK_IO,		/* a tenth of a spin unit + 100us sleep */
+	WORK_BURSTY,		/* spin 50 ms, sleep 20 ms */
 	WORK_PIPE_PINGPONG,	/* pairs bouncing a byte over pipes */
 	WORK_FUTEX_PINGPONG,	/* pairs waking each other on a futex */
 	WORK_CACHE,		/* strided walk over a buffer bigger than L2 */

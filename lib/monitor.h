@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The run-queue monitor: an observer independent of the workers. It
- * samples every CPU's run queue (through bpf/monitor.bpf.c), the
+ * samples every CPU's run queue (through bpf/rq_sampler.bpf.c), the
  * schedstat counters and the BPF programs' run statistics, keeps
  * per-phase averages for the timeline, and flags sustained imbalance,
  * deep local DSQs and stalled rq clocks.

@@ -27,7 +27,6 @@ struct worker_report {
 	double gap_at_ms;		/* when, since the worker started */
 	unsigned int nr_wake;		/* wake latency samples (us) */
 	uint32_t wake_us[WAKE_SAMPLES];
-	uint64_t nr_wake_total;
 };
 
 #endif /* __KTSTR_REPORT_H */

@@ -54,16 +54,6 @@ const char *work_name(enum ktstr_work w)
 	return w < WORK_NR ? work_names[w] : "?";
 }
 
-int work_from_name(const char *name)
-{
-	int i;
-
-	for (i = 0; i < WORK_NR; i++)
-		if (!strcmp(name, work_names[i]))
-			return i;
-	return -1;
-}
-
 static volatile sig_atomic_t stop;
 volatile unsigned int *worker_epoch;
 
@@ -132,7 +122,6 @@ static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 static void add_wake(struct worker_report *r, double us)
 {
 	pthread_mutex_lock(&wake_lock);
-	r->nr_wake_total++;
 	if (r->nr_wake < WAKE_SAMPLES)
 		r->wake_us[r->nr_wake++] = us;
 	else

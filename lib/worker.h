@@ -47,7 +47,6 @@ struct worker {
 };
 
 const char *work_name(enum ktstr_work w);
-int work_from_name(const char *name);
 
 /*
  * Fork a worker that waits for worker_release(), then runs at @nice;

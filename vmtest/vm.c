@@ -618,7 +618,6 @@ static void on_frame(struct vm_state *s, int type, char *buf, size_t len)
 	case CH_STARTED:
 		s->res->command_ran = true;
 		s->started_ms = now_ms();
-		s->res->boot_s = (s->started_ms - s->start_ms) / 1000.0;
 		break;
 	case CH_STDOUT:
 		scan_snapshot(s, buf, len);
@@ -857,10 +856,7 @@ static void make_log_paths(const struct vm_config *cfg, char *dir, size_t len,
 	struct tm tm;
 	time_t t = time(NULL);
 
-	if (cfg->log_dir)
-		snprintf(base, sizeof(base), "%s", cfg->log_dir);
-	else
-		cache_path(base, sizeof(base), "logs");
+	cache_path(base, sizeof(base), "logs");
 	mkdir_p(base);
 	localtime_r(&t, &tm);
 	snprintf(dir, len, "%s/%04d%02d%02d-%02d%02d%02d-%d", base,
@@ -1090,7 +1086,6 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 			console_print_tail(qlog, 20, stderr);
 		}
 	}
-	res->wall_s = (now_ms() - s.start_ms) / 1000.0;
 	res->init_started = s.init_up;
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);

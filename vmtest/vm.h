@@ -58,7 +58,6 @@ struct vm_config {
 	char *const *argv;
 	char *const *env;		/* NAME=value for the command */
 	const char *append;		/* extra kernel command line */
-	const char *log_dir;		/* where console logs are kept */
 	int out_fd;			/* command's stdout; 0: ours */
 	int err_fd;			/* command's stderr; 0: ours */
 };
@@ -69,8 +68,6 @@ struct vm_result {
 	bool command_ran;		/* the command started in the guest */
 	bool command_exited;		/* and its exit status came back */
 	int command_status;
-	double boot_s;			/* qemu start to command start */
-	double wall_s;
 	char console_log[4096];
 	char reason[512];		/* one line when the launcher decided */
 	/*
@@ -83,7 +80,7 @@ struct vm_result {
 	char regs_err[160];		/* why there are none, if tried */
 };
 
-/* Default: what the reference uses, never less than 64 MiB a CPU. */
+/* Default: 2048 MiB as the ktstr manual's harness, never less than 64 MiB a CPU. */
 unsigned int vm_memory_mb(const struct topo *t, unsigned int requested);
 
 /* KVM only with /dev/kvm *and* vmx/svm; else a reason in @why. */
