@@ -159,51 +159,62 @@ static void flip_knob(bool *knob, const char *name, bool now,
 	*knob = true;
 }
 
-int main(int argc, char **argv)
+/* the run-time knobs: set now, after a time, or on a signal */
+struct knobs {
+	long long crash_at, stall_at, slow_at;	/* ms after attach; -1: no */
+	bool crash, stall, stats;
+};
+
+/* a number of @what in [0, @max], or exit 2 naming the option */
+static long long number(const char *opt, const char *v, long long max)
 {
-	long long crash_at = -1, stall_at = -1, slow_at = -1, start;
-	bool crash = false, stall = false, stats = false;
-	struct scx_ktstr *skel;
-	struct bpf_link *link;
-	int opt, nr, idx;
-	size_t k;
+	char *end;
+	long long n;
 
-	libbpf_set_print(print_fn);
-	signal(SIGINT, on_exit_signal);
-	signal(SIGTERM, on_exit_signal);
-	signal(SIGUSR1, on_usr);
-	signal(SIGUSR2, on_usr);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > max) {
+		fprintf(stderr, "scx_ktstr: --%s '%s': not a whole number from 0 to %lld\n",
+			opt, v, max);
+		exit(2);
+	}
+	return n;
+}
 
-	skel = SCX_OPS_OPEN(ktstr_ops, scx_ktstr);
-	nr = libbpf_num_possible_cpus();
-	skel->rodata->nr_cpus = nr;
-	fill_cpu_llc(skel, nr);
+/* the options into the skeleton (before load) and @k; -1 to go on */
+static int parse_args(int argc, char **argv, struct scx_ktstr *skel,
+		      struct knobs *k)
+{
+	const long long day_ms = 86400000LL;
+	int opt, idx = -1;
+	size_t i;
 
 	while ((opt = getopt_long(argc, argv, "vh", longopts, &idx)) != -1) {
+		const char *name = idx >= 0 ? longopts[idx].name : "";
+
 		switch (opt) {
 		case OPT_BUG_KNOB:
-			for (k = 0; k < sizeof(bug_knobs) / sizeof(bug_knobs[0]); k++)
-				if (!strcmp(longopts[idx].name, bug_knobs[k]))
-					*bug_knob(skel, k) = true;
+			for (i = 0; i < sizeof(bug_knobs) / sizeof(bug_knobs[0]); i++)
+				if (!strcmp(name, bug_knobs[i]))
+					*bug_knob(skel, i) = true;
 			break;
 		case OPT_CRASH:
-			crash = true;
+			k->crash = true;
 			break;
 		case OPT_CRASH_AFTER:
-			crash_at = atoll(optarg);
+			k->crash_at = number(name, optarg, day_ms);
 			break;
 		case OPT_STALL:
-			stall = true;
+			k->stall = true;
 			break;
 		case OPT_STALL_AFTER:
-			stall_at = atoll(optarg);
+			k->stall_at = number(name, optarg, day_ms);
 			break;
 		case OPT_SLOW:
 			skel->bss->knob_slow = true;
 			break;
 		case OPT_SLOW_AFTER:
-			slow_at = atoll(optarg);
+			k->slow_at = number(name, optarg, day_ms);
 			break;
 		case OPT_DEGRADE:
 			skel->bss->knob_degrade = true;
@@ -218,13 +229,15 @@ int main(int argc, char **argv)
 			skel->rodata->fail_verify = true;
 			break;
 		case OPT_TIMEOUT:
-			skel->struct_ops.ktstr_ops->timeout_ms = atoi(optarg);
+			skel->struct_ops.ktstr_ops->timeout_ms =
+				number(name, optarg, 60000);
 			break;
 		case OPT_SLICE:
-			skel->rodata->slice_ns = atoll(optarg) * 1000ULL;
+			skel->rodata->slice_ns =
+				number(name, optarg, 1000000) * 1000ULL;
 			break;
 		case OPT_STATS:
-			stats = true;
+			k->stats = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -233,6 +246,59 @@ int main(int argc, char **argv)
 			fputs(help, opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? 0 : 2;
 		}
+		idx = -1;
+	}
+	return -1;
+}
+
+/* attached: flip the knobs when due, until asked to stop or the exit */
+static void run_until_exit(struct scx_ktstr *skel, const struct knobs *k)
+{
+	long long start = now_ms();
+
+	skel->bss->knob_crash = k->crash;
+	skel->bss->knob_stall = k->stall;
+	while (!exit_req && !UEI_EXITED(skel, uei)) {
+		long long t = now_ms() - start;
+
+		flip_knob(&skel->bss->knob_crash, "crash", want_crash,
+			  k->crash_at, t);
+		flip_knob(&skel->bss->knob_stall, "stall", want_stall,
+			  k->stall_at, t);
+		flip_knob(&skel->bss->knob_slow, "slow", false, k->slow_at, t);
+		if (k->stats && t / 1000 != (t + 50) / 1000)
+			printf("scx_ktstr: enqueued=%llu dispatched=%llu skipped=%llu direct=%llu remote=%llu\n",
+			       (unsigned long long)skel->bss->nr_enqueued,
+			       (unsigned long long)skel->bss->nr_dispatched,
+			       (unsigned long long)skel->bss->nr_skipped,
+			       (unsigned long long)skel->bss->nr_direct,
+			       (unsigned long long)skel->bss->nr_remote);
+		usleep(50 * 1000);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct knobs k = { .crash_at = -1, .stall_at = -1, .slow_at = -1 };
+	struct scx_ktstr *skel;
+	struct bpf_link *link;
+	int nr, ret;
+
+	libbpf_set_print(print_fn);
+	signal(SIGINT, on_exit_signal);
+	signal(SIGTERM, on_exit_signal);
+	signal(SIGUSR1, on_usr);
+	signal(SIGUSR2, on_usr);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	skel = SCX_OPS_OPEN(ktstr_ops, scx_ktstr);
+	nr = libbpf_num_possible_cpus();
+	skel->rodata->nr_cpus = nr;
+	fill_cpu_llc(skel, nr);
+	ret = parse_args(argc, argv, skel, &k);
+	if (ret >= 0) {
+		scx_ktstr__destroy(skel);
+		return ret;
 	}
 
 	/* sizes the exit info's dump buffer: a .rodata write, before load */
@@ -252,25 +318,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	printf("scx_ktstr: attached (%d CPUs)\n", nr);
-	skel->bss->knob_crash = crash;
-	skel->bss->knob_stall = stall;
-
-	start = now_ms();
-	while (!exit_req && !UEI_EXITED(skel, uei)) {
-		long long t = now_ms() - start;
-
-		flip_knob(&skel->bss->knob_crash, "crash", want_crash, crash_at, t);
-		flip_knob(&skel->bss->knob_stall, "stall", want_stall, stall_at, t);
-		flip_knob(&skel->bss->knob_slow, "slow", false, slow_at, t);
-		if (stats && t / 1000 != (t + 50) / 1000)
-			printf("scx_ktstr: enqueued=%llu dispatched=%llu skipped=%llu direct=%llu remote=%llu\n",
-			       (unsigned long long)skel->bss->nr_enqueued,
-			       (unsigned long long)skel->bss->nr_dispatched,
-			       (unsigned long long)skel->bss->nr_skipped,
-			       (unsigned long long)skel->bss->nr_direct,
-			       (unsigned long long)skel->bss->nr_remote);
-		usleep(50 * 1000);
-	}
+	run_until_exit(skel, &k);
 
 	bpf_link__destroy(link);
 	/* prints the exit; its exit code (restart requests) is not used */

@@ -973,65 +973,72 @@ static bool find_on_path(const char *prog, char *out, size_t len)
 	return found;
 }
 
-int run_case(const struct run_opts *o, struct test_case *c,
-	     const struct rundir *rd, bool kvm, char *skip, size_t len,
-	     char *const *env_extra, struct vm_result *res_out)
-{
-	char out[PATH_MAX], errf[PATH_MAX];
-	char name_arg[160];
-	char accel[32], sched_env[300], topo_env[48];
-	char variant_env[192];
-	/* whole: boot_and_run refuses what the guest would not take */
-	static char *fwd[ARRAY_SIZE(forwarded)];
-	char *env[ARRAY_SIZE(forwarded) + 9] = { accel };
-	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
-	const char *extra[5 + MAX_CASE_PAYLOADS] = { c->bin };
+/* what a case's guest gets: its environment and the files carried in */
+struct case_guest {
+	char *env[ARRAY_SIZE(forwarded) + 9];
+	const char *extra[5 + MAX_CASE_PAYLOADS];
+	char accel[32], sched[300], topo[48], variant[192];
 	char fixture[PATH_MAX], bpftool[PATH_MAX];
 	char progs[MAX_CASE_PAYLOADS][PATH_MAX];
-	int nextra;
-	struct vm_result res;
-	struct vm_opts vo = o->vm;
-	int fd, efd, rc, nenv = 1;
-	size_t i;
-	char err[256];
+};
 
-	snprintf(name_arg, sizeof(name_arg), "%s", c->test);
-	/* the guest runs the declaration on the VM's shape, a preset's too */
-	snprintf(topo_env, sizeof(topo_env), "KTSTR_TOPO=%s", c->topo);
-	env[nenv++] = topo_env;
-	if (c->variant[0] || c->preset[0]) {
-		snprintf(variant_env, sizeof(variant_env), "KTSTR_VARIANT=%s",
-			 c->variant[0] ? c->variant : c->name);
-		env[nenv++] = variant_env;
-	}
-	if (c->kernel)
-		vo.kernel = c->kernel;
-	snprintf(accel, sizeof(accel), "KTSTR_ACCEL=%s", kvm ? "kvm" : "tcg");
-	snprintf(fixture, sizeof(fixture), "%s/scx_ktstr", ktstr_bin_dir);
-	extra[1] = fixture;
+/* the binaries: the case's, the fixture, bpftool, --sched's, payloads */
+static int case_files(const struct run_opts *o, const struct test_case *c,
+		      struct case_guest *g, char *skip, size_t len)
+{
+	int n, i;
+
+	g->extra[0] = c->bin;
+	snprintf(g->fixture, sizeof(g->fixture), "%s/scx_ktstr", ktstr_bin_dir);
+	g->extra[1] = g->fixture;
+	if (o->sched)
+		g->extra[2] = o->sched;
 	/* bpftool dumps a failing scheduler's maps in the guest */
-	snprintf(bpftool, sizeof(bpftool), "%s/bpftool", ktstr_bin_dir);
-	if (!access(bpftool, X_OK))
-		extra[o->sched ? 3 : 2] = bpftool;
-	if (o->sched) {
-		extra[2] = o->sched;
-		snprintf(sched_env, sizeof(sched_env), "KTSTR_SCHED=%s",
-			 strrchr(o->sched, '/') ? strrchr(o->sched, '/') + 1 : o->sched);
-		env[nenv++] = sched_env;
-		env[nenv++] = o->sched_args_env;
-	}
+	snprintf(g->bpftool, sizeof(g->bpftool), "%s/bpftool", ktstr_bin_dir);
+	if (!access(g->bpftool, X_OK))
+		g->extra[o->sched ? 3 : 2] = g->bpftool;
 	/* payload programs (and their libraries) go into /bin of the guest */
-	for (nextra = 0; extra[nextra]; nextra++)
+	for (n = 0; g->extra[n]; n++)
 		;
-	for (i = 0; i < (size_t)c->nr_payloads; i++) {
-		if (!find_on_path(c->payload_progs[i], progs[i], sizeof(progs[i]))) {
+	for (i = 0; i < c->nr_payloads; i++) {
+		if (!find_on_path(c->payload_progs[i], g->progs[i],
+				  sizeof(g->progs[i]))) {
 			snprintf(skip, len, "payload program '%s' is not on this host's PATH%s%s%s",
 				 c->payload_progs[i],
 				 c->payload_pkgs[i][0] ? " (apt-get install " : "",
 				 c->payload_pkgs[i], c->payload_pkgs[i][0] ? ")" : "");
 			return KSFT_SKIP;
 		}
-		extra[nextra++] = progs[i];
+		g->extra[n++] = g->progs[i];
+	}
+	return 0;
+}
+
+/* the guest's environment: the case's shape, --sched, forwarded, extra */
+static int case_env(const struct run_opts *o, struct test_case *c, bool kvm,
+		    char *const *env_extra, struct case_guest *g)
+{
+	/* whole: boot_and_run refuses what the guest would not take */
+	static char *fwd[ARRAY_SIZE(forwarded)];
+	int n = 0;
+	size_t i;
+
+	snprintf(g->accel, sizeof(g->accel), "KTSTR_ACCEL=%s",
+		 kvm ? "kvm" : "tcg");
+	g->env[n++] = g->accel;
+	/* the guest runs the declaration on the VM's shape, a preset's too */
+	snprintf(g->topo, sizeof(g->topo), "KTSTR_TOPO=%s", c->topo);
+	g->env[n++] = g->topo;
+	if (c->variant[0] || c->preset[0]) {
+		snprintf(g->variant, sizeof(g->variant), "KTSTR_VARIANT=%s",
+			 c->variant[0] ? c->variant : c->name);
+		g->env[n++] = g->variant;
+	}
+	if (o->sched) {
+		snprintf(g->sched, sizeof(g->sched), "KTSTR_SCHED=%s",
+			 strrchr(o->sched, '/') ? strrchr(o->sched, '/') + 1 : o->sched);
+		g->env[n++] = g->sched;
+		g->env[n++] = o->sched_args_env;
 	}
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
 		if (!getenv(forwarded[i]))
@@ -1040,39 +1047,106 @@ int run_case(const struct run_opts *o, struct test_case *c,
 		fwd[i] = xmalloc(strlen(forwarded[i]) +
 				 strlen(getenv(forwarded[i])) + 2);
 		sprintf(fwd[i], "%s=%s", forwarded[i], getenv(forwarded[i]));
-		env[nenv++] = fwd[i];
+		g->env[n++] = fwd[i];
 	}
 	for (i = 0; env_extra && env_extra[i]; i++) {
-		if (nenv == ARRAY_SIZE(env) - 1) {
+		if (n == ARRAY_SIZE(g->env) - 1) {
 			fprintf(c->out, "# %s: more than %zu environment variables for the guest\n",
-				c->name, ARRAY_SIZE(env) - 1);
+				c->name, ARRAY_SIZE(g->env) - 1);
 			return 1;
 		}
-		env[nenv++] = env_extra[i];
+		g->env[n++] = env_extra[i];
 	}
-	if (topo_parse(c->topo, &vo.topo, err, sizeof(err))) {
+	return 0;
+}
+
+static bool verbose(void)
+{
+	const char *v = getenv("KTSTR_VERBOSE");
+
+	return v && !strcmp(v, "1");
+}
+
+/* the VM for @c: its shape, memory and deadline */
+static int case_vm(const struct run_opts *o, struct test_case *c, bool kvm,
+		   struct vm_opts *vo, char *skip, size_t len)
+{
+	char err[256];
+
+	*vo = o->vm;
+	if (c->kernel)
+		vo->kernel = c->kernel;
+	if (topo_parse(c->topo, &vo->topo, err, sizeof(err))) {
 		fprintf(c->out, "# %s: %s\n", c->name, err);
 		return 1;
 	}
 	/* a shape this machine cannot boot is a skip, not a failure */
-	if (!vm_topo_bootable(&vo.topo, kvm, err, sizeof(err))) {
+	if (!vm_topo_bootable(&vo->topo, kvm, err, sizeof(err))) {
 		snprintf(skip, len, "topology %s needs KVM: it %s", c->topo, err);
 		return KSFT_SKIP;
 	}
-	if (!vo.memory_mb)
-		vo.memory_mb = c->memory_mb;
+	if (!vo->memory_mb)
+		vo->memory_mb = c->memory_mb;
 	/* KTSTR_VERBOSE=1: loglevel=7, and the guest adds diagnostics */
-	if (getenv("KTSTR_VERBOSE") && !strcmp(getenv("KTSTR_VERBOSE"), "1"))
-		vo.verbose = true;
-	if (!vo.timeout_s)
-		vo.timeout_s = c->duration_ms / 1000 * 3 + 60;
-	if (case_tmpfiles(out, errf, &fd, &efd)) {
+	if (verbose())
+		vo->verbose = true;
+	if (!vo->timeout_s)
+		vo->timeout_s = c->duration_ms / 1000 * 3 + 60;
+	return 0;
+}
+
+/*
+ * After the VM: an interrupted run ends here; a VM that died, hung or
+ * gave no result gets the manual's diagnostics and a placeholder dump.
+ */
+static int case_end(struct test_case *c, const struct rundir *rd,
+		    const struct vm_result *res, int rc)
+{
+	if (vm_interrupted()) {
+		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: interrupted by %s: the VM was stopped, the run ends here\n",
+			c->name, c->topo, run_signame(vm_interrupted()));
+		return RUN_INTERRUPTED;
+	}
+	if (res->exit_code < VM_EXIT_USAGE && rc >= 0)
+		return rc;
+	fprintf(c->out, "# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
+		res->reason[0] ? res->reason : "the guest gave no test result");
+	fprintf(c->out, "# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
+		vm_stage(res), res->exit_code, res->console_log);
+	console_tail(c, res->console_log, verbose() ? 100000 : 20);
+	placeholder_dump(rd, c, res);
+	return 1;
+}
+
+int run_case(const struct run_opts *o, struct test_case *c,
+	     const struct rundir *rd, bool kvm, char *skip, size_t len,
+	     char *const *env_extra, struct vm_result *res_out)
+{
+	char out[PATH_MAX], errf[PATH_MAX], name_arg[160];
+	char *argv[4] = { basename((char *)c->bin), "-t", name_arg, NULL };
+	struct case_guest *g = xcalloc(1, sizeof(*g));
+	struct vm_result res;
+	struct vm_opts vo;
+	int fd, efd, rc;
+
+	snprintf(name_arg, sizeof(name_arg), "%s", c->test);
+	rc = case_files(o, c, g, skip, len);
+	if (!rc)
+		rc = case_env(o, c, kvm, env_extra, g);
+	if (!rc)
+		rc = case_vm(o, c, kvm, &vo, skip, len);
+	if (!rc && case_tmpfiles(out, errf, &fd, &efd)) {
 		fprintf(c->out, "# %s: cannot make a temporary file: %s\n",
 			c->name, strerror(errno));
-		return 1;
+		rc = 1;
+	}
+	if (rc) {
+		free(g);
+		return rc;
 	}
 	fflush(stdout);
-	boot_and_run(&vo, argv, env, extra, false, fd, efd, &res);
+	boot_and_run(&vo, argv, g->env, g->extra, false, fd, efd, &res);
+	free(g);
 	/* the registers are the case's until its dump is written */
 	c->vcpu_regs = res.vcpu_regs;
 	c->regs_when = res.regs_when;
@@ -1086,24 +1160,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 	relay_stderr(errf, c);
 	unlink(out);
 	unlink(errf);
-	/* Ctrl-C: the VM was stopped, not broken; the run ends here */
-	if (vm_interrupted()) {
-		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: interrupted by %s: the VM was stopped, the run ends here\n",
-			c->name, c->topo, run_signame(vm_interrupted()));
-		drop_registers(c);
-		return RUN_INTERRUPTED;
-	}
-	if (res.exit_code >= VM_EXIT_USAGE || rc < 0) {
-		fprintf(c->out, "# ktstr_test '%s' [topo=%s]: %s\n", c->name, c->topo,
-			res.reason[0] ? res.reason : "the guest gave no test result");
-		fprintf(c->out, "# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
-			vm_stage(&res), res.exit_code, res.console_log);
-		console_tail(c, res.console_log,
-			     getenv("KTSTR_VERBOSE") &&
-			     !strcmp(getenv("KTSTR_VERBOSE"), "1") ? 100000 : 20);
-		placeholder_dump(rd, c, &res);
-		rc = 1;
-	}
+	rc = case_end(c, rd, &res, rc);
 	drop_registers(c);
 	return rc;
 }
@@ -1941,91 +1998,165 @@ int run_one(const struct run_opts *o, struct test_case *c,
 	return rc;
 }
 
+/* --list: the declarations (or the gauntlet's variants) as JSON */
+static void list_cases(const struct run_opts *o, const struct test_case *cases,
+		       int n)
+{
+	int i;
+
+	fputs("[", stdout);
+	for (i = 0; i < n; i++) {
+		if (!o->nr_presets)
+			printf("%s%s\n", i ? "," : "", cases[i].json);
+		else
+			printf("%s{\"name\":\"%s\",\"test\":\"%s\",\"preset\":\"%s\",\"topo\":\"%s\"}\n",
+			       i ? "," : "", cases[i].name, cases[i].test,
+			       cases[i].preset, cases[i].topo);
+	}
+	puts("]");
+}
+
+/* the kernel release the run id names: uname's, every kernel's, or one */
+static void run_release(const struct run_opts *o, char *release, size_t len)
+{
+	struct utsname u;
+	int i;
+
+	if (o->native) {
+		uname(&u);
+		snprintf(release, len, "%s", u.release);
+	} else if (o->nr_kernels > 1) {
+		release[0] = '\0';
+		for (i = 0; i < o->nr_kernels; i++)
+			snprintf(release + strlen(release), len - strlen(release),
+				 "%s%s", i ? "+" : "", o->kernel_labels[i]);
+	} else {
+		kernel_release(o->vm.kernel ? o->vm.kernel : find_kernel(),
+			       release, len);
+	}
+}
+
+/* --out DIR: the run directory under it, the cases file, the KTAP tee */
+static int out_dir_setup(const struct run_opts *o,
+			 const struct test_case *cases, int n,
+			 struct run_tee *tee)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/runs", o->out_dir);
+	if (mkdir_p(path)) {
+		fprintf(stderr, "ktstr run: --out: cannot create %s: %s\n",
+			path, strerror(errno));
+		return 1;
+	}
+	setenv("KTSTR_RUNS", path, 1);
+	if (write_cases_file(o, cases, n))
+		return 1;
+	snprintf(path, sizeof(path), "%s/ktap", o->out_dir);
+	return tee_stdout(tee, path) ? 1 : 0;
+}
+
+/*
+ * The options checked, the cases found, selected and expanded (gauntlet,
+ * kernels, shard, budget): their number, or -(exit code + 1) when the
+ * run ends here (--list, --matrix, a bad filter).
+ */
+static int plan_cases(struct run_opts *o, struct test_case *cases,
+		      bool *kvm, unsigned int *jobs)
+{
+	char why[512] = "";
+	int n;
+
+	if (!o->native && (check_forwarded() ||
+			   check_tcg_scale(why, sizeof(why)))) {
+		if (why[0])
+			fprintf(stderr, "ktstr run: %s\n", why);
+		return -(VM_EXIT_USAGE + 1);
+	}
+	if (known_issues_load(getenv("KTSTR_DIR") ?: ".", why, sizeof(why))) {
+		fprintf(stderr, "ktstr run: known issues: %s\n", why);
+		return -(VM_EXIT_USAGE + 1);
+	}
+	n = run_find_cases(cases);
+	if (n < 0)
+		return -2;
+	if (check_filters(o, cases, n))
+		return -(VM_EXIT_USAGE + 1);
+	if (!o->nr_presets)
+		n = select_cases(o, cases, n);
+	apply_only_checks(o, cases, n);
+	if (o->matrix && !o->list)
+		return -(run_matrix(o, cases, n) + 1);
+	if (o->nr_presets) {
+		n = expand_gauntlet(o, cases, n);
+		if (!n && !o->list) {
+			fprintf(stderr, "ktstr run: --gauntlet: no case fits the presets (see above)\n");
+			return -(VM_EXIT_USAGE + 1);
+		}
+	}
+	if (o->nr_kernels > 1) {
+		n = kernel_cases(o, cases, n, MAX_CASES);
+		if (n < 0)
+			return -(VM_EXIT_USAGE + 1);
+	}
+	n = shard_cases(o, cases, n);
+	if (!o->native)
+		*kvm = o->vm.accel == ACCEL_KVM ||
+		       (o->vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
+	*jobs = o->native ? 1 : o->jobs ? o->jobs : run_default_jobs(*kvm);
+	if (o->budget_s)
+		/* the plan is what --dry-run is asked for; --list is JSON */
+		n = budget_cases(o, cases, n, o->native || *kvm, *jobs,
+				 o->dry_run && !o->list ? stdout : stderr);
+	if (o->list) {
+		list_cases(o, cases, n);
+		return -1;
+	}
+	if (o->repeat > 1 || o->repeat_from > 1) {
+		n = repeat_cases(o, cases, n, MAX_CASES);
+		if (n < 0)
+			return -(VM_EXIT_USAGE + 1);
+	}
+	return n;
+}
+
+/* every case, in order or -j at once; the index reached */
+static int run_all(const struct run_opts *o, struct test_case *cases, int n,
+		   const struct rundir *rd, bool kvm, struct ktap *k,
+		   unsigned int jobs)
+{
+	int i;
+
+	if (n > 1 && jobs > 1)
+		return run_parallel(o, cases, n, rd, kvm, k, jobs, o->jobs);
+	for (i = 0; i < n && !vm_interrupted(); i++) {
+		fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
+			cases[i].name, cases[i].topo);
+		cases[i].out = stdout;
+		run_one(o, &cases[i], rd, kvm, k);
+	}
+	return i;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct test_case cases[MAX_CASES];
-	struct ktap ktap;
-	int i, n, r;
+	char release[128];
 	struct run_opts o;
-	char why[512], release[128];
+	struct ktap ktap;
 	struct rundir rd;
-	bool kvm = false;
-	unsigned int jobs;
 	struct run_tee tee;
-	bool teeing = false;
+	bool teeing = false, kvm = false;
+	unsigned int jobs = 1;
+	int i, n, r;
 
-	why[0] = '\0';
 	r = parse_run(argc, argv, &o);
 	/* -1: a bad option; 1: --help; else the launcher's own exit code */
 	if (r)
 		return r < 0 ? VM_EXIT_USAGE : r == 1 ? 0 : r;
-	if (!o.native && (check_forwarded() ||
-			  check_tcg_scale(why, sizeof(why)))) {
-		if (why[0])
-			fprintf(stderr, "ktstr run: %s\n", why);
-		return VM_EXIT_USAGE;
-	}
-	if (known_issues_load(getenv("KTSTR_DIR") ?: ".", why, sizeof(why))) {
-		fprintf(stderr, "ktstr run: known issues: %s\n", why);
-		return VM_EXIT_USAGE;
-	}
-	n = run_find_cases(cases);
+	n = plan_cases(&o, cases, &kvm, &jobs);
 	if (n < 0)
-		return 1;
-	if (check_filters(&o, cases, n))
-		return VM_EXIT_USAGE;
-	if (!o.nr_presets)
-		n = select_cases(&o, cases, n);
-	apply_only_checks(&o, cases, n);
-	if (o.matrix && !o.list)
-		return run_matrix(&o, cases, n);
-	if (o.nr_presets) {
-		n = expand_gauntlet(&o, cases, n);
-		if (!n && !o.list) {
-			fprintf(stderr, "ktstr run: --gauntlet: no case fits the presets (see above)\n");
-			return VM_EXIT_USAGE;
-		}
-	}
-	if (o.nr_kernels > 1) {
-		n = kernel_cases(&o, cases, n, MAX_CASES);
-		if (n < 0)
-			return VM_EXIT_USAGE;
-	}
-	n = shard_cases(&o, cases, n);
-	if (!o.native)
-		kvm = o.vm.accel == ACCEL_KVM ||
-		      (o.vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
-	jobs = o.native ? 1 : o.jobs ? o.jobs : run_default_jobs(kvm);
-	if (o.budget_s) {
-		FILE *plan = stderr;
-
-		/* the plan is what --dry-run is asked for; --list is JSON */
-		if (o.dry_run && !o.list)
-			plan = stdout;
-		n = budget_cases(&o, cases, n, o.native || kvm, jobs, plan);
-	}
-	if (o.list && !o.nr_presets) {
-		fputs("[", stdout);
-		for (i = 0; i < n; i++)
-			printf("%s%s\n", i ? "," : "", cases[i].json);
-		puts("]");
-		return 0;
-	}
-	if (o.list) {
-		/* the variants the gauntlet would run */
-		fputs("[", stdout);
-		for (i = 0; i < n; i++)
-			printf("%s{\"name\":\"%s\",\"test\":\"%s\",\"preset\":\"%s\",\"topo\":\"%s\"}\n",
-			       i ? "," : "", cases[i].name, cases[i].test,
-			       cases[i].preset, cases[i].topo);
-		puts("]");
-		return 0;
-	}
-	if (o.repeat > 1 || o.repeat_from > 1) {
-		n = repeat_cases(&o, cases, n, MAX_CASES);
-		if (n < 0)
-			return VM_EXIT_USAGE;
-	}
+		return -n - 1;
 	if (o.dry_run) {
 		printf("# would run %d case%s, %u VM%s at once:\n", n,
 		       n == 1 ? "" : "s", n < (int)jobs ? (n ? n : 1) : jobs,
@@ -2034,36 +2165,9 @@ int cmd_run(int argc, char **argv)
 			printf("%s [%s]\n", cases[i].name, cases[i].topo);
 		return 0;
 	}
-	if (o.native) {
-		struct utsname u;
-
-		uname(&u);
-		snprintf(release, sizeof(release), "%s", u.release);
-	} else if (o.nr_kernels > 1) {
-		/* the run id names every kernel of the run */
-		release[0] = '\0';
-		for (i = 0; i < o.nr_kernels; i++)
-			snprintf(release + strlen(release),
-				 sizeof(release) - strlen(release), "%s%s",
-				 i ? "+" : "", o.kernel_labels[i]);
-	} else {
-		kernel_release(o.vm.kernel ? o.vm.kernel : find_kernel(),
-			       release, sizeof(release));
-	}
+	run_release(&o, release, sizeof(release));
 	if (o.out_dir) {
-		char path[PATH_MAX + 16];
-
-		snprintf(path, sizeof(path), "%s/runs", o.out_dir);
-		if (mkdir_p(path)) {
-			fprintf(stderr, "ktstr run: --out: cannot create %s: %s\n",
-				path, strerror(errno));
-			return 1;
-		}
-		setenv("KTSTR_RUNS", path, 1);
-		if (write_cases_file(&o, cases, n))
-			return 1;
-		snprintf(path, sizeof(path), "%s/ktap", o.out_dir);
-		if (tee_stdout(&tee, path))
+		if (out_dir_setup(&o, cases, n, &tee))
 			return 1;
 		teeing = true;
 	}
@@ -2077,18 +2181,9 @@ int cmd_run(int argc, char **argv)
 	/* Ctrl-C or SIGTERM ends the whole run, not only the current VM */
 	vm_catch_signals();
 	ktap_begin(&ktap, stdout, n);
-	if (n > 1 && jobs > 1) {
-		i = run_parallel(&o, cases, n, &rd, kvm, &ktap, jobs, o.jobs);
-		if (i < 0)
-			return 1;
-	} else {
-		for (i = 0; i < n && !vm_interrupted(); i++) {
-			fprintf(stderr, "ktstr: [%d/%d] %s (%s)\n", i + 1, n,
-				cases[i].name, cases[i].topo);
-			cases[i].out = stdout;
-			run_one(&o, &cases[i], &rd, kvm, &ktap);
-		}
-	}
+	i = run_all(&o, cases, n, &rd, kvm, &ktap, jobs);
+	if (i < 0)
+		return 1;
 	report_failures(&rd, cases, i, argc, argv);
 	if (vm_interrupted())
 		printf("# interrupted by %s after %d of %d cases: the run stopped, no VM is left\n",

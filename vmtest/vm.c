@@ -970,37 +970,26 @@ const char *vm_exit_kind(int code)
 	}
 }
 
-int vm_run(const struct vm_config *cfg, struct vm_result *res)
+/* What is refused before anything is created: 0, or the exit code */
+static int vm_preflight(const struct vm_config *cfg, struct vm_result *res,
+			bool *kvm)
 {
-	struct sigaction sa = { .sa_handler = on_signal }, old[3];
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	char dir[PATH_MAX], sock[PATH_MAX], qlog[PATH_MAX], why[512];
-	char sockdir[sizeof(((struct sockaddr_un *)0)->sun_path)], owner[32];
-	char qmp[sizeof(sockdir)];
-	struct vm_state s = { .cfg = cfg, .res = res, .chan = -1,
-			      .q = { .pidfd = -1 }, .qmp_lfd = -1, .qmp = -1 };
-	struct argv_buf a = { 0 };
-	bool kvm = false;
-	int lfd, i;
+	char why[512], name[32];
 
-	memset(res, 0, sizeof(*res));
 	if (!vm_is_bzimage(cfg->kernel, why, sizeof(why))) {
 		set_reason(res, VM_EXIT_BAD_KERNEL, "%s", why);
 		fprintf(stderr, "ktstr: %s\n", why);
 		return res->exit_code;
 	}
-	if (cfg->accel == ACCEL_KVM) {
-		kvm = true;
-	} else if (cfg->accel == ACCEL_AUTO) {
-		kvm = vm_kvm_usable(why, sizeof(why));
-		if (!kvm && !getenv("KTSTR_QUIET_TCG"))
+	*kvm = cfg->accel == ACCEL_KVM;
+	if (cfg->accel == ACCEL_AUTO) {
+		*kvm = vm_kvm_usable(why, sizeof(why));
+		if (!*kvm && !getenv("KTSTR_QUIET_TCG"))
 			fprintf(stderr,
 				"ktstr: warning: no usable KVM (%s): using TCG, slower, timeouts scaled\n",
 				why);
 	}
-	if (!vm_topo_bootable(&cfg->topo, kvm, why, sizeof(why))) {
-		char name[32];
-
+	if (!vm_topo_bootable(&cfg->topo, *kvm, why, sizeof(why))) {
 		topo_format(&cfg->topo, name, sizeof(name));
 		set_reason(res, VM_EXIT_USAGE,
 			   "topology %s %s. Run it with KVM, or use fewer cores per LLC, LLCs per node or nodes",
@@ -1013,57 +1002,102 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 		fprintf(stderr, "ktstr: %s\n", why);
 		return res->exit_code;
 	}
+	return 0;
+}
+
+/* the result channel's and QMP's listening sockets, and their directory */
+struct vm_sockets {
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char io[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char qmp[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int io_lfd, qmp_lfd;
+};
+
+static void close_sockets(struct vm_sockets *v)
+{
+	if (v->io_lfd >= 0)
+		close(v->io_lfd);
+	if (v->qmp_lfd >= 0)
+		close(v->qmp_lfd);
+	v->io_lfd = v->qmp_lfd = -1;
+	unlink(v->io);
+	unlink(v->qmp);
+	rmdir(v->dir);
+}
+
+/*
+ * Both sockets in a directory of our own (0700, random name): nobody
+ * else can connect first and speak for the guest. sun_path is short:
+ * $TMPDIR when the socket's path fits, else /tmp. The pid in the name is
+ * how the tests find this ktstr's qemu. 0, or the exit code.
+ */
+static int open_sockets(struct vm_sockets *v, struct vm_result *res)
+{
+	char owner[32];
+
+	v->io_lfd = v->qmp_lfd = -1;
+	snprintf(owner, sizeof(owner), "ktstr-%d",
+		 vm_owner ? vm_owner : getpid());
+	tmp_template(v->dir, sizeof(v->dir),
+		     sizeof(v->dir) - sizeof("/qmp.sock"), owner);
+	if (!mkdtemp(v->dir)) {
+		set_reason(res, VM_EXIT_QEMU, "cannot create a directory %s: %s",
+			   v->dir, strerror(errno));
+		fprintf(stderr, "ktstr: %s\n", res->reason);
+		return res->exit_code;
+	}
+	snprintf(v->io, sizeof(v->io), "%s/io.sock", v->dir);
+	snprintf(v->qmp, sizeof(v->qmp), "%s/qmp.sock", v->dir);
+	v->io_lfd = listen_unix(v->io);
+	if (v->io_lfd >= 0)
+		v->qmp_lfd = listen_unix(v->qmp);
+	/* qemu connects to QMP whenever it likes: never wait in accept() */
+	if (v->io_lfd < 0 || v->qmp_lfd < 0 ||
+	    fcntl(v->qmp_lfd, F_SETFL, O_NONBLOCK)) {
+		set_reason(res, VM_EXIT_QEMU, "cannot create socket %s: %s",
+			   v->io_lfd < 0 ? v->io : v->qmp, strerror(errno));
+		fprintf(stderr, "ktstr: %s\n", res->reason);
+		close_sockets(v);
+		return res->exit_code;
+	}
+	return 0;
+}
+
+static void show_argv(const struct argv_buf *a)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		fprintf(stderr, "%s%s", i ? " " : "ktstr: ", a->v[i]);
+	fputc('\n', stderr);
+}
+
+int vm_run(const struct vm_config *cfg, struct vm_result *res)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	char dir[PATH_MAX], qlog[PATH_MAX], why[512];
+	struct vm_state s = { .cfg = cfg, .res = res, .chan = -1,
+			      .q = { .pidfd = -1 }, .qmp_lfd = -1, .qmp = -1 };
+	struct vm_sockets v;
+	struct argv_buf a = { 0 };
+	bool kvm = false;
+	int i;
+
+	memset(res, 0, sizeof(*res));
+	if (vm_preflight(cfg, res, &kvm))
+		return res->exit_code;
 	make_log_paths(cfg, dir, sizeof(dir), res->console_log,
 		       sizeof(res->console_log));
 	snprintf(qlog, sizeof(qlog), "%s/qemu.log", dir);
-	/*
-	 * The result socket in a directory of our own (0700, random name):
-	 * nobody else can connect first and speak for the guest. sun_path
-	 * is short: $TMPDIR when the socket's path fits, else /tmp. The
-	 * pid in the name is how the tests find this ktstr's qemu.
-	 */
-	snprintf(owner, sizeof(owner), "ktstr-%d",
-		 vm_owner ? vm_owner : getpid());
-	tmp_template(sockdir, sizeof(sockdir),
-		     sizeof(sockdir) - sizeof("/qmp.sock"), owner);
-	if (!mkdtemp(sockdir)) {
-		set_reason(res, VM_EXIT_QEMU, "cannot create a directory %s: %s",
-			   sockdir, strerror(errno));
-		fprintf(stderr, "ktstr: %s\n", res->reason);
+	if (open_sockets(&v, res))
 		return res->exit_code;
-	}
-	snprintf(sock, sizeof(sock), "%s/io.sock", sockdir);
-	lfd = listen_unix(sock);
-	if (lfd < 0) {
-		set_reason(res, VM_EXIT_QEMU, "cannot create socket %s: %s",
-			   sock, strerror(errno));
-		fprintf(stderr, "ktstr: %s\n", res->reason);
-		rmdir(sockdir);
-		return res->exit_code;
-	}
-	snprintf(qmp, sizeof(qmp), "%s/qmp.sock", sockdir);
-	s.qmp_lfd = listen_unix(qmp);
-	if (s.qmp_lfd < 0 || fcntl(s.qmp_lfd, F_SETFL, O_NONBLOCK)) {
-		set_reason(res, VM_EXIT_QEMU, "cannot create socket %s: %s",
-			   qmp, strerror(errno));
-		fprintf(stderr, "ktstr: %s\n", res->reason);
-		if (s.qmp_lfd >= 0)
-			close(s.qmp_lfd);
-		close(lfd);
-		unlink(sock);
-		unlink(qmp);
-		rmdir(sockdir);
-		return res->exit_code;
-	}
-	build_argv(&a, cfg, kvm, sock, qmp, res->console_log);
+	build_argv(&a, cfg, kvm, v.io, v.qmp, res->console_log);
 	log_debug("vm: %s, %u MiB, timeout %u s, console %s", kvm ?
 		  "KVM" : "TCG", cfg->memory_mb, cfg->timeout_s,
 		  res->console_log);
-	if (getenv("KTSTR_SHOW_QEMU") || log_debug_enabled()) {
-		for (i = 0; i < a.n; i++)
-			fprintf(stderr, "%s%s", i ? " " : "ktstr: ", a.v[i]);
-		fputc('\n', stderr);
-	}
+	if (getenv("KTSTR_SHOW_QEMU") || log_debug_enabled())
+		show_argv(&a);
 
 	/* a signal before this VM (vm_catch_signals) stops it at once */
 	vm_signal = vm_stop_signal;
@@ -1071,16 +1105,18 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 		sigaction(sigs[i], &sa, &old[i]);
 	s.start_ms = now_ms();
 	s.kvm = kvm;
-	s.sock = sock;
-	s.sockdir = sockdir;
-	s.qmp_sock = qmp;
+	s.sock = v.io;
+	s.sockdir = v.dir;
+	s.qmp_sock = v.qmp;
+	s.qmp_lfd = v.qmp_lfd;
+	v.qmp_lfd = -1;		/* the loop's now: it closes it once accepted */
 	s.stdin_fd = (cfg->tty || isatty(0)) ? -1 : 0;
 	console_tail_init(&s.tail, res->console_log);
 	if (spawn_qemu(&a, cfg->tty, qlog, &s.q, why, sizeof(why))) {
 		set_reason(res, VM_EXIT_QEMU, "%s", why);
 		fprintf(stderr, "ktstr: %s\n", why);
 	} else {
-		loop(&s, lfd, kvm);
+		loop(&s, v.io_lfd, kvm);
 		if (res->exit_code == VM_EXIT_QEMU) {
 			fprintf(stderr, "ktstr: %s; qemu said:\n", res->reason);
 			console_print_tail(qlog, 20, stderr);
@@ -1092,14 +1128,11 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	close_chan(&s);
 	if (s.q.pidfd >= 0)
 		close(s.q.pidfd);
-	close(lfd);
 	if (s.qmp_lfd >= 0)
 		close(s.qmp_lfd);
 	if (s.qmp >= 0)
 		close(s.qmp);
-	unlink(sock);
-	unlink(qmp);
-	rmdir(sockdir);
+	close_sockets(&v);
 	for (i = 0; i < a.n; i++)
 		free(a.v[i]);
 	if (res->exit_code >= VM_EXIT_USAGE || vm_signal)
