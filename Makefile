@@ -123,11 +123,11 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(SRCARCH)	\
 	      -I$(APIDIR) -I$(SCXTOOLSINCDIR) -I$(KTSTR_DIR)/bpf		\
 	      -Wall -Wno-compare-distinct-pointer-types
 
-UTIL_SRCS := $(KTSTR_DIR)/lib/util.c
+UTIL_SRCS := $(KTSTR_DIR)/lib/util.c $(KTSTR_DIR)/lib/env.c
 # libktstr: everything in lib/ (util.c included), plus the topology; the
 # pure part (no libbpf) is what the unit tests link
 LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
-LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c cpus.c checks.c json.c	\
+LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c env.c cpus.c checks.c json.c	\
 		json_read.c protocol.c						\
 		monitor.c ktap.c repro_print.c gauntlet.c log_collapse.c	\
 		payload_parse.c)
@@ -313,10 +313,11 @@ $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS) $(ENGINE_TESTS)	\
 # tests/fuzz/run.sh runs them. Needs clang's libFuzzer runtime
 # (libclang-rt-19-dev).
 FUZZ_DIR := $(OUTPUT)/fuzz
-FUZZ_CFLAGS := $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined	\
+FUZZ_CFLAGS := $(HOST_CFLAGS) -Wno-unknown-warning-option -O1		\
+	       -fsanitize=fuzzer,address,undefined				\
 	       -fno-sanitize-recover=undefined -fno-omit-frame-pointer	\
 	       -I$(KTSTR_DIR)/tests/fuzz
-FUZZ_SRCS := $(addprefix $(KTSTR_DIR)/,lib/util.c lib/cpus.c lib/checks.c	\
+FUZZ_SRCS := $(addprefix $(KTSTR_DIR)/,lib/util.c lib/env.c lib/cpus.c lib/checks.c \
 		lib/json_read.c lib/log_collapse.c vmtest/topo.c		\
 		vmtest/channel.c vmtest/console.c cli/known_issues.c		\
 		cli/rundir.c cli/stats_load.c lib/payload_parse.c		\

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "channel.h"
 #include "protocol.h"
 #include "run.h"
@@ -313,9 +314,7 @@ static const char *error_exit(const struct json_val *result, char *buf,
 static const struct run_opts *verbose_repro(const struct run_opts *o)
 {
 	static struct run_opts v;
-	const char *verbose = getenv("KTSTR_VERBOSE");
-
-	if (!verbose || strcmp(verbose, "1"))
+	if (!ktstr_env()->verbose)
 		return o;
 	v = *o;
 	v.vm.dmesg = true;

@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "env.h"
+#include "defaults.h"
 #include "run.h"
 #include "budget.h"
 #include "shard.h"
@@ -165,7 +167,7 @@ static int parse_case(const char *bin, const char *line, struct test_case *c)
 	}
 	snprintf(c->test, sizeof(c->test), "%s", c->name);
 	if (!c->topo[0])
-		snprintf(c->topo, sizeof(c->topo), "1n1l2c1t");
+		snprintf(c->topo, sizeof(c->topo), KTSTR_DEFAULT_TOPO);
 	if (!c->sched[0])
 		snprintf(c->sched, sizeof(c->sched), "eevdf");
 	if (gauntlet_limits(bin, d, &c->limits) ||
@@ -1060,13 +1062,6 @@ static int case_env(const struct run_opts *o, struct test_case *c, bool kvm,
 	return 0;
 }
 
-static bool verbose(void)
-{
-	const char *v = getenv("KTSTR_VERBOSE");
-
-	return v && !strcmp(v, "1");
-}
-
 /* the VM for @c: its shape, memory and deadline */
 static int case_vm(const struct run_opts *o, struct test_case *c, bool kvm,
 		   struct vm_opts *vo, char *skip, size_t len)
@@ -1088,7 +1083,7 @@ static int case_vm(const struct run_opts *o, struct test_case *c, bool kvm,
 	if (!vo->memory_mb)
 		vo->memory_mb = c->memory_mb;
 	/* KTSTR_VERBOSE=1: loglevel=7, and the guest adds diagnostics */
-	if (verbose())
+	if (ktstr_env()->verbose)
 		vo->verbose = true;
 	if (!vo->timeout_s)
 		vo->timeout_s = c->duration_ms / 1000 * 3 + 60;
@@ -1113,7 +1108,7 @@ static int case_end(struct test_case *c, const struct rundir *rd,
 		res->reason[0] ? res->reason : "the guest gave no test result");
 	fprintf(c->out, "# --- diagnostics ---\n# stage: %s\n# exit_code=%d\n# console log: %s\n",
 		vm_stage(res), res->exit_code, res->console_log);
-	console_tail(c, res->console_log, verbose() ? 100000 : 20);
+	console_tail(c, res->console_log, ktstr_env()->verbose ? 100000 : 20);
 	placeholder_dump(rd, c, res);
 	return 1;
 }
@@ -2073,7 +2068,7 @@ static int plan_cases(struct run_opts *o, struct test_case *cases,
 			fprintf(stderr, "ktstr run: %s\n", why);
 		return -(VM_EXIT_USAGE + 1);
 	}
-	if (known_issues_load(getenv("KTSTR_DIR") ?: ".", why, sizeof(why))) {
+	if (known_issues_load(ktstr_env()->dir ?: ".", why, sizeof(why))) {
 		fprintf(stderr, "ktstr run: known issues: %s\n", why);
 		return -(VM_EXIT_USAGE + 1);
 	}

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -52,19 +53,23 @@ void kernel_release(const char *bzimage, char *buf, size_t len)
 	close(fd);
 }
 
-/* git -C KTSTR_DIR ...: an argv, no shell (the path is not a command) */
+/*
+ * git -C KTSTR_DIR ...: an argv, no shell (the path is not a command).
+ * --no-optional-locks: `status` would otherwise refresh the index, a
+ * write into the checkout that a run has no business making.
+ */
 static int git_out(const char *dir, const char *a1, const char *a2,
 		   const char *a3, char **out)
 {
-	char *argv[] = { "git", "-C", (char *)dir, (char *)a1, (char *)a2,
-			 (char *)a3, NULL };
+	char *argv[] = { "git", "--no-optional-locks", "-C", (char *)dir,
+			 (char *)a1, (char *)a2, (char *)a3, NULL };
 
 	return run_argv_capture(argv, false, out, NULL);
 }
 
 static void suite_commit(char *buf, size_t len)
 {
-	const char *dir = getenv("KTSTR_DIR");
+	const char *dir = ktstr_env()->dir;
 	char *out = NULL;
 
 	snprintf(buf, len, "nogit");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "channel.h"
 #include "cli.h"
 #include "initramfs.h"
@@ -111,7 +112,7 @@ int vm_opts_parse(struct vm_opts *o, int argc, char **argv, int *i)
 static const char *resolve_kernel(const char *val)
 {
 	static char path[4096];
-	const char *dir = getenv("KTSTR_DIR");
+	const char *dir = ktstr_env()->dir;
 	char script[4096], *out = NULL;
 	char *argv[] = { script, NULL, (char *)val, NULL };
 	struct stat st;
@@ -151,7 +152,7 @@ const char *find_kernel(void)
 {
 	static char path[4096];
 	const char *env = getenv("KTSTR_KERNEL");
-	const char *dir = getenv("KTSTR_DIR");
+	const char *dir = ktstr_env()->dir;
 	char script[4096], *argv[] = { script, "--lookup", NULL }, *out;
 	int rc;
 

@@ -9,6 +9,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "env.h"
+#include "defaults.h"
 #include "artifacts.h"
 #include "payload.h"
 #include "json.h"
@@ -289,7 +291,7 @@ static const char *placeholder_stage(const struct run_outcome *o)
 void artifacts_emit(const struct run_outcome *o, bool failed,
 		    const char *maps, const char *maps_why)
 {
-	const char *topo = getenv("KTSTR_TOPO");
+	const char *topo = ktstr_env()->topo;
 	struct utsname u;
 	struct json j;
 	size_t len;
@@ -304,7 +306,8 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	/* gauntlet/<test>/<preset> when the host runs it as a variant */
 	if (getenv("KTSTR_VARIANT"))
 		json_str(&j, "variant", getenv("KTSTR_VARIANT"));
-	json_str(&j, "topology", topo ? topo : o->t->topo ? o->t->topo : "1n1l2c1t");
+	json_str(&j, "topology", topo ? topo : o->t->topo ? o->t->topo :
+		 KTSTR_DEFAULT_TOPO);
 	json_str(&j, "scheduler", o->sched_path ? o->sched_path : "eevdf");
 	json_str(&j, "verdict", verdict_name(o->res->verdict));
 	json_bool(&j, "passed", !failed);

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "env.h"
+#include "defaults.h"
 #include "log_collapse.h"
 #include "run.h"
 #include "summary.h"
@@ -200,9 +202,8 @@ static void print_diagnostics(const struct run_outcome *o, bool failed)
 	const struct sched *s = o->sched;
 	bool died = s && s->died_at_s >= 0;
 	bool attach = failed && s && !o->sched_attached;
-	const char *verbose = getenv("KTSTR_VERBOSE");
 
-	if (!died && !attach && !(failed && verbose && *verbose == '1'))
+	if (!died && !attach && !(failed && ktstr_env()->verbose))
 		return;
 	printf("# --- diagnostics ---\n");
 	if (attach)
@@ -221,7 +222,7 @@ static void print_diagnostics(const struct run_outcome *o, bool failed)
 		printf("# the scheduler died under the running workload, %.1fs into the test\n",
 		       s->died_at_s);
 	printf("# last kernel log lines:\n");
-	print_dmesg_tail(verbose && *verbose == '1' ? 200 : 20);
+	print_dmesg_tail(ktstr_env()->verbose ? 200 : 20);
 }
 
 int run_report(const struct run_outcome *o)
@@ -229,18 +230,18 @@ int run_report(const struct run_outcome *o)
 	const struct ktstr_test *t = o->t;
 	struct check_result *res = o->res;
 	struct sched *s = o->sched;
-	const char *topo = getenv("KTSTR_TOPO");
+	const char *topo = ktstr_env()->topo;
 	char *log = s ? read_file(s->log_path, NULL) : NULL;
 	bool failed = res->verdict == VERDICT_FAIL;
 	bool expected = false;
 	char *dump = NULL;
 
 	if (!topo)
-		topo = t->topo ? t->topo : "1n1l2c1t";
+		topo = t->topo ? t->topo : KTSTR_DEFAULT_TOPO;
 	if (o->time_scale > 1)
 		printf("# timing thresholds scaled x%.1f: %s, slow-down measured with every CPU busy\n",
 		       o->time_scale,
-		       getenv("KTSTR_ACCEL") && !strcmp(getenv("KTSTR_ACCEL"), "tcg") ?
+		       ktstr_env()->tcg ?
 		       "no hardware virtualization (TCG)" :
 		       "this machine is slower than the one the thresholds were set on");
 	/* only detail lines count: they are the verdict, logs are context */

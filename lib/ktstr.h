@@ -166,9 +166,9 @@ struct ktstr_test {
 	 */
 	const char *sched;
 	const char *sched_args;
-	unsigned int duration_ms;	/* default 3000 */
-	unsigned int memory_mb;		/* default 2048 */
-	unsigned int watchdog_ms;	/* fixture's ops.timeout_ms; 4000 */
+	unsigned int duration_ms;	/* KTSTR_DEFAULT_DURATION_MS */
+	unsigned int memory_mb;		/* KTSTR_DEFAULT_MEMORY_MB */
+	unsigned int watchdog_ms;	/* fixture's ops.timeout_ms, KTSTR_DEFAULT_WATCHDOG_MS */
 	struct ktstr_cgroup cgroups[KTSTR_MAX_CGROUPS];
 	struct ktstr_step steps[KTSTR_MAX_STEPS];
 	struct ktstr_checks checks;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "checks.h"
 #include "needs.h"
 #include "protocol.h"
@@ -74,12 +75,15 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 	json_open(j, NULL, '{');
 	json_str(j, "name", t->name);
 	json_str(j, "description", t->description);
-	json_str(j, "topo", t->topo ? t->topo : "1n1l2c1t");
+	json_str(j, "topo", t->topo ? t->topo : KTSTR_DEFAULT_TOPO);
 	json_str(j, "sched", t->sched ? t->sched : "eevdf");
 	json_str(j, "sched_args", t->sched_args);
-	json_int(j, "duration_ms", t->duration_ms ? t->duration_ms : 3000);
-	json_int(j, "memory_mb", t->memory_mb ? t->memory_mb : 2048);
-	json_int(j, "watchdog_ms", t->watchdog_ms ? t->watchdog_ms : 4000);
+	json_int(j, "duration_ms", t->duration_ms ? t->duration_ms :
+		 KTSTR_DEFAULT_DURATION_MS);
+	json_int(j, "memory_mb", t->memory_mb ? t->memory_mb :
+		 KTSTR_DEFAULT_MEMORY_MB);
+	json_int(j, "watchdog_ms", t->watchdog_ms ? t->watchdog_ms :
+		 KTSTR_DEFAULT_WATCHDOG_MS);
 	json_str(j, "expect_err", t->expect_err);
 	json_str(j, "needs", t->needs);
 	json_bool(j, "auto_repro", !t->no_auto_repro);
@@ -100,7 +104,8 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 		json_open(j, NULL, '{');
 		json_str(j, "name", cg->name);
 		json_str(j, "cpuset", cg->cpuset);
-		json_int(j, "workers", cg->workers ? cg->workers : 2);
+		json_int(j, "workers", cg->workers ? cg->workers :
+			 KTSTR_DEFAULT_WORKERS);
 		json_str(j, "work", work_name(cg->work));
 		json_int(j, "policy", cg->policy);
 		json_int(j, "nice", cg->nice);

@@ -18,6 +18,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "env.h"
 #include "repro.h"
 #include "repro_skel.h"
 #include "util.h"
@@ -31,7 +32,7 @@ static int print_warnings(enum libbpf_print_level level, const char *fmt,
 	 * KTSTR_VERBOSE or KTSTR_LOG=debug: libbpf's debug lines too, to
 	 * see why a probe failed
 	 */
-	if (level == LIBBPF_DEBUG && !getenv("KTSTR_VERBOSE") &&
+	if (level == LIBBPF_DEBUG && !ktstr_env()->verbose &&
 	    !log_debug_enabled())
 		return 0;
 	return vfprintf(stderr, fmt, ap);

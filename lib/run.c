@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "env.h"
+#include "defaults.h"
 #include "artifacts.h"
 #include "cgroup.h"
 #include "mapdump.h"
@@ -36,8 +38,6 @@
 #include "worker.h"
 
 #define MAX_WORKERS		256
-#define DEFAULT_DURATION_MS	3000
-#define DEFAULT_WATCHDOG_MS	4000
 #define POLL_MS			50
 /*
  * One spin unit (worker.c) takes about this long natively on a current
@@ -110,7 +110,6 @@ static void marker(struct run *r, const char *fmt, ...)
  */
 static double measure_time_scale(const struct cpus *usable)
 {
-	const char *accel = getenv("KTSTR_ACCEL");
 	const char *forced = getenv("KTSTR_TIME_SCALE");
 	double us, worst = 0;
 	unsigned int cpu;
@@ -123,7 +122,7 @@ static double measure_time_scale(const struct cpus *usable)
 	 * machine (or in a guest that does not know it is emulated) is
 	 * judged against what it can do. KTSTR_ACCEL=kvm trusts the host.
 	 */
-	if ((accel && !strcmp(accel, "kvm")) || pipe(p))
+	if (ktstr_env()->kvm || pipe(p))
 		return 1.0;
 	for (cpu = 0; cpu < CPUS_MAX; cpu++) {
 		cpu_set_t set;
@@ -164,7 +163,7 @@ static int pin_task(pid_t pid, const struct cpus *c)
 static int start_cgroup(struct run *r, int i)
 {
 	const struct ktstr_cgroup *cg = &r->t->cgroups[i];
-	unsigned int n = cg->workers ? cg->workers : 2, k;
+	unsigned int n = cg->workers ? cg->workers : KTSTR_DEFAULT_WORKERS, k;
 	struct cpus pin;
 	char err[256];
 
@@ -359,11 +358,11 @@ static bool hold(struct run *r, unsigned int ms)
 
 static const char *resolve_sched(const struct ktstr_test *t, const char **args)
 {
-	const char *env = getenv("KTSTR_SCHED");
+	const char *env = ktstr_env()->sched;
 
 	/* --sched replaces a test's scheduler; EEVDF baselines stay so */
-	if (env && *env && t->sched) {
-		*args = getenv("KTSTR_SCHED_ARGS");
+	if (env && t->sched) {
+		*args = ktstr_env()->sched_args;
 		return strcmp(env, "eevdf") ? env : NULL;
 	}
 	*args = t->sched_args;
@@ -384,9 +383,9 @@ static int start_sched(struct run *r)
 	/* armed before the scheduler starts: a crash at attach is seen too */
 	repro_start(&r->repro);
 	/* the fixture gets a watchdog shorter than the kernel's 30 s */
-	if (!strcmp(r->sched_path, "scx_ktstr") && !getenv("KTSTR_SCHED")) {
+	if (!strcmp(r->sched_path, "scx_ktstr") && !ktstr_env()->sched) {
 		snprintf(full, sizeof(full), "--timeout-ms %u %s",
-			 r->t->watchdog_ms ? r->t->watchdog_ms : DEFAULT_WATCHDOG_MS,
+			 r->t->watchdog_ms ? r->t->watchdog_ms : KTSTR_DEFAULT_WATCHDOG_MS,
 			 args ? args : "");
 		args = full;
 	}
@@ -417,7 +416,7 @@ static void run_steps(struct run *r)
 {
 	static const struct ktstr_step whole = { .label = "steady", .hold = 1.0 };
 	const struct ktstr_test *t = r->t;
-	unsigned int dur = t->duration_ms ? t->duration_ms : DEFAULT_DURATION_MS;
+	unsigned int dur = t->duration_ms ? t->duration_ms : KTSTR_DEFAULT_DURATION_MS;
 	int s, o;
 
 	for (r->nr_steps = 0; r->nr_steps < KTSTR_MAX_STEPS &&
@@ -693,12 +692,12 @@ static int end_early(const struct ktstr_test *t, int ret, const char *why)
 static int preflight(struct run *r, char *why, size_t len)
 {
 	const struct ktstr_test *t = r->t;
-	const char *topo = getenv("KTSTR_TOPO");
-	const char *sched = getenv("KTSTR_SCHED");
+	const char *topo = ktstr_env()->topo;
+	const char *sched = ktstr_env()->sched;
 	unsigned int have;
 
 	if (!topo)
-		topo = t->topo ? t->topo : "1n1l2c1t";
+		topo = t->topo ? t->topo : KTSTR_DEFAULT_TOPO;
 	if (topo_parse(topo, &r->topo, why, len))
 		return KTSTR_FAIL;
 	have = sysconf(_SC_NPROCESSORS_ONLN);

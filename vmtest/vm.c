@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "defaults.h"
 #include "console.h"
 #include "protocol.h"
 #include "qmp.h"
@@ -67,7 +68,7 @@ unsigned int vm_memory_mb(const struct topo *t, unsigned int requested)
 	unsigned int floor = topo_cpus(t) * 64;
 
 	if (!requested)
-		requested = 2048;
+		requested = KTSTR_DEFAULT_MEMORY_MB;
 	if (floor < 256)
 		floor = 256;
 	return requested > floor ? requested : floor;
