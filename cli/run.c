@@ -2099,10 +2099,14 @@ static int plan_cases(struct run_opts *o, struct test_case *cases,
 		*kvm = o->vm.accel == ACCEL_KVM ||
 		       (o->vm.accel == ACCEL_AUTO && vm_kvm_usable(why, sizeof(why)));
 	*jobs = o->native ? 1 : o->jobs ? o->jobs : run_default_jobs(*kvm);
-	if (o->budget_s)
+	if (o->budget_s) {
 		/* the plan is what --dry-run is asked for; --list is JSON */
-		n = budget_cases(o, cases, n, o->native || *kvm, *jobs,
-				 o->dry_run && !o->list ? stdout : stderr);
+		FILE *plan = stderr;
+
+		if (o->dry_run && !o->list)
+			plan = stdout;
+		n = budget_cases(o, cases, n, o->native || *kvm, *jobs, plan);
+	}
 	if (o->list) {
 		list_cases(o, cases, n);
 		return -1;
