@@ -74,7 +74,8 @@ static char *append(char *s, const char *add)
 }
 
 /* the case's unsharded place from the shard's cases file, or -1 */
-static int seq_of(char **names, int *seqs, int nr, const char *name)
+static int seq_of(char *const *names, const int *seqs, int nr,
+		  const char *name)
 {
 	int i;
 
@@ -110,15 +111,26 @@ static bool is_totals(const char *line)
 		      &end) == 4;
 }
 
-static int read_shard(struct merge *m, const char *dir)
+/* a shard's cases file: its place (I of N) and each case's unsharded seq */
+struct shard_cases {
+	char *names[1024];
+	int seqs[1024], nr;
+	unsigned int si, sn;
+};
+
+static void shard_cases_free(struct shard_cases *sc)
 {
-	char path[4200], line[1 << 16], *names[1024], name[512];
-	int seqs[1024], nr = 0, i, seq, cur_seq = 0;
-	unsigned int si = 0, sn = 0;
-	bool outputs = false, totals = false, plan_seen = false;
-	bool want_path = false;
-	char *pending = NULL;
-	struct failed *fl = NULL;
+	int i;
+
+	for (i = 0; i < sc->nr; i++)
+		free(sc->names[i]);
+	sc->nr = 0;
+}
+
+static int read_cases(struct merge *m, const char *dir, struct shard_cases *sc)
+{
+	char path[4200], line[1 << 16], name[512];
+	int seq;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/cases", dir);
@@ -130,126 +142,169 @@ static int read_shard(struct merge *m, const char *dir)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "ktstr-shard %u %u", &si, &sn) == 2)
+		if (sscanf(line, "ktstr-shard %u %u", &sc->si, &sc->sn) == 2)
 			continue;
-		if (sscanf(line, "case %d %511s", &seq, name) == 2 && nr < 1024) {
-			names[nr] = xstrdup(name);
-			seqs[nr++] = seq;
+		if (sscanf(line, "case %d %511s", &seq, name) == 2 && sc->nr < 1024) {
+			sc->names[sc->nr] = xstrdup(name);
+			sc->seqs[sc->nr++] = seq;
 		}
 	}
 	fclose(f);
-	if (!sn || !si || si > sn || sn > 1024) {
+	if (!sc->sn || !sc->si || sc->si > sc->sn || sc->sn > 1024) {
 		fprintf(stderr, "ktstr merge: %s: no 'ktstr-shard I N' line\n",
 			path);
-		goto fail;
+		return -1;
 	}
-	if (m->total && m->total != sn) {
+	if (m->total && m->total != sc->sn) {
 		fprintf(stderr, "ktstr merge: %s is shard %u of %u, the others are of %u\n",
-			dir, si, sn, m->total);
-		goto fail;
+			dir, sc->si, sc->sn, m->total);
+		return -1;
 	}
-	m->total = sn;
-	if (m->seen[si]) {
+	m->total = sc->sn;
+	if (m->seen[sc->si]) {
 		fprintf(stderr, "ktstr merge: shard %u/%u given twice (%s)\n",
-			si, sn, dir);
-		goto fail;
+			sc->si, sc->sn, dir);
+		return -1;
 	}
-	m->seen[si] = true;
+	m->seen[sc->si] = true;
+	return 0;
+}
+
+/* where the stream's reader is: before the outputs block or in it */
+struct stream_state {
+	bool outputs, totals, plan_seen, want_path;
+	char *pending;		/* lines since the last result */
+	struct failed *fl;	/* the outputs block's current failure */
+	int cur_seq;
+};
+
+/* a line of the outputs block: the directory, failures and their files */
+static void outputs_line(struct merge *m, const struct shard_cases *sc,
+			 struct stream_state *st, const char *line)
+{
+	char name[512];
+
+	if (st->want_path) {
+		st->want_path = false;
+		if (m->np < 64 && !strncmp(line, "# ", 2)) {
+			snprintf(m->paths[m->np], sizeof(m->paths[0]), "%s",
+				 line + 2);
+			m->paths[m->np][strcspn(m->paths[m->np], "\n")] = '\0';
+			m->np++;
+		}
+		return;
+	}
+	if (!strncmp(line, "# FAILED ", 9)) {
+		if (sscanf(line + 9, "%511s", name) != 1)
+			name[0] = '\0';
+		m->f = realloc(m->f, (m->nf + 1) * sizeof(*m->f));
+		if (!m->f) {
+			fputs("ktstr merge: out of memory\n", stderr);
+			exit(1);
+		}
+		st->fl = &m->f[m->nf++];
+		st->fl->seq = seq_of(sc->names, sc->seqs, sc->nr, name);
+		st->fl->text = xstrdup(line);
+	} else if (st->fl && is_output_field(line)) {
+		st->fl->text = append(st->fl->text, line);
+	}
+}
+
+/* a case's result line: a block with the lines before it */
+static void result_line(struct merge *m, const struct shard_cases *sc,
+			struct stream_state *st, const char *line,
+			const char *path, const char *dir)
+{
+	const char *rest = after_number(line);
+	char name[512];
+	struct block *b;
+
+	snprintf(name, sizeof(name), "%s", rest);
+	name[strcspn(name, "\n ")] = '\0';
+	m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
+	if (!m->b) {
+		fputs("ktstr merge: out of memory\n", stderr);
+		exit(1);
+	}
+	b = &m->b[m->nb++];
+	b->lines = st->pending ? st->pending : xstrdup("");
+	st->pending = NULL;
+	b->result = xstrdup(rest);
+	b->ok = line[0] == 'o';
+	b->skip = b->ok && strstr(rest, " # SKIP");
+	b->seq = seq_of(sc->names, sc->seqs, sc->nr, name);
+	if (b->seq < 0) {
+		fprintf(stderr, "ktstr merge: %s: case '%s' is not in %s/cases\n",
+			path, name, dir);
+		b->seq = 1 << 20;
+	}
+	st->cur_seq = b->seq;
+}
+
+static int read_stream(struct merge *m, const char *dir,
+		       const struct shard_cases *sc)
+{
+	char path[4200], line[1 << 16];
+	struct stream_state st = { 0 };
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/ktap", dir);
 	f = fopen(path, "re");
 	if (!f) {
 		fprintf(stderr, "ktstr merge: %s: %s\n", path, strerror(errno));
-		goto fail;
+		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "KTAP version ", 13) ||
 		    !strncmp(line, "TAP version ", 12) ||
-		    (!strncmp(line, "1..", 3) && !plan_seen)) {
+		    (!strncmp(line, "1..", 3) && !st.plan_seen)) {
 			/* the shard's own header: the merged one replaces it */
-			plan_seen |= line[0] == '1';
-			continue;
+			st.plan_seen |= line[0] == '1';
+		} else if (is_totals(line)) {
+			st.totals = true;
+		} else if (!strcmp(line, "# ktstr: test outputs\n")) {
+			/* the outputs block: its header, then the directory */
+			st.outputs = st.want_path = true;
+		} else if (st.outputs) {
+			outputs_line(m, sc, &st, line);
+		} else if (is_result(line)) {
+			result_line(m, sc, &st, line, path, dir);
+		} else {
+			st.pending = append(st.pending, line);
 		}
-		if (is_totals(line)) {
-			totals = true;
-			continue;
-		}
-		/* the outputs block: its header, then the directory */
-		if (!strcmp(line, "# ktstr: test outputs\n")) {
-			outputs = true;
-			want_path = true;
-			continue;
-		}
-		if (want_path) {
-			want_path = false;
-			if (m->np < 64 && !strncmp(line, "# ", 2)) {
-				snprintf(m->paths[m->np], sizeof(m->paths[0]),
-					 "%s", line + 2);
-				m->paths[m->np][strcspn(m->paths[m->np], "\n")] = '\0';
-				m->np++;
-			}
-			continue;
-		}
-		if (outputs) {
-			/* a failure and its files, the way to rerun it */
-			if (!strncmp(line, "# FAILED ", 9)) {
-				if (sscanf(line + 9, "%511s", name) != 1)
-					name[0] = '\0';
-				m->f = realloc(m->f, (m->nf + 1) * sizeof(*m->f));
-				fl = &m->f[m->nf++];
-				fl->seq = seq_of(names, seqs, nr, name);
-				fl->text = xstrdup(line);
-			} else if (fl && is_output_field(line)) {
-				fl->text = append(fl->text, line);
-			}
-			continue;
-		}
-		if (is_result(line)) {
-			struct block *b;
-			const char *rest = after_number(line);
-
-			snprintf(name, sizeof(name), "%s", rest);
-			name[strcspn(name, "\n ")] = '\0';
-			m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
-			b = &m->b[m->nb++];
-			b->lines = pending ? pending : xstrdup("");
-			pending = NULL;
-			b->result = xstrdup(rest);
-			b->ok = line[0] == 'o';
-			b->skip = b->ok && strstr(rest, " # SKIP");
-			b->seq = seq_of(names, seqs, nr, name);
-			if (b->seq < 0) {
-				fprintf(stderr, "ktstr merge: %s: case '%s' is not in %s/cases\n",
-					path, name, dir);
-				b->seq = 1 << 20;
-			}
-			cur_seq = b->seq;
-			continue;
-		}
-		pending = append(pending, line);
 	}
 	fclose(f);
-	if (pending) {
+	if (st.pending) {
 		/* lines after the last result and before the outputs */
 		m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
-		m->b[m->nb].lines = pending;
+		if (!m->b) {
+			fputs("ktstr merge: out of memory\n", stderr);
+			exit(1);
+		}
+		m->b[m->nb].lines = st.pending;
 		m->b[m->nb].result = NULL;
-		m->b[m->nb].seq = cur_seq;
+		m->b[m->nb].seq = st.cur_seq;
 		m->b[m->nb].ok = m->b[m->nb].skip = false;
 		m->nb++;
 	}
-	if (!totals) {
+	if (!st.totals) {
 		fprintf(stderr, "ktstr merge: shard %u/%u (%s) did not finish: its stream has no totals line\n",
-			si, sn, dir);
+			sc->si, sc->sn, dir);
 		m->bad = 1;
 	}
-	for (i = 0; i < nr; i++)
-		free(names[i]);
 	return 0;
-fail:
-	for (i = 0; i < nr; i++)
-		free(names[i]);
-	return -1;
+}
+
+static int read_shard(struct merge *m, const char *dir)
+{
+	struct shard_cases *sc = xcalloc(1, sizeof(*sc));
+	int ret = read_cases(m, dir, sc);
+
+	if (!ret)
+		ret = read_stream(m, dir, sc);
+	shard_cases_free(sc);
+	free(sc);
+	return ret;
 }
 
 static void merge_free(struct merge *m)
