@@ -323,21 +323,87 @@ static const struct run_opts *verbose_repro(const struct run_opts *o)
 	return &v;
 }
 
+/* the guest's variables naming what to probe: kernel functions, callbacks */
+static void probe_env(struct test_case *c, const struct pipeline *p,
+		      char *funcs, size_t flen, char *cbs, size_t clen)
+{
+	size_t off;
+	int i;
+
+	off = snprintf(funcs, flen, "KTSTR_REPRO_FUNCS=");
+	for (i = 0; i < p->nr_kernel; i++) {
+		if (off + strlen(p->kernel[i]) + 1 > CHANNEL_MAX_PAYLOAD) {
+			emit(c, "%d kernel functions left unprobed: their names pass the guest's %d-byte variable",
+			     p->nr_kernel - i, CHANNEL_MAX_PAYLOAD);
+			break;
+		}
+		off += snprintf(funcs + off, flen - off, "%s%s",
+				i ? "," : "", p->kernel[i]);
+	}
+	off = snprintf(cbs, clen, "KTSTR_REPRO_CALLBACKS=");
+	for (i = 0; i < p->nr_callbacks; i++)
+		off += snprintf(cbs + off, clen - off, "%s%s+0x%lx",
+				i ? "," : "", p->callbacks[i],
+				p->callback_off[i]);
+}
+
+/* the rerun's probe data, as its guest printed it */
+static void print_probe_data(struct test_case *c, const char *report)
+{
+	const char *s;
+
+	if (!report || !strstr(report, "--- probe data ---"))
+		return;
+	s = strchr(strstr(report, "--- probe data ---"), '\n');
+	emit(c, "--- probe data ---");
+	/* the report may end without a newline: stop at its NUL */
+	while (s && *s && *++s && (str_starts_with(s, "repro: ") || *s == '*' ||
+			     *s == ' ')) {
+		int len = strcspn(s, "\n");
+
+		emit(c, "%.*s", len, s);
+		s += len;
+	}
+}
+
+/* the status line: reproduced, crashed differently, or why there is none */
+static void print_status(struct test_case *c, const struct vm_result *res,
+			 const struct json_val *second, double first_kind)
+{
+	char bug[640];
+	double kind;
+	bool crashed = second && error_exit(second, bug, sizeof(bug), &kind);
+
+	if (res->exit_code == VM_EXIT_HANG)
+		emit(c, "no probe data: the repro VM timed out");
+	else if (res->exit_code >= VM_EXIT_USAGE)
+		emit(c, "no probe data: the repro VM failed (%s)", res->reason);
+	else if (!second)
+		emit(c, "no probe data: the repro VM gave no structured result");
+	else if (!json_get_bool(json_get(second, "scheduler"), "attached", false) &&
+		 !crashed)
+		emit(c, "no probe data: the scheduler did not attach in the repro VM");
+	else if (!crashed)
+		emit(c, "crash did not reproduce: the rerun ran normally");
+	else if (kind != first_kind)
+		emit(c, "crashed differently: %s", bug);
+	else
+		emit(c, "reproduced: %s", bug);
+}
+
 void auto_repro(const struct run_opts *o, struct test_case *c,
 		const struct rundir *rd, bool kvm)
 {
-	char first_bug[640], second_bug[640], env[4200], skip[256];
-	double first_kind, second_kind;
+	char first_bug[640], env[4200], cbs[512], skip[256];
 	const char *stage = json_get_str(c->result, "stage");
-	char cbs[512];
 	char *env_extra[3] = { env, cbs, NULL };
 	struct test_case rc = *c;
 	struct pipeline p;
 	struct vm_result res;
+	double first_kind;
+	size_t buflen = 0;
 	char *buf = NULL;
-	size_t buflen = 0, off;
 	long long t0;
-	int i;
 
 	if (vm_interrupted() || !c->auto_repro || !c->report ||
 	    !error_exit(c->result, first_bug, sizeof(first_bug), &first_kind))
@@ -351,21 +417,7 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 		emit(c, "nothing left to probe: no repro VM");
 		return;
 	}
-	off = snprintf(env, sizeof(env), "KTSTR_REPRO_FUNCS=");
-	for (i = 0; i < p.nr_kernel; i++) {
-		if (off + strlen(p.kernel[i]) + 1 > CHANNEL_MAX_PAYLOAD) {
-			emit(c, "%d kernel functions left unprobed: their names pass the guest's %d-byte variable",
-			     p.nr_kernel - i, CHANNEL_MAX_PAYLOAD);
-			break;
-		}
-		off += snprintf(env + off, sizeof(env) - off, "%s%s",
-				i ? "," : "", p.kernel[i]);
-	}
-	off = snprintf(cbs, sizeof(cbs), "KTSTR_REPRO_CALLBACKS=");
-	for (i = 0; i < p.nr_callbacks; i++)
-		off += snprintf(cbs + off, sizeof(cbs) - off, "%s%s+0x%lx",
-				i ? "," : "", p.callbacks[i],
-				p.callback_off[i]);
+	probe_env(c, &p, env, sizeof(env), cbs, sizeof(cbs));
 	rc.out = open_memstream(&buf, &buflen);
 	rc.repro = true;
 	rc.result = NULL;	/* the rerun's own; the first one's stays c's */
@@ -387,44 +439,17 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	if (vm_interrupted()) {
 		emit(c, "repro VM interrupted by %s: stopped after %.1fs, no probe data",
 		     run_signame(vm_interrupted()), (now_ms() - t0) / 1000.0);
-		free(rc.report);
-		json_free(rc.result);
-		return;
+	} else {
+		print_probe_data(c, rc.report);
+		emit(c, "repro VM duration: %.1fs", (now_ms() - t0) / 1000.0);
+		print_status(c, &res, rc.result, first_kind);
+		section_tail(c, rc.report, "--- scheduler log ---",
+			     "repro scheduler log", TAIL_LINES);
+		section_tail(c, rc.report, "--- sched_ext dump ---",
+			     "repro sched_ext dump", TAIL_LINES);
+		section_tail(c, rc.report, "last kernel log lines:",
+			     "repro dmesg", TAIL_LINES);
 	}
-
-	/* the rerun's probe data, as its guest printed it */
-	if (rc.report && strstr(rc.report, "--- probe data ---")) {
-		const char *s = strchr(strstr(rc.report, "--- probe data ---"), '\n');
-
-		emit(c, "--- probe data ---");
-		/* the report may end without a newline: stop at its NUL */
-		while (s && *s && *++s && (str_starts_with(s, "repro: ") || *s == '*' ||
-				     *s == ' ')) {
-			int len = strcspn(s, "\n");
-
-			emit(c, "%.*s", len, s);
-			s += len;
-		}
-	}
-	emit(c, "repro VM duration: %.1fs", (now_ms() - t0) / 1000.0);
-	if (res.exit_code == VM_EXIT_HANG)
-		emit(c, "no probe data: the repro VM timed out");
-	else if (res.exit_code >= VM_EXIT_USAGE)
-		emit(c, "no probe data: the repro VM failed (%s)", res.reason);
-	else if (!rc.result)
-		emit(c, "no probe data: the repro VM gave no structured result");
-	else if (!json_get_bool(json_get(rc.result, "scheduler"), "attached", false) &&
-		 !error_exit(rc.result, second_bug, sizeof(second_bug), &second_kind))
-		emit(c, "no probe data: the scheduler did not attach in the repro VM");
-	else if (!error_exit(rc.result, second_bug, sizeof(second_bug), &second_kind))
-		emit(c, "crash did not reproduce: the rerun ran normally");
-	else if (second_kind != first_kind)
-		emit(c, "crashed differently: %s", second_bug);
-	else
-		emit(c, "reproduced: %s", second_bug);
-	section_tail(c, rc.report, "--- scheduler log ---", "repro scheduler log", TAIL_LINES);
-	section_tail(c, rc.report, "--- sched_ext dump ---", "repro sched_ext dump", TAIL_LINES);
-	section_tail(c, rc.report, "last kernel log lines:", "repro dmesg", TAIL_LINES);
 	free(rc.report);
 	json_free(rc.result);
 }
