@@ -347,6 +347,24 @@ static void probe_env(struct test_case *c, const struct pipeline *p,
 				p->callback_off[i]);
 }
 
+/*
+ * KTSTR_LOG=debug: the repro guest's tracing (why each probe attached or
+ * not, libbpf's messages) from its output, which is otherwise not shown
+ */
+static void debug_lines(struct test_case *c, const char *out)
+{
+	const char *p = out;
+
+	if (!log_debug_enabled() || !out)
+		return;
+	while ((p = strstr(p, "ktstr debug: "))) {
+		int len = strcspn(p, "\n");
+
+		emit(c, "%.*s", len, p);
+		p += len;
+	}
+}
+
 /* the rerun's probe data, as its guest printed it */
 static void print_probe_data(struct test_case *c, const char *report)
 {
@@ -431,6 +449,7 @@ void auto_repro(const struct run_opts *o, struct test_case *c,
 	run_case(verbose_repro(o), &rc, rd, kvm, skip, sizeof(skip),
 		 env_extra, &res);
 	fclose(rc.out);
+	debug_lines(c, buf);
 	free(buf);
 	/* the pipeline once the guest said which functions it could probe */
 	print_pipeline(c, &p, p.nr_kernel - guest_dropped(&p, rc.report));

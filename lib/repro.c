@@ -32,10 +32,18 @@ static int print_warnings(enum libbpf_print_level level, const char *fmt,
 	 * KTSTR_VERBOSE or KTSTR_LOG=debug: libbpf's debug lines too, to
 	 * see why a probe failed
 	 */
+	char line[1024];
+
 	if (level == LIBBPF_DEBUG && !ktstr_env()->verbose &&
 	    !log_debug_enabled())
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	if (!log_debug_enabled())
+		return vfprintf(stderr, fmt, ap);
+	/* as tracing lines, which the host shows for the repro VM too */
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_debug("libbpf: %s", line);
+	return 0;
 }
 
 static int repro_err(struct repro *r, const char *fmt, const char *a)
