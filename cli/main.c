@@ -49,6 +49,8 @@ int main(int argc, char **argv)
 	self[n > 0 ? n : 0] = '\0';
 	ktstr_bin_dir = dirname(self);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* an unknown KTSTR_LOG level is named at once, whatever the command */
+	log_debug_enabled();
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? VM_EXIT_USAGE : 0;
