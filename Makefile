@@ -45,13 +45,14 @@ TEST_GEN_FILES := bin
 OVERRIDE_TARGETS := 1
 include $(SELFTESTS)/lib.mk
 
-# $(CLANG) and $(LLVM_STRIP) as the tools/ makefiles name them; when
-# they are not given and there is no plain `clang`, Debian's clang-19
+# $(CLANG) and $(LLVM_STRIP) as the tools/ makefiles name them. When
+# not given: Debian's clang-19 if installed (BPF wants clang 16 or later,
+# and a plain `clang` may be an older one), else `clang`.
 ifeq ($(origin CLANG),undefined)
-CLANG := $(if $(shell command -v clang 2>/dev/null),clang,clang-19)
+CLANG := $(if $(shell command -v clang-19 2>/dev/null),clang-19,clang)
 endif
 ifeq ($(origin LLVM_STRIP),undefined)
-LLVM_STRIP := $(if $(shell command -v llvm-strip 2>/dev/null),llvm-strip,llvm-strip-19)
+LLVM_STRIP := $(if $(shell command -v llvm-strip-19 2>/dev/null),llvm-strip-19,llvm-strip)
 endif
 
 TOOLSDIR := $(KSRC)/tools
