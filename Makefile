@@ -39,7 +39,8 @@ $(error no kernel tree at KSRC='$(KSRC)': pass KSRC=<kernel tree> or run vmtest/
 endif
 
 TEST_PROGS := run_ktstr.sh
-TEST_FILES := ktstr vmtest
+# config.tiny: the standalone kernel build (and its cache key) needs it
+TEST_FILES := ktstr vmtest config.tiny
 # the host tool, its guest init, the test binaries and the fixture
 TEST_GEN_FILES := bin
 OVERRIDE_TARGETS := 1
