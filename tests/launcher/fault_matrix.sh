@@ -197,6 +197,11 @@ jq -e '.vcpus_taken == "before the hung VM was killed" and (.vcpus | length) == 
 	fail "hang: no registers taken before the kill: $(jq -c '{vcpus_taken, vcpus_unavailable}' "$(dump hang)")"
 echo "guest hang: 254, placeholder dump with the registers taken before the kill"
 
+run_fault poweroff 1 --sched "$FAULT" poweroff 500 -- -t "$CASE"
+failed_case poweroff
+placeholder poweroff no-result 255
+echo "guest powered off mid-case: 255, placeholder dump"
+
 run_fault mid_frame 1 --timeout 8 --sched "$BIN/chan_inject" half -- -t "$CASE"
 failed_case mid_frame
 placeholder mid_frame hang 254

@@ -9,6 +9,8 @@
  *	fault_sched panic MS		after MS ms, panic the guest kernel
  *	fault_sched hang MS		after MS ms, stop every process but
  *					init: the guest gives no result
+ *	fault_sched poweroff MS		after MS ms, power the guest off:
+ *					it stops without a result
  *	fault_sched detach MS PROG ARG...
  *					run the real scheduler PROG ARG...,
  *					stop it with SIGINT after MS ms (it
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/reboot.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +75,17 @@ static __attribute__((noreturn)) void do_hang(long ms)
 		pause();
 }
 
+static int do_poweroff(long ms)
+{
+	sleep_ms(ms);
+	printf("fault_sched: powering the guest off\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	perror("fault_sched: reboot");
+	return 1;
+}
+
 static int do_detach(long ms, char **argv)
 {
 	int status;
@@ -102,8 +116,10 @@ int main(int argc, char **argv)
 		return do_panic(parse_ms(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "hang"))
 		do_hang(parse_ms(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "poweroff"))
+		return do_poweroff(parse_ms(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "detach"))
 		return do_detach(parse_ms(argv[2]), argv + 3);
-	fprintf(stderr, "usage: fault_sched exit N | panic MS | hang MS | detach MS PROG [ARG...]\n");
+	fprintf(stderr, "usage: fault_sched exit N | panic MS | hang MS | poweroff MS | detach MS PROG [ARG...]\n");
 	return 2;
 }
