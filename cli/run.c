@@ -1504,189 +1504,225 @@ static int add_kernel(struct run_opts *o)
 	return 0;
 }
 
-static int parse_run(int argc, char **argv, struct run_opts *o)
+static void run_usage(void)
+{
+	printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
+	       "                 [--gauntlet PRESETS]\n"
+	       "  -t FILTER       run cases whose name contains FILTER, or is NAME for =NAME\n"
+	       "  --sched BIN ... the scheduler under test instead of each case's own;\n"
+	       "                  its arguments run up to '--'\n"
+	       "  --list          print the selected declarations as JSON\n"
+	       "  --native        run in this kernel instead of VMs\n"
+	       "  --no-auto-repro no second VM with probes after a scheduler crash\n"
+	       "  --sched-checks NAME=VALUE,...  the scheduler's threshold overrides\n"
+	       "  --gauntlet PRESETS  run each case on these topology presets (comma list, or 'all')\n"
+	       "                  as gauntlet/<test>/<preset>; see Documentation/running.md\n"
+	       "  -j, --jobs N    N VMs at once (default: one per host CPU under TCG; under\n"
+	       "                  KVM as many as the cases' vCPUs fit the host's CPUs)\n"
+	       "  --shard I/N     only the cases of shard I of N (by a hash of the name);\n"
+	       "                  also from CI_NODE_INDEX/CI_NODE_TOTAL (GitLab) or\n"
+	       "                  JOB_COMPLETION_INDEX with --shard-total N or KTSTR_SHARD_TOTAL\n"
+	       "  --budget SECS   the cases (and gauntlet variants) that cover the most in SECS\n"
+	       "  --dry-run       print what would run (the --budget plan) without booting\n"
+	       "  --out DIR       the KTAP stream also into DIR/ktap, the run directory under\n"
+	       "                  DIR/runs, the shard's cases in DIR/cases: for 'ktstr merge'\n"
+	       "  --repeat N      each case N times (NAME, NAME~2, ...): samples for\n"
+	       "                  'ktstr stats compare'\n"
+	       "  --repeat-from K number the repetitions from K (NAME~K first)\n"
+	       "  --kernel K      more than once: each case on each kernel, as NAME/LABEL\n"
+	       "  --matrix K1 K2 ... which selected cases run on which kernel (one boot each)\n"
+	       "  --run-dir DIR   this run directory (created, or added to) instead of\n"
+	       "                  a new <release>-<commit>-<seq> under the runs directory\n"
+	       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
+}
+
+static int parse_budget(const char *v, struct run_opts *o)
+{
+	char *end;
+
+	errno = 0;
+	o->budget_s = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(o->budget_s) ||
+	    o->budget_s <= 0 || o->budget_s > 7 * 24 * 3600) {
+		fprintf(stderr, "ktstr run: --budget '%s': seconds of wall time, more than 0 and at most a week\n",
+			v);
+		return -1;
+	}
+	return 0;
+}
+
+/* --matrix K1 K2 ...: the kernels up to the next option */
+static int parse_matrix(int argc, char **argv, int *i, struct run_opts *o)
+{
+	o->matrix = true;
+	while (*i + 1 < argc && argv[*i + 1][0] != '-') {
+		char *kv[] = { "--kernel", argv[++*i] };
+		int at = 0;
+
+		if (vm_opts_parse(&o->vm, 2, kv, &at) <= 0 || add_kernel(o))
+			return -1;
+	}
+	if (!o->nr_kernels) {
+		fprintf(stderr, "ktstr run: --matrix needs kernels: --matrix K1 K2 ... (any --kernel form)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_filter(const char *v, struct run_opts *o)
+{
+	if (!v[0]) {
+		fprintf(stderr, "ktstr run: -t '': an empty filter would select every case; leave -t out to run them all\n");
+		return -1;
+	}
+	if (o->nr_filters == MAX_FILTERS) {
+		fprintf(stderr, "ktstr run: more than %d -t filters\n",
+			MAX_FILTERS);
+		return -1;
+	}
+	o->filters[o->nr_filters++] = v;
+	return strchr(v, '.') ? only_check(o, v) : 0;
+}
+
+static int parse_shard_opt(const char *v, struct run_opts *o)
+{
+	char why[160];
+
+	if (shard_parse(v, &o->shard_index, &o->shard_total, why,
+			sizeof(why))) {
+		fprintf(stderr, "ktstr run: --shard %s\n", why);
+		return -1;
+	}
+	snprintf(o->shard_src, sizeof(o->shard_src), "--shard %s", v);
+	return 0;
+}
+
+/* a directory option's value, not empty */
+static int parse_dir(const char *opt, const char *v, const char **out)
+{
+	if (!v[0]) {
+		fprintf(stderr, "ktstr run: %s '': name a directory\n", opt);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static bool takes_value(const char *a)
+{
+	static const char *const valued[] = {
+		"-t", "--sched-checks", "--gauntlet", "--sched", "-j", "--jobs",
+		"--shard", "--shard-total", "--budget", "--out", "--run-dir",
+		"--repeat", "--repeat-from",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(valued); i++)
+		if (!strcmp(a, valued[i]))
+			return true;
+	return false;
+}
+
+/*
+ * What chooses the cases and how often they run: 0 taken, -1 refused,
+ * -2 not one of these
+ */
+static int parse_selection(int argc, char **argv, int *i, struct run_opts *o)
+{
+	const char *a = argv[*i];
+
+	if (!strcmp(a, "-t"))
+		return parse_filter(argv[++*i], o);
+	if (!strcmp(a, "--gauntlet"))
+		return parse_presets(argv[++*i], o);
+	if (!strcmp(a, "--shard"))
+		return parse_shard_opt(argv[++*i], o);
+	if (!strcmp(a, "--shard-total"))
+		return parse_count(a, argv[++*i], 1, SHARD_MAX,
+				   &o->shard_total_opt);
+	if (!strcmp(a, "--budget"))
+		return parse_budget(argv[++*i], o);
+	if (!strcmp(a, "--matrix"))
+		return parse_matrix(argc, argv, i, o);
+	if (!strcmp(a, "--repeat"))
+		return parse_count(a, argv[++*i], 1, 100, &o->repeat);
+	if (!strcmp(a, "--repeat-from"))
+		return parse_count(a, argv[++*i], 1, 10000, &o->repeat_from);
+	return -2;
+}
+
+/* one option at argv[*i]: 0 taken, -1 refused, 1 --help */
+static int parse_run_opt(int argc, char **argv, int *i, struct run_opts *o)
+{
+	const char *a = argv[*i];
+	bool kernel;
+	int r;
+
+	if (takes_value(a) && *i + 1 >= argc) {
+		fprintf(stderr, "ktstr run: %s needs a value\n", a);
+		return -1;
+	}
+	r = parse_selection(argc, argv, i, o);
+	if (r != -2)
+		return r ? -1 : 0;
+	if (!strcmp(a, "--list")) {
+		o->list = true;
+	} else if (!strcmp(a, "--native")) {
+		o->native = true;
+	} else if (!strcmp(a, "--no-auto-repro")) {
+		o->no_auto_repro = true;
+	} else if (!strcmp(a, "--dry-run")) {
+		o->dry_run = true;
+	} else if (!strcmp(a, "--sched-checks")) {
+		struct ktstr_checks c;
+		char err[256];
+
+		/* checked here so a typo fails before any boot */
+		if (checks_parse(argv[++*i], &c, err, sizeof(err))) {
+			fprintf(stderr, "ktstr run: --sched-checks: %s\n", err);
+			return -1;
+		}
+		setenv("KTSTR_SCHED_CHECKS", argv[*i], 1);
+	} else if (!strcmp(a, "--sched")) {
+		if (o->sched) {
+			fprintf(stderr, "ktstr run: --sched given twice\n");
+			return -1;
+		}
+		++*i;
+		return parse_sched(argc, argv, i, o) ? -1 : 0;
+	} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+		return parse_count(a, argv[++*i], 1, 1024, &o->jobs) ? -1 : 0;
+	} else if (!strncmp(a, "-j", 2) && a[2]) {
+		return parse_count("-j", a + 2, 1, 1024, &o->jobs) ? -1 : 0;
+	} else if (!strcmp(a, "--out")) {
+		return parse_dir(a, argv[++*i], &o->out_dir);
+	} else if (!strcmp(a, "--run-dir")) {
+		return parse_dir(a, argv[++*i], &o->run_dir);
+	} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		run_usage();
+		return 1;
+	} else {
+		kernel = !strcmp(a, "--kernel") || !strcmp(a, "-k") ||
+			 !strncmp(a, "--kernel=", 9);
+		r = vm_opts_parse(&o->vm, argc, argv, i);
+		if (r < 0)
+			return -1;
+		if (r && kernel && add_kernel(o))
+			return -1;
+		if (!r) {
+			fprintf(stderr, "ktstr run: unknown argument '%s'\n",
+				argv[*i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* what the options mean together: 0, -1, or the launcher's exit code */
+static int check_run_opts(struct run_opts *o)
 {
 	int i, r;
 
-	memset(o, 0, sizeof(*o));
-	vm_opts_init(&o->vm);
-	for (i = 1; i < argc; i++) {
-		bool valued = !strcmp(argv[i], "-t") ||
-			      !strcmp(argv[i], "--sched-checks") ||
-			      !strcmp(argv[i], "--gauntlet") ||
-			      !strcmp(argv[i], "--sched") ||
-			      !strcmp(argv[i], "-j") ||
-			      !strcmp(argv[i], "--jobs") ||
-			      !strcmp(argv[i], "--shard") ||
-			      !strcmp(argv[i], "--shard-total") ||
-			      !strcmp(argv[i], "--budget") ||
-			      !strcmp(argv[i], "--out") ||
-			      !strcmp(argv[i], "--run-dir") ||
-			      !strcmp(argv[i], "--repeat") ||
-			      !strcmp(argv[i], "--repeat-from");
-
-		if (valued && i + 1 >= argc) {
-			fprintf(stderr, "ktstr run: %s needs a value\n",
-				argv[i]);
-			return -1;
-		}
-		if (!strcmp(argv[i], "-t")) {
-			if (!argv[++i][0]) {
-				fprintf(stderr, "ktstr run: -t '': an empty filter would select every case; leave -t out to run them all\n");
-				return -1;
-			}
-			if (o->nr_filters == MAX_FILTERS) {
-				fprintf(stderr, "ktstr run: more than %d -t filters\n",
-					MAX_FILTERS);
-				return -1;
-			}
-			o->filters[o->nr_filters++] = argv[i];
-			if (strchr(argv[i], '.') && only_check(o, argv[i]))
-				return -1;
-		} else if (!strcmp(argv[i], "--list")) {
-			o->list = true;
-		} else if (!strcmp(argv[i], "--native")) {
-			o->native = true;
-		} else if (!strcmp(argv[i], "--no-auto-repro")) {
-			o->no_auto_repro = true;
-		} else if (!strcmp(argv[i], "--sched-checks")) {
-			struct ktstr_checks c;
-			char err[256];
-
-			/* checked here so a typo fails before any boot */
-			if (checks_parse(argv[++i], &c, err, sizeof(err))) {
-				fprintf(stderr, "ktstr run: --sched-checks: %s\n", err);
-				return -1;
-			}
-			setenv("KTSTR_SCHED_CHECKS", argv[i], 1);
-		} else if (!strcmp(argv[i], "--gauntlet")) {
-			if (parse_presets(argv[++i], o))
-				return -1;
-		} else if (!strcmp(argv[i], "--sched")) {
-			if (o->sched) {
-				fprintf(stderr, "ktstr run: --sched given twice\n");
-				return -1;
-			}
-			i++;
-			if (parse_sched(argc, argv, &i, o))
-				return -1;
-		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) {
-			if (parse_count(argv[i], argv[i + 1], 1, 1024, &o->jobs))
-				return -1;
-			i++;
-		} else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
-			if (parse_count("-j", argv[i] + 2, 1, 1024, &o->jobs))
-				return -1;
-		} else if (!strcmp(argv[i], "--shard")) {
-			char why[160];
-
-			if (shard_parse(argv[++i], &o->shard_index,
-					&o->shard_total, why, sizeof(why))) {
-				fprintf(stderr, "ktstr run: --shard %s\n", why);
-				return -1;
-			}
-			snprintf(o->shard_src, sizeof(o->shard_src),
-				 "--shard %s", argv[i]);
-		} else if (!strcmp(argv[i], "--shard-total")) {
-			if (parse_count("--shard-total", argv[++i], 1, SHARD_MAX,
-					&o->shard_total_opt))
-				return -1;
-		} else if (!strcmp(argv[i], "--budget")) {
-			char *end;
-
-			errno = 0;
-			o->budget_s = strtod(argv[++i], &end);
-			if (errno || end == argv[i] || *end ||
-			    !isfinite(o->budget_s) || o->budget_s <= 0 ||
-			    o->budget_s > 7 * 24 * 3600) {
-				fprintf(stderr, "ktstr run: --budget '%s': seconds of wall time, more than 0 and at most a week\n",
-					argv[i]);
-				return -1;
-			}
-		} else if (!strcmp(argv[i], "--dry-run")) {
-			o->dry_run = true;
-		} else if (!strcmp(argv[i], "--out")) {
-			o->out_dir = argv[++i];
-			if (!o->out_dir[0]) {
-				fprintf(stderr, "ktstr run: --out '': name a directory\n");
-				return -1;
-			}
-		} else if (!strcmp(argv[i], "--matrix")) {
-			/* the kernels up to the next option */
-			o->matrix = true;
-			while (i + 1 < argc && argv[i + 1][0] != '-') {
-				char *kv[] = { "--kernel", argv[++i] };
-				int at = 0;
-
-				if (vm_opts_parse(&o->vm, 2, kv, &at) <= 0 ||
-				    add_kernel(o))
-					return -1;
-			}
-			if (!o->nr_kernels) {
-				fprintf(stderr, "ktstr run: --matrix needs kernels: --matrix K1 K2 ... (any --kernel form)\n");
-				return -1;
-			}
-		} else if (!strcmp(argv[i], "--run-dir")) {
-			o->run_dir = argv[++i];
-			if (!o->run_dir[0]) {
-				fprintf(stderr, "ktstr run: --run-dir '': name a directory\n");
-				return -1;
-			}
-		} else if (!strcmp(argv[i], "--repeat")) {
-			if (parse_count("--repeat", argv[++i], 1, 100,
-					&o->repeat))
-				return -1;
-		} else if (!strcmp(argv[i], "--repeat-from")) {
-			if (parse_count("--repeat-from", argv[++i], 1, 10000,
-					&o->repeat_from))
-				return -1;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: ktstr run [VM options] [--sched BIN [ARGS...] --] [-t FILTER]... [--list] [--native]\n"
-			       "                 [--gauntlet PRESETS]\n"
-			       "  -t FILTER       run cases whose name contains FILTER, or is NAME for =NAME\n"
-			       "  --sched BIN ... the scheduler under test instead of each case's own;\n"
-			       "                  its arguments run up to '--'\n"
-			       "  --list          print the selected declarations as JSON\n"
-			       "  --native        run in this kernel instead of VMs\n"
-			       "  --no-auto-repro no second VM with probes after a scheduler crash\n"
-			       "  --sched-checks NAME=VALUE,...  the scheduler's threshold overrides\n"
-			       "  --gauntlet PRESETS  run each case on these topology presets (comma list, or 'all')\n"
-			       "                  as gauntlet/<test>/<preset>; see Documentation/running.md\n"
-			       "  -j, --jobs N    N VMs at once (default: one per host CPU under TCG; under\n"
-			       "                  KVM as many as the cases' vCPUs fit the host's CPUs)\n"
-			       "  --shard I/N     only the cases of shard I of N (by a hash of the name);\n"
-			       "                  also from CI_NODE_INDEX/CI_NODE_TOTAL (GitLab) or\n"
-			       "                  JOB_COMPLETION_INDEX with --shard-total N or KTSTR_SHARD_TOTAL\n"
-			       "  --budget SECS   the cases (and gauntlet variants) that cover the most in SECS\n"
-			       "  --dry-run       print what would run (the --budget plan) without booting\n"
-			       "  --out DIR       the KTAP stream also into DIR/ktap, the run directory under\n"
-			       "                  DIR/runs, the shard's cases in DIR/cases: for 'ktstr merge'\n"
-			       "  --repeat N      each case N times (NAME, NAME~2, ...): samples for\n"
-			       "                  'ktstr stats compare'\n"
-			       "  --repeat-from K number the repetitions from K (NAME~K first)\n"
-			       "  --kernel K      more than once: each case on each kernel, as NAME/LABEL\n"
-			       "  --matrix K1 K2 ... which selected cases run on which kernel (one boot each)\n"
-			       "  --run-dir DIR   this run directory (created, or added to) instead of\n"
-			       "                  a new <release>-<commit>-<seq> under the runs directory\n"
-			       "VM options as for 'ktstr exec' (--kernel, --accel, --timeout, ...)\n");
-			return 1;
-		} else {
-			const char *a = argv[i];
-			bool kernel = !strcmp(a, "--kernel") || !strcmp(a, "-k") ||
-				      !strncmp(a, "--kernel=", 9);
-
-			r = vm_opts_parse(&o->vm, argc, argv, &i);
-			if (r < 0)
-				return -1;
-			if (r && kernel && add_kernel(o))
-				return -1;
-			if (!r) {
-				fprintf(stderr, "ktstr run: unknown argument '%s'\n",
-					argv[i]);
-				return -1;
-			}
-		}
-	}
 	if (!o->shard_total) {
 		char why[256];
 
@@ -1731,6 +1767,20 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	int i, r;
+
+	memset(o, 0, sizeof(*o));
+	vm_opts_init(&o->vm);
+	for (i = 1; i < argc; i++) {
+		r = parse_run_opt(argc, argv, &i, o);
+		if (r)
+			return r;
+	}
+	return check_run_opts(o);
 }
 
 /* an argument on one line of last-run: "\" and a newline escaped */
