@@ -68,25 +68,8 @@ static void list_checks(struct json *j, const struct ktstr_checks *declared)
 	json_close(j, '}');
 }
 
-static void list_one(struct json *j, const struct ktstr_test *t)
+static void list_gauntlet(struct json *j, const struct ktstr_test *t)
 {
-	int i, o;
-
-	json_open(j, NULL, '{');
-	json_str(j, "name", t->name);
-	json_str(j, "description", t->description);
-	json_str(j, "topo", t->topo ? t->topo : KTSTR_DEFAULT_TOPO);
-	json_str(j, "sched", t->sched ? t->sched : "eevdf");
-	json_str(j, "sched_args", t->sched_args);
-	json_int(j, "duration_ms", t->duration_ms ? t->duration_ms :
-		 KTSTR_DEFAULT_DURATION_MS);
-	json_int(j, "memory_mb", t->memory_mb ? t->memory_mb :
-		 KTSTR_DEFAULT_MEMORY_MB);
-	json_int(j, "watchdog_ms", t->watchdog_ms ? t->watchdog_ms :
-		 KTSTR_DEFAULT_WATCHDOG_MS);
-	json_str(j, "expect_err", t->expect_err);
-	json_str(j, "needs", t->needs);
-	json_bool(j, "auto_repro", !t->no_auto_repro);
 	json_open(j, "gauntlet", '{');
 	json_int(j, "min_llcs", t->gauntlet.min_llcs);
 	json_int(j, "max_llcs", t->gauntlet.max_llcs);
@@ -97,6 +80,12 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 	json_bool(j, "requires_smt", t->gauntlet.requires_smt);
 	json_bool(j, "skip", t->gauntlet.skip);
 	json_close(j, '}');
+}
+
+static void list_cgroups(struct json *j, const struct ktstr_test *t)
+{
+	int i;
+
 	json_open(j, "cgroups", '[');
 	for (i = 0; i < KTSTR_MAX_CGROUPS && t->cgroups[i].name; i++) {
 		const struct ktstr_cgroup *cg = &t->cgroups[i];
@@ -116,6 +105,12 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 		json_close(j, '}');
 	}
 	json_close(j, ']');
+}
+
+static void list_payloads(struct json *j, const struct ktstr_test *t)
+{
+	int i;
+
 	json_open(j, "payloads", '[');
 	for (i = 0; i < KTSTR_MAX_PAYLOADS && t->payloads[i].cmd; i++) {
 		const struct ktstr_payload *p = &t->payloads[i];
@@ -133,6 +128,12 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 		json_close(j, '}');
 	}
 	json_close(j, ']');
+}
+
+static void list_steps(struct json *j, const struct ktstr_test *t)
+{
+	int i, o;
+
 	json_open(j, "steps", '[');
 	for (i = 0; i < KTSTR_MAX_STEPS && (t->steps[i].hold || t->steps[i].hold_ms); i++) {
 		json_open(j, NULL, '{');
@@ -154,6 +155,29 @@ static void list_one(struct json *j, const struct ktstr_test *t)
 		json_close(j, '}');
 	}
 	json_close(j, ']');
+}
+
+static void list_one(struct json *j, const struct ktstr_test *t)
+{
+	json_open(j, NULL, '{');
+	json_str(j, "name", t->name);
+	json_str(j, "description", t->description);
+	json_str(j, "topo", t->topo ? t->topo : KTSTR_DEFAULT_TOPO);
+	json_str(j, "sched", t->sched ? t->sched : "eevdf");
+	json_str(j, "sched_args", t->sched_args);
+	json_int(j, "duration_ms", t->duration_ms ? t->duration_ms :
+		 KTSTR_DEFAULT_DURATION_MS);
+	json_int(j, "memory_mb", t->memory_mb ? t->memory_mb :
+		 KTSTR_DEFAULT_MEMORY_MB);
+	json_int(j, "watchdog_ms", t->watchdog_ms ? t->watchdog_ms :
+		 KTSTR_DEFAULT_WATCHDOG_MS);
+	json_str(j, "expect_err", t->expect_err);
+	json_str(j, "needs", t->needs);
+	json_bool(j, "auto_repro", !t->no_auto_repro);
+	list_gauntlet(j, t);
+	list_cgroups(j, t);
+	list_payloads(j, t);
+	list_steps(j, t);
 	list_checks(j, &t->checks);
 	json_close(j, '}');
 }
