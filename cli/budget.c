@@ -148,20 +148,12 @@ static int popcount(unsigned int m)
 	return __builtin_popcount(m);
 }
 
-int budget_choose(struct budget_item *it, int n, double budget_s,
-		  unsigned int jobs, double *used_s)
+/* each test's cheapest item (the most features on a tie), into @first */
+static int cheapest_per_test(const struct budget_item *it, int n, int *first)
 {
-	double cap = budget_s * (jobs ? jobs : 1), used = 0;
-	char names[160];
-	int *first = calloc(n ? n : 1, sizeof(*first));
-	int i, j, k, nr_first = 0, chosen = 0;
+	int i, j, k, nr = 0;
 
 	for (i = 0; i < n; i++) {
-		it[i].chosen = false;
-		it[i].why[0] = '\0';
-	}
-	/* 1: each test once, on its cheapest item (the most features on a tie) */
-	for (i = 0; i < n && first; i++) {
 		int best = i;
 
 		for (j = 0; j < i && strcmp(it[j].test, it[i].test); j++)
@@ -177,37 +169,55 @@ int budget_choose(struct budget_item *it, int n, double budget_s,
 			     popcount(budget_features(&it[best].topo))))
 				best = j;
 		}
-		first[nr_first++] = best;
+		first[nr++] = best;
 	}
 	/* cheapest tests first: the most tests fit */
-	for (i = 1; i < nr_first; i++)
+	for (i = 1; i < nr; i++)
 		for (j = i; j > 0 && it[first[j]].est_s < it[first[j - 1]].est_s;
 		     j--) {
 			k = first[j];
 			first[j] = first[j - 1];
 			first[j - 1] = k;
 		}
-	for (i = 0; i < nr_first; i++) {
+	return nr;
+}
+
+/* 1: each test once, cheapest first, while they fit */
+static int choose_firsts(struct budget_item *it, const int *first, int nr,
+			 double cap, double *used)
+{
+	int i, chosen = 0;
+
+	for (i = 0; i < nr; i++) {
 		struct budget_item *b = &it[first[i]];
 
-		if (used + b->est_s > cap) {
+		if (*used + b->est_s > cap) {
 			snprintf(b->why, sizeof(b->why),
 				 "its test's cheapest run needs %.0f s, %.0f s of the budget left",
-				 b->est_s, cap - used);
+				 b->est_s, cap - *used);
 			continue;
 		}
 		b->chosen = true;
-		used += b->est_s;
+		*used += b->est_s;
 		chosen++;
 		snprintf(b->why, sizeof(b->why), "first run of %s", b->test);
 	}
-	/* 2: the most new features per second, while any fits */
+	return chosen;
+}
+
+/* 2: the most new features per second, while any fits */
+static int choose_features(struct budget_item *it, int n, double cap,
+			   double *used)
+{
+	char names[160];
+	int i, chosen = 0;
+
 	for (;;) {
 		double best_rate = 0;
 		int best = -1, gain;
 
 		for (i = 0; i < n; i++) {
-			if (it[i].chosen || used + it[i].est_s > cap ||
+			if (it[i].chosen || *used + it[i].est_s > cap ||
 			    !covered(it, n, it[i].test))
 				continue;
 			gain = popcount(budget_features(&it[i].topo) &
@@ -218,20 +228,26 @@ int budget_choose(struct budget_item *it, int n, double budget_s,
 			}
 		}
 		if (best < 0)
-			break;
+			return chosen;
 		budget_feature_names(budget_features(&it[best].topo) &
 				     ~covered(it, n, it[best].test), names,
 				     sizeof(names));
 		it[best].chosen = true;
-		used += it[best].est_s;
+		*used += it[best].est_s;
 		chosen++;
 		snprintf(it[best].why, sizeof(it[best].why), "new for %s: %s",
 			 it[best].test, names);
 	}
-	/* why the rest stays out */
-	for (i = 0; i < n; i++) {
-		unsigned int fresh;
+}
 
+/* why the rest stays out */
+static void explain_rest(struct budget_item *it, int n, double left)
+{
+	char names[160];
+	unsigned int fresh;
+	int i;
+
+	for (i = 0; i < n; i++) {
 		if (it[i].chosen || it[i].why[0])
 			continue;
 		if (!covered(it, n, it[i].test)) {
@@ -248,8 +264,26 @@ int budget_choose(struct budget_item *it, int n, double budget_s,
 		else
 			snprintf(it[i].why, sizeof(it[i].why),
 				 "would add %s but needs %.0f s, %.0f s left",
-				 names, it[i].est_s, cap - used);
+				 names, it[i].est_s, left);
 	}
+}
+
+int budget_choose(struct budget_item *it, int n, double budget_s,
+		  unsigned int jobs, double *used_s)
+{
+	double cap = budget_s * (jobs ? jobs : 1), used = 0;
+	int *first = calloc(n ? n : 1, sizeof(*first));
+	int i, chosen = 0;
+
+	for (i = 0; i < n; i++) {
+		it[i].chosen = false;
+		it[i].why[0] = '\0';
+	}
+	if (first)
+		chosen = choose_firsts(it, first, cheapest_per_test(it, n, first),
+				       cap, &used);
+	chosen += choose_features(it, n, cap, &used);
+	explain_rest(it, n, cap - used);
 	free(first);
 	*used_s = used;
 	return chosen;
