@@ -79,70 +79,60 @@ void monitor_record(struct monitor *m, const uint32_t *nr, long long t_ms)
 	m->nr_series++;
 }
 
-void monitor_judge(struct monitor *m, const uint32_t *nr,
-		   const uint32_t *scx_nr, const uint32_t *dsq,
-		   const uint64_t *clock)
+/*
+ * Every busy CPU's clock standing still at once is the emulator or the
+ * host not running the vCPUs (single-threaded TCG on a loaded host does
+ * that), not one run queue stuck: such a sample does not count toward a
+ * stall.
+ */
+static bool host_paused(const struct monitor *m, const uint32_t *nr,
+			const uint64_t *clock)
 {
-	/* samples before the first phase count for the totals only */
-	struct monitor_phase spare = { 0 };
-	struct monitor_phase *ph = m->nr_phases ? &m->phases[m->cur_phase] :
-				   &spare;
-	uint32_t lo = UINT32_MAX, hi = 0, sum_nr = 0, sum_scx = 0, sum_dsq = 0;
-	unsigned int cpu, n = 0, busy = 0, still = 0;
-	bool host_pause;
-	double imb;
+	unsigned int cpu, busy = 0, still = 0;
 
-	m->samples++;
-	/*
-	 * Every busy CPU's clock standing still at once is the emulator or
-	 * the host not running the vCPUs (single-threaded TCG on a loaded
-	 * host does that), not one run queue stuck: such a sample does not
-	 * count toward a stall.
-	 */
 	for (cpu = 0; cpu < m->nr_cpus && cpu < CPUS_MAX; cpu++) {
 		if (!cpus_test(&m->cfg.cpus, cpu) || !nr[cpu])
 			continue;
 		busy++;
 		still += m->last_clock[cpu] && clock[cpu] == m->last_clock[cpu];
 	}
-	host_pause = busy >= 2 && still == busy;
-	m->host_pauses += host_pause;
-	for (cpu = 0; cpu < m->nr_cpus && cpu < CPUS_MAX; cpu++) {
-		if (!cpus_test(&m->cfg.cpus, cpu))
-			continue;
-		n++;
-		lo = nr[cpu] < lo ? nr[cpu] : lo;
-		hi = nr[cpu] > hi ? nr[cpu] : hi;
-		sum_nr += nr[cpu];
-		sum_scx += scx_nr[cpu];
-		sum_dsq += dsq[cpu];
-		if (dsq[cpu] > m->max_dsq)
-			m->max_dsq = dsq[cpu];
-		if (dsq[cpu] > m->cfg.max_local_dsq_depth) {
-			if (++m->dsq_run[cpu] == m->cfg.sustained)
-				violation(m, "local DSQ depth %u on cpu%u exceeded threshold %u for %u consecutive samples (ending at sample %u)",
-					  dsq[cpu], cpu, m->cfg.max_local_dsq_depth,
-					  m->cfg.sustained, m->samples);
-		} else {
-			m->dsq_run[cpu] = 0;
-		}
-		/* a busy CPU whose clock does not move is stuck */
-		if (m->cfg.check_rq_stall && nr[cpu] && m->last_clock[cpu] &&
-		    clock[cpu] == m->last_clock[cpu] && !host_pause) {
-			if (++m->stall_run[cpu] == m->cfg.sustained) {
-				m->stuck++;
-				violation(m, "rq_clock stall on cpu%u for %u consecutive samples (ending at sample %u, clock=%llu)",
-					  cpu, m->cfg.sustained, m->samples,
-					  (unsigned long long)clock[cpu]);
-			}
-		} else {
-			m->stall_run[cpu] = 0;
-		}
-		m->last_clock[cpu] = clock[cpu];
+	return busy >= 2 && still == busy;
+}
+
+/* one CPU's local DSQ depth and rq clock against the sustained limits */
+static void judge_cpu(struct monitor *m, unsigned int cpu, uint32_t nr,
+		      uint32_t dsq, uint64_t clock, bool host_pause)
+{
+	if (dsq > m->max_dsq)
+		m->max_dsq = dsq;
+	if (dsq > m->cfg.max_local_dsq_depth) {
+		if (++m->dsq_run[cpu] == m->cfg.sustained)
+			violation(m, "local DSQ depth %u on cpu%u exceeded threshold %u for %u consecutive samples (ending at sample %u)",
+				  dsq, cpu, m->cfg.max_local_dsq_depth,
+				  m->cfg.sustained, m->samples);
+	} else {
+		m->dsq_run[cpu] = 0;
 	}
-	if (!n)
-		return;
-	imb = (double)hi / (lo ? lo : 1);
+	/* a busy CPU whose clock does not move is stuck */
+	if (m->cfg.check_rq_stall && nr && m->last_clock[cpu] &&
+	    clock == m->last_clock[cpu] && !host_pause) {
+		if (++m->stall_run[cpu] == m->cfg.sustained) {
+			m->stuck++;
+			violation(m, "rq_clock stall on cpu%u for %u consecutive samples (ending at sample %u, clock=%llu)",
+				  cpu, m->cfg.sustained, m->samples,
+				  (unsigned long long)clock);
+		}
+	} else {
+		m->stall_run[cpu] = 0;
+	}
+	m->last_clock[cpu] = clock;
+}
+
+/* the sample's imbalance and means, into the totals and the phase's */
+static void judge_sample(struct monitor *m, struct monitor_phase *ph,
+			 double imb, double mean_nr, double mean_scx,
+			 double mean_dsq)
+{
 	if (imb > m->max_imbalance)
 		m->max_imbalance = imb;
 	if (imb > m->cfg.max_imbalance_ratio) {
@@ -154,15 +144,47 @@ void monitor_judge(struct monitor *m, const uint32_t *nr,
 		m->imb_run = 0;
 	}
 	m->sum_imbalance += imb;
-	m->sum_nr += (double)sum_nr / n;
-	m->sum_scx_nr += (double)sum_scx / n;
-	m->sum_dsq += (double)sum_dsq / n;
+	m->sum_nr += mean_nr;
+	m->sum_scx_nr += mean_scx;
+	m->sum_dsq += mean_dsq;
 	ph->samples++;
 	ph->sum_imbalance += imb;
-	ph->sum_nr += (double)sum_nr / n;
-	ph->sum_dsq += (double)sum_dsq / n;
+	ph->sum_nr += mean_nr;
+	ph->sum_dsq += mean_dsq;
 	if (imb > ph->max_imbalance)
 		ph->max_imbalance = imb;
+}
+
+void monitor_judge(struct monitor *m, const uint32_t *nr,
+		   const uint32_t *scx_nr, const uint32_t *dsq,
+		   const uint64_t *clock)
+{
+	/* samples before the first phase count for the totals only */
+	struct monitor_phase spare = { 0 };
+	struct monitor_phase *ph = m->nr_phases ? &m->phases[m->cur_phase] :
+				   &spare;
+	uint32_t lo = UINT32_MAX, hi = 0, sum_nr = 0, sum_scx = 0, sum_dsq = 0;
+	unsigned int cpu, n = 0;
+	bool host_pause;
+
+	m->samples++;
+	host_pause = host_paused(m, nr, clock);
+	m->host_pauses += host_pause;
+	for (cpu = 0; cpu < m->nr_cpus && cpu < CPUS_MAX; cpu++) {
+		if (!cpus_test(&m->cfg.cpus, cpu))
+			continue;
+		n++;
+		lo = nr[cpu] < lo ? nr[cpu] : lo;
+		hi = nr[cpu] > hi ? nr[cpu] : hi;
+		sum_nr += nr[cpu];
+		sum_scx += scx_nr[cpu];
+		sum_dsq += dsq[cpu];
+		judge_cpu(m, cpu, nr[cpu], dsq[cpu], clock[cpu], host_pause);
+	}
+	if (!n)
+		return;
+	judge_sample(m, ph, (double)hi / (lo ? lo : 1), (double)sum_nr / n,
+		     (double)sum_scx / n, (double)sum_dsq / n);
 	for (cpu = 0; cpu < m->nr_cpus && cpu < CPUS_MAX; cpu++)
 		if (cpus_test(&m->cfg.cpus, cpu) && dsq[cpu] > ph->max_dsq)
 			ph->max_dsq = dsq[cpu];
