@@ -41,9 +41,12 @@
  * Knobs for the classic bugs of the catalog in Documentation/checks.md,
  * each a mistake real schedulers have made:
  *
- * unfair_slices	the shared DSQ becomes a plain FIFO and tasks with an
- *		odd pid get an eighth of the slice: under contention they
- *		get several times less CPU, yet every task runs every round.
+ * unfair_slices	the shared DSQ becomes a plain FIFO, tasks with an odd
+ *		pid get an eighth of the slice and those with an even pid
+ *		four times it: under contention the odd ones get ten times
+ *		less CPU (a slice ends on a tick at the earliest: 4 ms at
+ *		HZ=250, so an eighth alone is only 5:1), yet every task
+ *		runs every round.
  * ignore_weights	cgroup cpu.weight is claimed (SCX_OPS_HAS_CGROUP_WEIGHT)
  *		but not applied: every cgroup's tasks are charged alike.
  * ignore_nice	task weights (nice) are not applied to the vtime charge.
@@ -159,8 +162,8 @@ static u64 task_slice(const struct task_struct *p)
 {
 	if (knob_slow)
 		return SLOW_SLICE_NS;
-	if (knob_unfair_slices && (p->pid & 1))
-		return slice_ns / 8;
+	if (knob_unfair_slices)
+		return p->pid & 1 ? slice_ns / 8 : slice_ns * 4;
 	return slice_ns;
 }
 

@@ -126,9 +126,17 @@ static void *sampler(void *arg)
 	double cpu0 = thread_cpu_ms();
 	long long next = now_ms(), left;
 	bool events = m->ev_available;
+	struct sched_param rt = { .sched_priority = 1 };
 	struct scx_events ev;
 	unsigned int cpu;
 
+	/*
+	 * Real-time, so that the scheduler under test does not schedule
+	 * the sampler: its lateness is then the host's (or the emulator's)
+	 * doing, not a bad scheduler's, and a bug does not excuse itself
+	 * as host noise.
+	 */
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt);
 	while (!m->stop) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 

@@ -13,7 +13,7 @@
 #include "cases.h"
 
 KTSTR_TEST(bug_unfair_slices,
-	.description = "oversubscribed with odd pids on 1/8 slices: the spread check fails",
+	.description = "oversubscribed with odd pids on 1/8 slices, even on 4x: the spread check fails",
 	OVERSUBSCRIBED_BODY,
 	.sched_args = "--unfair-slices",
 	.expect_err = "unfair cgroup: spread=",
