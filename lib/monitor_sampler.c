@@ -6,6 +6,7 @@
  * root cgroup), so it does not compete with the workload it watches.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,26 @@ static double thread_cpu_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* this thread's time runnable but waiting, from its schedstat */
+static double thread_run_delay_ms(void)
+{
+	unsigned long long run, wait;
+	char buf[128];
+	ssize_t n;
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
+		return 0;
+	return wait / 1e6;
+}
+
 static void *sampler(void *arg)
 {
 	struct monitor *m = arg;
@@ -126,17 +147,10 @@ static void *sampler(void *arg)
 	double cpu0 = thread_cpu_ms();
 	long long next = now_ms(), left;
 	bool events = m->ev_available;
-	struct sched_param rt = { .sched_priority = 1 };
 	struct scx_events ev;
 	unsigned int cpu;
+	double waited;
 
-	/*
-	 * Real-time, so that the scheduler under test does not schedule
-	 * the sampler: its lateness is then the host's (or the emulator's)
-	 * doing, not a bad scheduler's, and a bug does not excuse itself
-	 * as host noise.
-	 */
-	pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt);
 	while (!m->stop) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 
@@ -160,18 +174,22 @@ static void *sampler(void *arg)
 		}
 		/* one sleep per sample: every wake-up costs, more so under TCG */
 		left = next - now_ms();
+		waited = thread_run_delay_ms();
 		if (!m->stop && left > 0)
 			usleep(left * 1000);
 		/*
-		 * Woken far past the sample's time: the host (or the
+		 * Woken far past the sample's time, and not because it
+		 * waited on a run queue (which is the scheduler under
+		 * test's doing, and must not excuse it): the host (or the
 		 * emulator) did not run this vCPU. Counted, so that checks
 		 * on shares of time can say how much of the run was lost.
 		 */
-		left = now_ms() - next;
-		if (left > HOST_LATE_MS) {
+		waited = thread_run_delay_ms() - waited;
+		left = now_ms() - next - (long long)waited;
+		if (left > HOST_LATE_MS)
 			m->host_late_ms += left;
+		if (now_ms() - next > HOST_LATE_MS)
 			next = now_ms();
-		}
 	}
 	m->cpu_ms = thread_cpu_ms() - cpu0;
 	return NULL;
