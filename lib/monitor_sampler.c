@@ -117,26 +117,6 @@ static double thread_cpu_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* this thread's time runnable but waiting, from its schedstat */
-static double thread_run_delay_ms(void)
-{
-	unsigned long long run, wait;
-	char buf[128];
-	ssize_t n;
-	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
-		return 0;
-	return wait / 1e6;
-}
-
 static void *sampler(void *arg)
 {
 	struct monitor *m = arg;
@@ -150,6 +130,8 @@ static void *sampler(void *arg)
 	struct scx_events ev;
 	unsigned int cpu;
 	double waited;
+	/* this thread's run-queue wait: the scheduler under test's doing */
+	int self = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
 
 	while (!m->stop) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -174,7 +156,7 @@ static void *sampler(void *arg)
 		}
 		/* one sleep per sample: every wake-up costs, more so under TCG */
 		left = next - now_ms();
-		waited = thread_run_delay_ms();
+		waited = schedstat_wait_ms(self);
 		if (!m->stop && left > 0)
 			usleep(left * 1000);
 		/*
@@ -184,7 +166,7 @@ static void *sampler(void *arg)
 		 * emulator) did not run this vCPU. Counted, so that checks
 		 * on shares of time can say how much of the run was lost.
 		 */
-		waited = thread_run_delay_ms() - waited;
+		waited = schedstat_wait_ms(self) - waited;
 		left = now_ms() - next - (long long)waited;
 		if (left > HOST_LATE_MS)
 			m->host_late_ms += left;
@@ -192,6 +174,8 @@ static void *sampler(void *arg)
 			next = now_ms();
 	}
 	m->cpu_ms = thread_cpu_ms() - cpu0;
+	if (self >= 0)
+		close(self);
 	return NULL;
 }
 

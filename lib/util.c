@@ -272,6 +272,20 @@ void log_debug(const char *fmt, ...)
 	fprintf(stderr, "ktstr debug: %s\n", line);
 }
 
+double schedstat_wait_ms(int fd)
+{
+	unsigned long long run, wait;
+	char buf[128];
+	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
+		return 0;
+	return wait / 1e6;
+}
+
 long long now_ms(void)
 {
 	struct timespec ts;

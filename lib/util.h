@@ -57,6 +57,13 @@ FILE *tmp_file(void);
 bool log_debug_enabled(void);
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The run delay (time runnable but waiting on a run queue) in a schedstat
+ * file open on @fd (/proc/self/schedstat, /proc/thread-self/schedstat):
+ * read from its start each call, so the file can stay open. 0 if unread.
+ */
+double schedstat_wait_ms(int fd);
+
 /* Monotonic clock in milliseconds. */
 long long now_ms(void);
 

@@ -91,19 +91,10 @@ static double ts_ms(clockid_t clk)
 static double run_delay_ms(void)
 {
 	static int fd = -1;
-	unsigned long long run, wait;
-	char buf[128];
-	ssize_t n;
 
 	if (fd < 0)
 		fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
-		return 0;
-	return wait / 1e6;
+	return schedstat_wait_ms(fd);
 }
 
 static void spin(unsigned int iters)
