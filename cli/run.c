@@ -598,7 +598,8 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
 			return;
 		kind = "repro.failure-dump";
 	}
-	if (strcmp(kind, KTSTR_ARTIFACT_STATS))
+	/* the failure dumps (the first VM's and the rerun's) only */
+	if (strstr(kind, KTSTR_ARTIFACT_FAILURE_DUMP))
 		with_regs = dump_with_registers(json, c);
 	if (rundir_write(rd, c->name, c->hash, kind, with_regs ?: json, path,
 			 sizeof(path))) {
@@ -1330,6 +1331,17 @@ static int parse_presets(const char *list, struct run_opts *o)
 }
 
 /* the words `ktstr run` takes as its own options */
+/* @w is one of the @n words of @list */
+static bool in_list(const char *w, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(w, list[i]))
+			return true;
+	return false;
+}
+
 static bool own_option(const char *w)
 {
 	static const char *const opts[] = {
@@ -1340,12 +1352,8 @@ static bool own_option(const char *w)
 		"-j", "--jobs", "--shard", "--shard-total", "--budget",
 		"--dry-run", "--out",
 	};
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(opts); i++)
-		if (!strcmp(w, opts[i]))
-			return true;
-	return false;
+	return in_list(w, opts, ARRAY_SIZE(opts));
 }
 
 /*
@@ -1615,12 +1623,8 @@ static bool takes_value(const char *a)
 		"--shard", "--shard-total", "--budget", "--out", "--run-dir",
 		"--repeat", "--repeat-from",
 	};
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(valued); i++)
-		if (!strcmp(a, valued[i]))
-			return true;
-	return false;
+	return in_list(a, valued, ARRAY_SIZE(valued));
 }
 
 /*
