@@ -118,6 +118,7 @@ engine_case() {
 }
 
 pass=0 fail=0 skip=0 n=0
+failed=()
 echo "KTAP version 1"
 echo "1..${#selected[@]}"
 for t in "${selected[@]}"; do
@@ -167,8 +168,20 @@ SKIP: scx_central's ops.init ran off the central CPU in every attempt (6.12.y ru
 	else
 		echo "not ok $n $t # exit $rc, ${secs}s"
 		fail=$((fail + 1))
+		# CI keeps only the tail of the log: repeat each failure's
+		# own verdict lines and last words there.
+		failed+=("not ok $n $t # exit $rc")
+		while IFS= read -r l; do
+			failed+=("#   $l")
+		done < <(printf '%s\n' "$out" |
+			 grep -E '^(#? *)?not ok|inconclusive|FAIL' | head -n 12
+			 printf '%s\n' "$out" | tail -n 6)
 	fi
 done
+if [ $fail -ne 0 ]; then
+	echo "# --- failures ---"
+	printf '# %s\n' "${failed[@]}"
+fi
 echo "# Totals: pass:$pass fail:$fail skip:$skip"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
