@@ -157,6 +157,8 @@ host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
 BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
 		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
 guest: $(addprefix $(BIN)/,$(BPF_SCHEDS)) $(ENGINE_TESTS) $(BIN)/bpftool
+# what needs no test kernel: bootstrap builds it beside the kernel
+pre-kernel: host $(BIN)/bpftool $(LIBBPF)
 
 # bpftool generates the skeletons and goes into guests too, to dump a
 # failing scheduler's maps: a build without the LLVM/libbfd disassembler,
@@ -303,7 +305,7 @@ endef
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all host guest tree tree-scx
+.PHONY: all host guest pre-kernel tree tree-scx
 
 # a SANITIZE change rebuilds what it compiles
 $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS) $(ENGINE_TESTS)	\

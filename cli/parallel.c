@@ -205,121 +205,159 @@ static void emit(struct test_case *c, struct par_job *j,
 	k->skip += res->skip;
 }
 
+/* a -j run's state, shared by its steps */
+struct par_run {
+	const struct run_opts *o;
+	struct test_case *cases;
+	int n;
+	const struct rundir *rd;
+	bool kvm, explicit;
+	unsigned int jobs;
+	int cpu_list[CPU_SETSIZE], ncpus;
+	int owner[CPU_SETSIZE];	/* the case holding each host CPU, or -1 */
+	struct par_result *res;
+	struct par_job *j;
+	unsigned long avail, mem_used;
+	int next, printed, running, done, sig;
+	bool stop;
+	pid_t parent;
+};
+
+/*
+ * Start the next case if it fits: a free slot, free host CPUs and
+ * memory (the first case always starts). False when nothing started.
+ */
+static bool start_next(struct par_run *r)
+{
+	struct par_job *j = &r->j[r->next];
+	int need = cpus_needed(&r->cases[r->next], r->kvm, r->ncpus, r->jobs,
+			       r->explicit), free_cpus = 0, c;
+	unsigned int mem = case_mem_mb(r->o, &r->cases[r->next]);
+
+	for (c = 0; c < r->ncpus; c++)
+		free_cpus += r->owner[c] < 0;
+	if (r->running && (free_cpus < need ||
+			   (r->avail && r->mem_used + mem > r->avail)))
+		return false;
+	j->buf = tmp_file();
+	if (!j->buf) {
+		fprintf(stderr, "ktstr run: -j: no temporary file: %s; no further case starts\n",
+			strerror(errno));
+		r->stop = true;
+		return false;
+	}
+	setvbuf(j->buf, NULL, _IOLBF, 0);
+	CPU_ZERO(&j->cpus);
+	for (c = 0; c < r->ncpus && need > 0; c++) {
+		if (r->owner[c] >= 0)
+			continue;
+		r->owner[c] = r->next;
+		CPU_SET(r->cpu_list[c], &j->cpus);
+		need--;
+	}
+	j->mem_mb = mem;
+	fflush(stdout);
+	fflush(stderr);
+	j->pid = fork();
+	if (j->pid == 0)
+		worker(r->o, &r->cases[r->next], r->next, r->n, r->rd, r->kvm,
+		       &r->res[r->next], j->buf, &j->cpus, r->parent);
+	if (j->pid < 0) {
+		fprintf(stderr, "ktstr run: -j: fork: %s\n", strerror(errno));
+		j->finished = true;
+	} else {
+		j->running = true;
+		r->running++;
+	}
+	r->mem_used += mem;
+	r->next++;
+	progress(r->cases, r->j, r->n, r->done);
+	return true;
+}
+
+/* collect the workers that ended, freeing their CPUs and memory */
+static bool reap(struct par_run *r)
+{
+	bool moved = false;
+	int i, c;
+
+	for (i = 0; i < r->next; i++) {
+		struct par_job *j = &r->j[i];
+
+		if (!j->running ||
+		    waitpid(j->pid, &j->status, WNOHANG) != j->pid)
+			continue;
+		j->running = false;
+		j->finished = true;
+		r->running--;
+		r->done++;
+		r->mem_used -= j->mem_mb;
+		for (c = 0; c < r->ncpus; c++)
+			if (r->owner[c] == i)
+				r->owner[c] = -1;
+		moved = true;
+		if (!r->sig)
+			progress(r->cases, r->j, r->n, r->done);
+	}
+	return moved;
+}
+
 int run_parallel(const struct run_opts *o, struct test_case *cases, int n,
 		 const struct rundir *rd, bool kvm, struct ktap *k,
 		 unsigned int jobs, bool explicit)
 {
-	static int cpu_list[CPU_SETSIZE];
-	int ncpus = host_cpus(cpu_list, CPU_SETSIZE);
-	int owner[CPU_SETSIZE];
-	struct par_result *res;
-	struct par_job *j = xcalloc(n, sizeof(*j));
-	unsigned long avail = mem_available_mb(), mem_used = 0;
-	int i, c, next = 0, printed = 0, running = 0, done = 0, sig = 0;
-	pid_t parent = getpid();
-	bool stop = false;
+	struct par_run *r = xcalloc(1, sizeof(*r));
+	int i, c, started;
 
-	res = mmap(NULL, n * sizeof(*res), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED) {
+	*r = (struct par_run){ .o = o, .cases = cases, .n = n, .rd = rd,
+			       .kvm = kvm, .explicit = explicit, .jobs = jobs,
+			       .avail = mem_available_mb(),
+			       .parent = getpid() };
+	r->ncpus = host_cpus(r->cpu_list, CPU_SETSIZE);
+	r->j = xcalloc(n, sizeof(*r->j));
+	r->res = mmap(NULL, n * sizeof(*r->res), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r->res == MAP_FAILED) {
 		fprintf(stderr, "ktstr run: -j: cannot share results: %s\n",
 			strerror(errno));
-		free(j);
+		free(r->j);
+		free(r);
 		return -1;
 	}
-	for (c = 0; c < ncpus; c++)
-		owner[c] = -1;
-	if ((int)jobs > ncpus)
+	for (c = 0; c < r->ncpus; c++)
+		r->owner[c] = -1;
+	if ((int)jobs > r->ncpus)
 		fprintf(stderr, "ktstr: -j %u on %d host CPUs: at most %d VMs at once, each on host CPUs of its own\n",
-			jobs, ncpus, ncpus);
-	while (printed < n) {
+			jobs, r->ncpus, r->ncpus);
+	while (r->printed < n) {
 		bool moved = false;
 
-		/* start what fits: a free slot, free CPUs and memory */
-		while (!vm_interrupted() && !stop && next < n &&
-		       running < (int)jobs) {
-			int need = cpus_needed(&cases[next], kvm, ncpus, jobs,
-					       explicit), free_cpus = 0;
-			unsigned int mem = case_mem_mb(o, &cases[next]);
-
-			for (c = 0; c < ncpus; c++)
-				free_cpus += owner[c] < 0;
-			if (running && (free_cpus < need ||
-					(avail && mem_used + mem > avail)))
-				break;
-			j[next].buf = tmp_file();
-			if (!j[next].buf) {
-				fprintf(stderr, "ktstr run: -j: no temporary file: %s; no further case starts\n",
-					strerror(errno));
-				stop = true;
-				break;
-			}
-			setvbuf(j[next].buf, NULL, _IOLBF, 0);
-			CPU_ZERO(&j[next].cpus);
-			for (c = 0; c < ncpus && need > 0; c++) {
-				if (owner[c] >= 0)
-					continue;
-				owner[c] = next;
-				CPU_SET(cpu_list[c], &j[next].cpus);
-				need--;
-			}
-			j[next].mem_mb = mem;
-			fflush(stdout);
-			fflush(stderr);
-			j[next].pid = fork();
-			if (j[next].pid == 0)
-				worker(o, &cases[next], next, n, rd, kvm,
-				       &res[next], j[next].buf, &j[next].cpus,
-				       parent);
-			if (j[next].pid < 0) {
-				fprintf(stderr, "ktstr run: -j: fork: %s\n",
-					strerror(errno));
-				j[next].finished = true;
-			} else {
-				j[next].running = true;
-				running++;
-			}
-			mem_used += mem;
-			next++;
+		while (!vm_interrupted() && !r->stop && r->next < n &&
+		       r->running < (int)jobs && start_next(r))
 			moved = true;
-			progress(cases, j, n, done);
-		}
 		/* Ctrl-C or SIGTERM: every worker stops its VM */
-		if (vm_interrupted() && !sig) {
-			sig = vm_interrupted();
-			for (i = 0; i < next; i++)
-				if (j[i].running)
-					kill(j[i].pid, sig);
+		if (vm_interrupted() && !r->sig) {
+			r->sig = vm_interrupted();
+			for (i = 0; i < r->next; i++)
+				if (r->j[i].running)
+					kill(r->j[i].pid, r->sig);
 		}
-		for (i = 0; i < next; i++) {
-			if (!j[i].running ||
-			    waitpid(j[i].pid, &j[i].status, WNOHANG) != j[i].pid)
-				continue;
-			j[i].running = false;
-			j[i].finished = true;
-			running--;
-			done++;
-			mem_used -= j[i].mem_mb;
-			for (c = 0; c < ncpus; c++)
-				if (owner[c] == i)
-					owner[c] = -1;
-			moved = true;
-			if (!sig)
-				progress(cases, j, n, done);
-		}
-		while (printed < next && j[printed].finished) {
-			if (j[printed].buf)
-				emit(&cases[printed], &j[printed],
-				     &res[printed], k);
-			printed++;
-			moved = true;
-		}
-		if ((sig || stop) && !running && printed == next)
+		moved |= reap(r);
+		/* finished cases in declaration order, each when its turn comes */
+		for (; r->printed < r->next && r->j[r->printed].finished;
+		     r->printed++, moved = true)
+			if (r->j[r->printed].buf)
+				emit(&cases[r->printed], &r->j[r->printed],
+				     &r->res[r->printed], k);
+		if ((r->sig || r->stop) && !r->running &&
+		    r->printed == r->next)
 			break;
 		if (!moved)
 			usleep(20000);
 	}
-	munmap(res, n * sizeof(*res));
-	free(j);
-	return next;
+	started = r->next;
+	munmap(r->res, n * sizeof(*r->res));
+	free(r->j);
+	free(r);
+	return started;
 }

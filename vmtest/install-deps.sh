@@ -10,14 +10,25 @@
 # rsvg-convert, which the tests render the SVG plots with, and strace,
 # with which the fault-matrix test sees every file the harness writes.
 #
+# --kernel installs only what the kernel build needs (the source, gcc,
+# flex, bison, pahole, ...): `ktstr bootstrap` starts that build and
+# installs the rest beside it.
+#
 # Idempotent: packages already installed are skipped by apt, and the
 # apt index is only refreshed when something is missing.
 set -eu
 
-PKGS="qemu-system-x86 linux-source-6.12 clang-19 lld-19 llvm-19
-busybox-static libelf-dev zlib1g-dev libzstd-dev libcap-dev dwarves flex
-bison bc libssl-dev cpio jq make gcc pkg-config python3 xz-utils rsync
-kmod libclang-rt-19-dev stress-ng rt-tests librsvg2-bin strace"
+KERNEL_PKGS="linux-source-6.12 make gcc flex bison bc libssl-dev libelf-dev
+dwarves xz-utils cpio python3 kmod"
+PKGS="$KERNEL_PKGS qemu-system-x86 clang-19 lld-19 llvm-19 busybox-static
+zlib1g-dev libzstd-dev libcap-dev jq pkg-config rsync libclang-rt-19-dev
+stress-ng rt-tests librsvg2-bin strace"
+
+case "${1:-}" in
+--kernel) PKGS=$KERNEL_PKGS ;;
+'') ;;
+*) echo "usage: vmtest/install-deps.sh [--kernel]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do
@@ -34,6 +45,9 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "ktstr: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
+# the index refreshed in the last hour (bootstrap's first call) will do
+if [ -z "$(find /var/lib/apt/lists -maxdepth 0 -mmin -60 2>/dev/null)" ]; then
+	$SUDO apt-get update -q
+fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ktstr kernel build [--source DIR] [--base tiny|defconfig] [--jobs N]
-#                    [--lookup] [--print-source]
+#                    [--lookup] [--print-source] [--unpack]
 # ktstr kernel list | clean [--keep N] | find VERSION
 #
 # Build a bzImage with ktstr's config fragment and cache it outside the
@@ -14,6 +14,14 @@
 # there is none); --print-source prints the source tree used. Neither
 # ever unpacks the distribution's source: with none unpacked yet, there
 # is no kernel, and --print-source names where it will go (exit 1).
+# --unpack prints the source tree after unpacking it if need be, and
+# builds nothing (bootstrap builds the suite's host side meanwhile).
+#
+# A rebuild is incremental: a new build of a source tree already built
+# with the same base starts from a copy of that build (after an edit to
+# a git tree the key changes, the objects mostly do not), and a tree
+# that is not a git checkout is rebuilt in place when one of its
+# sources is newer than the build.
 #
 # --base picks what `config` is merged onto: tiny (default; tinyconfig plus
 # config.tiny, the essentials of a qemu guest: half the build time) or
@@ -30,6 +38,7 @@ KTSTR_DIR=$(cd "$(dirname "$0")/.." && pwd)
 SRC=${KSRC:-}
 JOBS=$(($(nproc) + 1))
 PRINT_SOURCE=0
+UNPACK=0
 LOOKUP=0
 LIST=0
 CLEAN_KEEP=
@@ -60,13 +69,14 @@ while [ $# -gt 0 ]; do
 	--base) [ $# -ge 2 ] || die "--base needs tiny or defconfig"; BASE=$2; shift 2 ;;
 	--base=*) BASE=${1#--base=}; shift ;;
 	--print-source) PRINT_SOURCE=1; shift ;;
+	--unpack) UNPACK=1; shift ;;
 	--lookup) LOOKUP=1; shift ;;
 	--list) LIST=1; shift ;;
 	--clean) CLEAN_KEEP=${CLEAN_KEEP:-0}; shift ;;
 	--keep) [ $# -ge 2 ] || die "--keep needs a number"; CLEAN_KEEP=$2; shift 2 ;;
 	--find) [ $# -ge 2 ] || die "--find needs a version"; FIND=$2; shift 2 ;;
 	-h|--help)
-		sed -n '4,27s/^# \{0,1\}//p' "$0"
+		sed -n '4,35s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -196,7 +206,7 @@ fi
 [ -f "$SRC/kernel/sched/ext.c" ] ||
 	die "kernel source '$SRC' has no sched_ext (kernel/sched/ext.c): use a 6.12 or newer tree"
 SRC=$(cd "$SRC" && pwd)
-if [ "$PRINT_SOURCE" = 1 ]; then
+if [ "$PRINT_SOURCE" = 1 ] || [ "$UNPACK" = 1 ]; then
 	echo "$SRC"
 	exit 0
 fi
@@ -209,9 +219,34 @@ version=$(make -s -C "$SRC" kernelversion 2>/dev/null) ||
 if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1 &&
    [ "$(git -C "$SRC" rev-parse --show-toplevel)" = "$SRC" ]; then
 	src_id="git $(git -C "$SRC" rev-parse HEAD) $(git -C "$SRC" diff HEAD -- . ':!tools' | sha256sum)"
+	src_git=1
 else
 	src_id="tree $SRC"
+	src_git=0
 fi
+
+# A tree that is not a git checkout keeps its key when edited: the first
+# kernel source, Kconfig or Makefile newer than the build (tools/ and
+# Documentation/ aside) says it is stale.
+newer_source() {
+	[ "$src_git" = 0 ] || return 1
+	find "$SRC" \( -path "$SRC/tools" -o -path "$SRC/Documentation" \) \
+		-prune -o -newer "$1" \( -name '*.[chS]' -o -name 'Kconfig*' \
+		-o -name 'Makefile*' -o -name Kbuild \) -print -quit 2>/dev/null
+}
+
+# The newest finished build of this source tree with this base: a new
+# build starts from a copy of it, so make redoes only what differs.
+seed_build() {
+	local d
+	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
+		d=${d%/}
+		[ "$d" != "$OUT" ] && [ -f "$d/.ktstr-built" ] &&
+			[ "$(cat "$d/.ktstr-source" 2>/dev/null)" = "$SRC $BASE" ] &&
+			{ echo "$d"; return 0; }
+	done
+	return 1
+}
 if [ "$BASE" = tiny ]; then
 	base_inputs="$KTSTR_DIR/config.tiny $SRC/kernel/configs/tiny.config $SRC/kernel/configs/tiny-base.config $SRC/arch/x86/configs/tiny.config"
 else
@@ -226,9 +261,13 @@ suffix=""
 OUT="$CACHE/kernels/$version$suffix-$key"
 IMAGE="$OUT/arch/x86/boot/bzImage"
 
+stale=
 if [ -f "$OUT/.ktstr-built" ] && [ -f "$IMAGE" ]; then
-	echo "$IMAGE"
-	exit 0
+	[ "$LOOKUP" = 0 ] && stale=$(newer_source "$OUT/.ktstr-built")
+	if [ -z "$stale" ]; then
+		echo "$IMAGE"
+		exit 0
+	fi
 fi
 if [ "$LOOKUP" = 1 ]; then
 	echo "ktstr kernel: no kernel built for $SRC with this config: run './ktstr kernel build'" >&2
@@ -239,9 +278,23 @@ mkdir -p "$OUT"
 # one build per output directory: a second caller waits, then finds it
 exec 9>"$OUT/.lock"
 flock 9
-if [ -f "$OUT/.ktstr-built" ] && [ -f "$IMAGE" ]; then
+if [ -f "$OUT/.ktstr-built" ] && [ -f "$IMAGE" ] &&
+   [ -z "$(newer_source "$OUT/.ktstr-built")" ]; then
 	echo "$IMAGE"
 	exit 0
+fi
+if [ -n "$stale" ]; then
+	echo "ktstr kernel: $stale changed since $OUT was built: rebuilding what it affects" >&2
+	rm -f "$OUT/.ktstr-built"
+elif [ ! -f "$OUT/.config" ] && seed=$(seed_build); then
+	echo "ktstr kernel: starting from the build in $seed (same source and base): only what differs is rebuilt" >&2
+	cp -a --reflink=auto "$seed/." "$OUT/"
+	rm -f "$OUT/.ktstr-built" "$OUT/.ktstr-source"
+	# kbuild's command lines name the output directory: a changed
+	# command line would rebuild everything
+	grep -rlZF --include='*.cmd' "$seed/" "$OUT" |
+		OLD="$seed/" NEW="$OUT/" xargs -0 -r \
+		perl -pi -e 's/\Q$ENV{OLD}\E/$ENV{NEW}/g'
 fi
 echo "ktstr kernel: building $version ($BASE base) from $SRC" >&2
 echo "ktstr kernel: output in $OUT (make -j$JOBS, log: $OUT/build.log)" >&2
@@ -298,6 +351,8 @@ if [ "$rc" -ne 0 ]; then
 	grep -E 'error|Error' "$OUT/build.log" | tail -20 >&2
 	exit 1
 fi
+# what a later build of the same tree may start from (seed_build)
+echo "$SRC $BASE" >"$OUT/.ktstr-source"
 touch "$OUT/.ktstr-built"
 echo "ktstr kernel: built in $(( $(date +%s) - start ))s" >&2
 echo "$IMAGE"

@@ -48,6 +48,18 @@ for f in ktstr run_ktstr.sh config config.tiny settings bin/ktstr bin/ktstr-init
 	[ -e "$TMP/inst/ktstr/$f" ] || fail "not installed: ktstr/$f"
 done
 echo "installed; run_kselftest.sh lists ktstr:run_ktstr.sh"
+# gen_tar: the same install as a tarball, which unpacks elsewhere whole
+expect_rc 0 make -s -C "$T/tools/testing/selftests" TARGETS=ktstr \
+	VMLINUX_BTF="$build/vmlinux" gen_tar INSTALL_PATH="$TMP/tarinst"
+tarball=$TMP/tarinst/kselftest-packages/kselftest.tar.gz
+[ -f "$tarball" ] || fail "gen_tar made no $tarball: $(cat "$TMP/out")"
+mkdir "$TMP/untar"
+tar -C "$TMP/untar" -xzf "$tarball" || fail "cannot unpack $tarball"
+expect_rc 0 "$TMP/untar/run_kselftest.sh" -l
+expect_in "$TMP/out" "^ktstr:run_ktstr.sh$"
+expect_rc 0 "$TMP/untar/ktstr/ktstr" run --list
+expect_in "$TMP/out" '"name": *"steady_scx"'
+echo "gen_tar: $(du -h "$tarball" | cut -f1) tarball; unpacked, it lists ktstr and its cases"
 # the installed launcher finds the cached kernel and runs a case
 (cd "$TMP" && expect_rc 0 "$TMP/inst/ktstr/ktstr" run -t =steady_scx)
 expect_in "$TMP/out" "^ok 1 steady_scx"
