@@ -217,7 +217,7 @@ $(LIBKTSTR): $(LIB_OBJS)
 $(BIN)/ktstr: $(CLI_SRCS) $(HOST_ARCHIVE) $(SAN_SRC) $(HOST_HDRS) | $(BIN)
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -o $@ $(CLI_SRCS) $(SAN_SRC)	\
-		$(HOST_ARCHIVE) $(USERLDFLAGS) -lelf -lm -lpthread
+		$(HOST_ARCHIVE) $(USERLDFLAGS) -ldw -lelf -lm -lpthread
 
 # PID 1 of the guest: static, so the initramfs needs no libc for it
 $(BIN)/ktstr-init: $(KTSTR_DIR)/vmtest/init.c $(KTSTR_DIR)/vmtest/channel.c	\
@@ -234,6 +234,10 @@ $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(HOST_ARCHIVE) $(SAN_SRC)	\
 	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -I$(SELFTESTS)			\
 		-I$(KTSTR_DIR)/bpf -o $@ $< $(SAN_SRC) $(HOST_ARCHIVE)	\
 		$(USERLDFLAGS) -lelf -lm -lpthread
+
+# the DWARF line lookup auto-repro uses, on the test kernel's vmlinux
+$(BIN)/unit/srcline_test: $(KTSTR_DIR)/cli/srcline.c
+$(BIN)/unit/srcline_test: USERLDFLAGS += $(KTSTR_DIR)/cli/srcline.c -ldw
 
 # declared tests: kselftest-harness binaries on libktstr
 $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIBKTSTR) $(SAN_SRC)	\
@@ -345,6 +349,9 @@ $(FUZZ_DIR)/fuzz_replay: FUZZ_MORE := $(KTSTR_DIR)/cli/replay.c
 $(FUZZ_DIR)/fuzz_replay: $(KTSTR_DIR)/cli/replay.c
 $(FUZZ_DIR)/fuzz_merge: FUZZ_MORE := $(KTSTR_DIR)/cli/merge.c
 $(FUZZ_DIR)/fuzz_merge: $(KTSTR_DIR)/cli/merge.c
+# fuzz_repro includes cli/repro.c, which reads DWARF with libdw
+$(FUZZ_DIR)/fuzz_repro: FUZZ_MORE := $(KTSTR_DIR)/cli/srcline.c -ldw
+$(FUZZ_DIR)/fuzz_repro: $(KTSTR_DIR)/cli/srcline.c
 
 .PHONY: fuzz
 

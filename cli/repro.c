@@ -15,6 +15,7 @@
 #include "channel.h"
 #include "protocol.h"
 #include "run.h"
+#include "srcline.h"
 #include "util.h"
 
 #define MAX_FRAMES	64
@@ -186,10 +187,10 @@ static void sources(struct test_case *c, const struct pipeline *p,
 		    const char *kernel)
 {
 	char img[4096], dir[4200], path[4300], line[512], sym[256], t;
-	char hex[MAX_FRAMES][24], *argv[MAX_FRAMES + 4], *out = NULL, *s;
+	static char src[MAX_FRAMES][SRCLINE_LEN];
 	unsigned long long addr, addrs[MAX_FRAMES] = { 0 };
 	FILE *f;
-	int i, n = 0;
+	int i;
 
 	if (!kernel || !p->nr_kernel)
 		return;
@@ -197,7 +198,7 @@ static void sources(struct test_case *c, const struct pipeline *p,
 	snprintf(img, sizeof(img), "%s", kernel);
 	snprintf(dir, sizeof(dir), "%s/../../..", dirname(img));
 	snprintf(path, sizeof(path), "%s/System.map", dir);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%llx %c %255s", &addr, &t, sym) == 3)
 			for (i = 0; i < p->nr_kernel; i++)
@@ -205,32 +206,18 @@ static void sources(struct test_case *c, const struct pipeline *p,
 					addrs[i] = addr;
 	if (f)
 		fclose(f);
-	/* an argv, no shell: the kernel's path is not a command */
 	snprintf(path, sizeof(path), "%s/vmlinux", dir);
-	argv[n++] = "addr2line";
-	argv[n++] = "-e";
-	argv[n++] = path;
-	for (i = 0; i < p->nr_kernel; i++) {
-		snprintf(hex[i], sizeof(hex[i]), "0x%llx", addrs[i]);
-		argv[n++] = hex[i];
-	}
-	argv[n] = NULL;
-	if (run_argv_capture(argv, false, &out, NULL) < 0) {
-		free(out);
-		out = NULL;
-	}
+	srcline_lookup(path, addrs, p->nr_kernel, src);
 	emit(c, "functions (source from DWARF):");
-	for (i = 0, s = out; s && *s && i < p->nr_kernel; i++) {
-		char *src;
-		int len = strcspn(s, "\n");
+	for (i = 0; i < p->nr_kernel; i++) {
+		/* from the tree's top: "kernel/sched/ext.c:4213" */
+		const char *s = strstr(src[i], "/kernel/") ?
+				strstr(src[i], "/kernel/") + 1 : src[i];
 
-		snprintf(line, sizeof(line), "%.*s", len, s);
-		s += len + (s[len] == '\n');
-		src = strstr(line, "/kernel/") ? strstr(line, "/kernel/") + 1 :
-		      line;
-		emit(c, "  %-28s %s", p->kernel[i], addrs[i] ? src : "(not in System.map)");
+		emit(c, "  %-28s %s", p->kernel[i],
+		     !addrs[i] ? "(not in System.map)" :
+		     *s ? s : "(no line information)");
 	}
-	free(out);
 }
 
 /* the last @n lines of section @name ("--- x ---") of @report */

@@ -21,7 +21,7 @@ set -eu
 KERNEL_PKGS="linux-source-6.12 make gcc flex bison bc libssl-dev libelf-dev
 dwarves xz-utils cpio python3 kmod"
 PKGS="$KERNEL_PKGS qemu-system-x86 clang-19 lld-19 llvm-19 busybox-static
-zlib1g-dev libzstd-dev libcap-dev jq pkg-config rsync libclang-rt-19-dev
+zlib1g-dev libzstd-dev libcap-dev libdw-dev jq pkg-config rsync libclang-rt-19-dev
 stress-ng rt-tests librsvg2-bin strace"
 
 case "${1:-}" in

@@ -20,7 +20,7 @@ int vm_interrupted(void)
 
 const char *find_kernel(void)
 {
-	return NULL;	/* no System.map, no addr2line: nothing is run */
+	return NULL;	/* no System.map, no vmlinux: nothing is read */
 }
 
 int run_case(const struct run_opts *o, struct test_case *c,
