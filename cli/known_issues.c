@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "known_issues.h"
 
 #define MAX_KNOWN	256
@@ -63,7 +64,7 @@ static const char *parse_line(char *line, struct known_issue *k)
 
 int known_issues_load(const char *suite_dir, char *err, size_t len)
 {
-	const char *env = getenv("KTSTR_KNOWN_ISSUES");
+	const char *env = ktstr_env()->known_issues;
 	char path[4096], line[1024];
 	const char *why;
 	int n = 0;

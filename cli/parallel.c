@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "run.h"
 #include "ktap.h"
 #include "util.h"
@@ -77,9 +78,7 @@ static unsigned long mem_available_mb(void)
 
 static bool tcg_single(bool kvm)
 {
-	const char *t = getenv("KTSTR_TCG_THREAD");
-
-	return !kvm && !(t && !strcmp(t, "multi"));
+	return !kvm && !ktstr_env()->tcg_multi;
 }
 
 unsigned int run_default_jobs(bool kvm)

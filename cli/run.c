@@ -2098,7 +2098,8 @@ static int out_dir_setup(const struct run_opts *o,
 			path, strerror(errno));
 		return 1;
 	}
-	setenv("KTSTR_RUNS", path, 1);
+	/* the run directory goes under --out (runs_base()) */
+	ktstr_env_mut()->runs = xstrdup(path);
 	if (write_cases_file(o, cases, n))
 		return 1;
 	snprintf(path, sizeof(path), "%s/ktap", o->out_dir);
@@ -2229,7 +2230,7 @@ int cmd_run(int argc, char **argv)
 	if (!o.native) {
 		if (!kvm)
 			fprintf(stderr, "ktstr: no usable KVM: every case boots under TCG, slower; timing thresholds are scaled by a slow-down measured in the guest\n");
-		setenv("KTSTR_QUIET_TCG", "1", 1);
+		ktstr_env_mut()->quiet_tcg = true;
 	}
 	/* Ctrl-C or SIGTERM ends the whole run, not only the current VM */
 	vm_catch_signals();

@@ -91,7 +91,7 @@ static void suite_commit(char *buf, size_t len)
 
 void runs_base(char *buf, size_t len)
 {
-	const char *runs = getenv("KTSTR_RUNS");
+	const char *runs = ktstr_env()->runs;
 	const char *out = getenv("OUTPUT");
 
 	if (runs && *runs)

@@ -151,7 +151,7 @@ static const char *resolve_kernel(const char *val)
 const char *find_kernel(void)
 {
 	static char path[4096];
-	const char *env = getenv("KTSTR_KERNEL");
+	const char *env = ktstr_env()->kernel;
 	const char *dir = ktstr_env()->dir;
 	char script[4096], *argv[] = { script, "--lookup", NULL }, *out;
 	int rc;
@@ -217,7 +217,7 @@ int guest_cmd_fits(char *const *cmd, char *const *env, char *why,
  */
 int check_tcg_scale(char *why, size_t len)
 {
-	const char *env = getenv("KTSTR_TCG_SCALE");
+	const char *env = ktstr_env()->tcg_scale;
 	char *end;
 	double v;
 
@@ -250,7 +250,7 @@ int boot_and_run(const struct vm_opts *o, char *const *cmd,
 		.out_fd = out_fd,
 		.err_fd = err_fd,
 	};
-	const char *busybox = getenv("KTSTR_BUSYBOX");
+	const char *busybox = ktstr_env()->busybox;
 	char init[4096], cache[4096], image[4096], why[256];
 	struct initramfs *ir = xcalloc(1, sizeof(*ir));
 	int i, ret = 0;

@@ -304,8 +304,8 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	uname(&u);
 	json_str(&j, "test", o->t->name);
 	/* gauntlet/<test>/<preset> when the host runs it as a variant */
-	if (getenv("KTSTR_VARIANT"))
-		json_str(&j, "variant", getenv("KTSTR_VARIANT"));
+	if (ktstr_env()->variant)
+		json_str(&j, "variant", ktstr_env()->variant);
 	json_str(&j, "topology", topo ? topo : o->t->topo ? o->t->topo :
 		 KTSTR_DEFAULT_TOPO);
 	json_str(&j, "scheduler", o->sched_path ? o->sched_path : "eevdf");

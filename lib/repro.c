@@ -275,8 +275,8 @@ static int arm(struct repro *r)
 
 void repro_start(struct repro *r)
 {
-	const char *funcs = getenv("KTSTR_REPRO_FUNCS");
-	const char *cbs = getenv("KTSTR_REPRO_CALLBACKS");
+	const char *funcs = ktstr_env()->repro_funcs;
+	const char *cbs = ktstr_env()->repro_callbacks;
 
 	memset(r, 0, sizeof(*r));
 	if (!funcs && !cbs)

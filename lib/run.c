@@ -110,7 +110,7 @@ static void marker(struct run *r, const char *fmt, ...)
  */
 static double measure_time_scale(const struct cpus *usable)
 {
-	const char *forced = getenv("KTSTR_TIME_SCALE");
+	const char *forced = ktstr_env()->time_scale;
 	double us, worst = 0;
 	unsigned int cpu;
 	int p[2], n = 0;
@@ -719,7 +719,7 @@ static int preflight(struct run *r, char *why, size_t len)
 	case -1:
 		return KTSTR_FAIL;
 	}
-	switch (needs_check(getenv("KTSTR_SCHED_NEEDS"), why, len)) {
+	switch (needs_check(ktstr_env()->sched_needs, why, len)) {
 	case 1:
 		return KTSTR_SKIP;
 	case -1:
@@ -751,7 +751,7 @@ static void prepare(struct run *r)
 {
 	struct ktstr_checks sched_over = { 0 };
 	const char *args, *path = resolve_sched(r->t, &args);
-	const char *env = getenv("KTSTR_SCHED_CHECKS"), *known = NULL;
+	const char *env = ktstr_env()->sched_checks, *known = NULL;
 	char err[256], ops[64], *over;
 
 	cpus_usable(&r->topo, &r->usable);
@@ -925,13 +925,13 @@ int ktstr_run_test(const struct ktstr_test *decl)
 	int ret;
 
 	/* `ktstr shrink`: a smaller version of the declaration */
-	t = shrink_apply(decl, getenv("KTSTR_SHRINK"), why, sizeof(why));
+	t = shrink_apply(decl, ktstr_env()->shrink, why, sizeof(why));
 	if (!t) {
 		free(r);
 		return end_early(decl, KTSTR_FAIL, why);
 	}
 	if (t != decl)
-		printf("# shrink: %s\n", getenv("KTSTR_SHRINK"));
+		printf("# shrink: %s\n", ktstr_env()->shrink);
 	r->t = t;
 	ktstr_skip_reason[0] = '\0';
 	check_init(&r->res);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "env.h"
 #include "sched_workarounds.h"
 #include "util.h"
 
@@ -27,10 +28,9 @@ static const struct known {
 	},
 };
 
-/* a non-negative integer from @name, else @dflt */
-static int env_int(const char *name, int dflt)
+/* a non-negative integer from @v (a KTSTR_* value), else @dflt */
+static int env_int(const char *v, int dflt)
 {
-	const char *v = getenv(name);
 	char *end;
 	long n;
 
@@ -57,9 +57,10 @@ struct sched_workaround sched_workaround_for(const char *path)
 		       u.release, known[i].why);
 	}
 	free(copy);
-	w.attach_retries = env_int("KTSTR_ATTACH_RETRIES", w.attach_retries);
-	if (getenv("KTSTR_PIN_SCX_HELPER"))
-		w.pin_helper_cpu = env_int("KTSTR_PIN_SCX_HELPER", -1);
+	w.attach_retries = env_int(ktstr_env()->attach_retries,
+				   w.attach_retries);
+	if (ktstr_env()->pin_scx_helper)
+		w.pin_helper_cpu = env_int(ktstr_env()->pin_scx_helper, -1);
 	return w;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "util.h"
 
 static void out_of_memory(void)
@@ -175,7 +176,7 @@ int write_file_atomic(const char *path, const void *buf, size_t len)
  */
 void cache_path(char *buf, size_t len, const char *sub)
 {
-	const char *c = getenv("KTSTR_CACHE");
+	const char *c = ktstr_env()->cache;
 	const char *x = getenv("XDG_CACHE_HOME");
 	const char *h = getenv("HOME");
 	struct passwd *pw;
@@ -249,7 +250,7 @@ bool log_debug_enabled(void)
 
 	if (on >= 0)
 		return on;
-	v = getenv("KTSTR_LOG");
+	v = ktstr_env()->log;
 	on = v && (!strcmp(v, "debug") || !strcmp(v, "ktstr=debug") ||
 		   !strcmp(v, "trace") || !strcmp(v, "ktstr=trace"));
 	if (v && *v && !on && strcmp(v, "info") && strcmp(v, "ktstr=info"))

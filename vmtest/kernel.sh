@@ -327,23 +327,53 @@ if [ -n "$lost" ]; then
 	exit 2
 fi
 
-# One progress line: compiled objects and elapsed time, so a 15-minute
-# cold build does not look like a hang.
+# One progress line: build steps done of about how many, elapsed time
+# and what is left, so a 10-minute cold build does not look like a hang.
+# The expected count is the last full build's of this base (or this
+# machine's first: what a tiny or defconfig build takes); a seeded or
+# in-place rebuild has no expected count, only its steps.
+expected=0
+if [ -z "$stale" ] && [ -z "${seed:-}" ]; then
+	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
+		[ -f "$d/.ktstr-built" ] || continue
+		case "$d" in *-tiny-*) [ "$BASE" = tiny ] || continue ;;
+		*) [ "$BASE" = defconfig ] || continue ;;
+		esac
+		expected=$(cat "$d/.ktstr-steps" 2>/dev/null || echo 0)
+		case "$expected" in ''|*[!0-9]*) expected=0 ;; esac
+		[ "$expected" -gt 0 ] && break
+	done
+	if [ "$expected" = 0 ]; then
+		expected=1900
+		[ "$BASE" = defconfig ] && expected=4500
+	fi
+fi
 start=$(date +%s)
 set +e
 make -C "$SRC" O="$OUT" -j"$JOBS" bzImage 2>&1 | tee -a "$OUT/build.log" |
-	awk -v start="$start" -v tty="$([ -t 2 ] && echo 1 || echo 0)" '
-	/^  (CC|AS|LD|AR|BTF|GEN)/ { n++ }
+	awk -v start="$start" -v expected="$expected" \
+	    -v steps="$OUT/.ktstr-steps" \
+	    -v tty="$([ -t 2 ] && echo 1 || echo 0)" '
+	/^  [A-Z][A-Z0-9_]* / { n++ }
 	{
 		now = systime()
 		if (now - last >= (tty ? 1 : 30)) {
 			last = now
-			msg = sprintf("ktstr kernel: %d objects, %dm%02ds", n, (now - start) / 60, (now - start) % 60)
-			if (tty) printf "\r%s", msg > "/dev/stderr"
+			t = now - start
+			msg = sprintf("ktstr kernel: %d steps", n)
+			if (expected > 0 && n < expected)
+				msg = sprintf("ktstr kernel: %d of about %d steps (%d%%)", n, expected, 100 * n / expected)
+			msg = msg sprintf(", %dm%02ds", t / 60, t % 60)
+			if (expected > 0 && n >= 100 && n < expected)
+				msg = msg sprintf(", about %dm left", (t * (expected - n) / n + 59) / 60)
+			if (tty) printf "\r%s   ", msg > "/dev/stderr"
 			else print msg > "/dev/stderr"
 		}
 	}
-	END { if (tty) printf "\n" > "/dev/stderr" }'
+	END {
+		if (tty) printf "\n" > "/dev/stderr"
+		print n > steps
+	}'
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ]; then
@@ -351,8 +381,10 @@ if [ "$rc" -ne 0 ]; then
 	grep -E 'error|Error' "$OUT/build.log" | tail -20 >&2
 	exit 1
 fi
-# what a later build of the same tree may start from (seed_build)
+# what a later build of the same tree may start from (seed_build); the
+# step count only of a full build, for the next one's progress line
 echo "$SRC $BASE" >"$OUT/.ktstr-source"
+{ [ -z "$stale" ] && [ -z "${seed:-}" ]; } || rm -f "$OUT/.ktstr-steps"
 touch "$OUT/.ktstr-built"
 echo "ktstr kernel: built in $(( $(date +%s) - start ))s" >&2
 echo "$IMAGE"

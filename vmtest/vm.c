@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "channel.h"
 #include "defaults.h"
 #include "console.h"
@@ -166,7 +167,7 @@ static void arg(struct argv_buf *a, const char *fmt, ...)
 
 static const char *qemu_binary(void)
 {
-	const char *q = getenv("KTSTR_QEMU");
+	const char *q = ktstr_env()->qemu;
 
 	return q && *q ? q : "qemu-system-x86_64";
 }
@@ -204,8 +205,6 @@ static void topology_args(struct argv_buf *a, const struct topo *t,
 
 static void accel_args(struct argv_buf *a, bool kvm)
 {
-	const char *threads = getenv("KTSTR_TCG_THREAD");
-
 	if (kvm) {
 		arg(a, "-accel");
 		arg(a, "kvm");
@@ -219,10 +218,8 @@ static void accel_args(struct argv_buf *a, bool kvm)
 	 * scheduler enable/disable (3 of 3 runs on qemu 7.2), single-threaded
 	 * ran clean. KTSTR_TCG_THREAD=multi overrides.
 	 */
-	if (!threads || strcmp(threads, "multi"))
-		threads = "single";
 	arg(a, "-accel");
-	arg(a, "tcg,thread=%s", threads);
+	arg(a, "tcg,thread=%s", ktstr_env()->tcg_multi ? "multi" : "single");
 	arg(a, "-cpu");
 	arg(a, "max,vendor=GenuineIntel");
 }
@@ -705,7 +702,7 @@ static long long deadline_ms(const struct vm_state *s, bool kvm)
 	unsigned int cpus = topo_cpus(&s->cfg->topo);
 	long long boot = kvm ? 20000 + 250LL * cpus : 60000 + 1000LL * cpus;
 	double scale = 1.0;
-	const char *env = getenv("KTSTR_TCG_SCALE");
+	const char *env = ktstr_env()->tcg_scale;
 
 	if (s->exit_frame_ms)
 		return s->exit_frame_ms + 15000;	/* power-off */
@@ -985,7 +982,7 @@ static int vm_preflight(const struct vm_config *cfg, struct vm_result *res,
 	*kvm = cfg->accel == ACCEL_KVM;
 	if (cfg->accel == ACCEL_AUTO) {
 		*kvm = vm_kvm_usable(why, sizeof(why));
-		if (!*kvm && !getenv("KTSTR_QUIET_TCG"))
+		if (!*kvm && !ktstr_env()->quiet_tcg)
 			fprintf(stderr,
 				"ktstr: warning: no usable KVM (%s): using TCG, slower, timeouts scaled\n",
 				why);
@@ -1097,7 +1094,7 @@ int vm_run(const struct vm_config *cfg, struct vm_result *res)
 	log_debug("vm: %s, %u MiB, timeout %u s, console %s", kvm ?
 		  "KVM" : "TCG", cfg->memory_mb, cfg->timeout_s,
 		  res->console_log);
-	if (getenv("KTSTR_SHOW_QEMU") || log_debug_enabled())
+	if (ktstr_env()->show_qemu || log_debug_enabled())
 		show_argv(&a);
 
 	/* a signal before this VM (vm_catch_signals) stops it at once */
