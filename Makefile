@@ -39,12 +39,26 @@ $(error no kernel tree at KSRC='$(KSRC)': pass KSRC=<kernel tree> or run vmtest/
 endif
 
 TEST_PROGS := run_ktstr.sh
-# config.tiny: the standalone kernel build (and its cache key) needs it
-TEST_FILES := ktstr vmtest config.tiny
-# the host tool, its guest init, the test binaries and the fixture
+# config.tiny: the standalone kernel build (and its cache key) needs it;
+# vmtest/kernel.sh, which finds or builds the kernel, goes in by the
+# install-scripts rule below (lib.mk's rsync would flatten its path),
+# and no C source is installed
+TEST_FILES := ktstr config.tiny
+# bin/: the host tool (ktstr), the guest's init (ktstr-init), bpftool, the
+# fixture (scx_ktstr), the guest helpers and the case binaries (tests/).
+# Installed as one directory, because the installed ktstr finds them by
+# their place under bin/, and lib.mk's rsync puts named files side by
+# side, where bin/ktstr would land on the ktstr script.
 TEST_GEN_FILES := bin
 OVERRIDE_TARGETS := 1
 include $(SELFTESTS)/lib.mk
+
+install: install-scripts
+install-scripts:
+	$(if $(INSTALL_PATH),mkdir -p $(INSTALL_PATH)/vmtest &&		\
+		install -m 0755 $(KTSTR_DIR)/vmtest/kernel.sh			\
+			$(KTSTR_DIR)/vmtest/install-deps.sh $(INSTALL_PATH)/vmtest/)
+.PHONY: install-scripts
 
 # $(CLANG) and $(LLVM_STRIP) as the tools/ makefiles name them. When
 # not given: Debian's clang-19 if installed (BPF wants clang 16 or later,
@@ -86,7 +100,8 @@ NO_BTF := no vmlinux with BTF for the test kernel: run './ktstr kernel build' fi
 HOST_CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter			\
 	       -Wno-sign-compare -Wno-missing-field-initializers		\
 	       -Wno-format-truncation -D_GNU_SOURCE=	\
-	       -I$(KTSTR_DIR)/vmtest -I$(KTSTR_DIR)/lib -I$(KTSTR_DIR)/cli	\
+	       -I$(KTSTR_DIR)/common -I$(KTSTR_DIR)/vmtest -I$(KTSTR_DIR)/lib	\
+	       -I$(KTSTR_DIR)/cli						\
 	       $(USERCFLAGS)
 # the project's own code builds without a warning (WERROR=0 to relax)
 WERROR ?= 1
@@ -125,26 +140,26 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -D__TARGET_ARCH_$(SRCARCH)	\
 	      -I$(APIDIR) -I$(SCXTOOLSINCDIR) -I$(KTSTR_DIR)/bpf		\
 	      -Wall -Wno-compare-distinct-pointer-types
 
-UTIL_SRCS := $(KTSTR_DIR)/lib/util.c $(KTSTR_DIR)/lib/env.c
-# libktstr: everything in lib/ (util.c included), plus the topology; the
-# pure part (no libbpf) is what the unit tests link
-LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(KTSTR_DIR)/vmtest/topo.c
-LIB_PURE := $(addprefix $(KTSTR_DIR)/lib/,util.c env.c cpus.c checks.c json.c	\
-		json_read.c protocol.c						\
-		monitor.c ktap.c repro_print.c gauntlet.c log_collapse.c	\
-		payload_parse.c)
-LIB_PURE += $(KTSTR_DIR)/lib/sanitize.c
+# common/: what the host, the guest's init and the engine all compile
+COMMON_SRCS := $(wildcard $(KTSTR_DIR)/common/*.c)
+# the guest's init: the helpers and the environment only
+UTIL_SRCS := $(KTSTR_DIR)/common/util.c $(KTSTR_DIR)/common/env.c
+# libktstr, the guest engine: lib/ and common/; its pure part (no
+# libbpf) is what the unit tests link
+LIB_SRCS := $(wildcard $(KTSTR_DIR)/lib/*.c) $(COMMON_SRCS)
+LIB_PURE := $(COMMON_SRCS) $(addprefix $(KTSTR_DIR)/lib/,cpus.c monitor.c	\
+		repro_print.c log_collapse.c payload_parse.c sanitize.c)
 ENGINE_TESTS := $(patsubst $(KTSTR_DIR)/tests/engine/%.c,$(BIN)/tests/%,	\
 		$(wildcard $(KTSTR_DIR)/tests/engine/*.c))
-VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,topo.c channel.c cpio.c	\
+VMTEST_SRCS := $(addprefix $(KTSTR_DIR)/vmtest/,channel.c cpio.c	\
 		initramfs.c console.c vm.c qmp.c)
 CLI_SRCS := $(wildcard $(KTSTR_DIR)/cli/*.c)
 UNIT_TESTS := $(patsubst $(KTSTR_DIR)/tests/unit/%.c,$(BIN)/unit/%,		\
 		$(wildcard $(KTSTR_DIR)/tests/unit/*.c))
 GUEST_PROGS := $(patsubst $(KTSTR_DIR)/tests/vm/%.c,$(BIN)/%,		\
 		 $(wildcard $(KTSTR_DIR)/tests/vm/*.c))
-HOST_HDRS := $(wildcard $(KTSTR_DIR)/vmtest/*.h $(KTSTR_DIR)/lib/*.h		\
-		$(KTSTR_DIR)/cli/*.h)
+HOST_HDRS := $(wildcard $(KTSTR_DIR)/common/*.h $(KTSTR_DIR)/vmtest/*.h	\
+		$(KTSTR_DIR)/lib/*.h $(KTSTR_DIR)/cli/*.h)
 
 .DEFAULT_GOAL := all
 all: host guest
@@ -184,7 +199,7 @@ $(BIN) $(BIN)/unit $(BIN)/tests $(OBJ)/guest-bpftool $(OBJ)/libbpf $(INCLUDE_DIR
 # A SANITIZE=1 build's defaults (lib/sanitize.c) are linked as an object:
 # nothing calls them, so an archive would leave them out.
 SAN_SRC := $(KTSTR_DIR)/lib/sanitize.c
-CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c stats_math.c)
+CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c stats_math.c ktap.c)
 HOST_ARCHIVE := $(OBJ)/libktstr-host.a
 HOST_OBJS := $(patsubst $(KTSTR_DIR)/%.c,$(OBJ)/host/%.o,			\
 	     $(VMTEST_SRCS) $(filter-out $(SAN_SRC),$(LIB_PURE)) $(CLI_PURE))
@@ -249,11 +264,11 @@ $(BIN)/tests/%: $(KTSTR_DIR)/tests/engine/%.c $(LIBKTSTR) $(SAN_SRC)	\
 		-lm -lpthread
 
 # programs the tests run inside the guest
-$(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/vmtest/topo.c		\
+$(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/common/topo.c		\
 	  $(UTIL_SRCS) $(HOST_HDRS) | $(BIN)
 	$(call msg,LINK,,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -o $@ $<			\
-		$(KTSTR_DIR)/vmtest/topo.c $(UTIL_SRCS) $(USERLDFLAGS)
+		$(KTSTR_DIR)/common/topo.c $(UTIL_SRCS) $(USERLDFLAGS)
 
 # libbpf and bpftool come from the kernel tree, built into OUTPUT
 $(LIBBPF): $(wildcard $(BPFDIR)/*.[ch] $(BPFDIR)/Makefile) | $(OBJ)/libbpf
@@ -325,8 +340,9 @@ FUZZ_CFLAGS := $(HOST_CFLAGS) -Wno-unknown-warning-option -O1		\
 	       -fsanitize=fuzzer,address,undefined				\
 	       -fno-sanitize-recover=undefined -fno-omit-frame-pointer	\
 	       -I$(KTSTR_DIR)/tests/fuzz
-FUZZ_SRCS := $(addprefix $(KTSTR_DIR)/,lib/util.c lib/env.c lib/cpus.c lib/checks.c \
-		lib/json_read.c lib/log_collapse.c vmtest/topo.c		\
+FUZZ_SRCS := $(addprefix $(KTSTR_DIR)/,common/util.c common/env.c	\
+		lib/cpus.c common/checks.c common/json_read.c			\
+		lib/log_collapse.c common/topo.c				\
 		vmtest/channel.c vmtest/console.c cli/known_issues.c		\
 		cli/rundir.c cli/stats_load.c lib/payload_parse.c		\
 		tests/fuzz/fuzz_util.c)
@@ -349,7 +365,7 @@ $(FUZZ_DIR)/fuzz_replay: FUZZ_MORE := $(KTSTR_DIR)/cli/replay.c
 $(FUZZ_DIR)/fuzz_replay: $(KTSTR_DIR)/cli/replay.c
 $(FUZZ_DIR)/fuzz_merge: FUZZ_MORE := $(KTSTR_DIR)/cli/merge.c
 $(FUZZ_DIR)/fuzz_merge: $(KTSTR_DIR)/cli/merge.c
-# fuzz_repro includes cli/repro.c, which reads DWARF with libdw
+# fuzz_repro includes cli/auto_repro.c, which reads DWARF with libdw
 $(FUZZ_DIR)/fuzz_repro: FUZZ_MORE := $(KTSTR_DIR)/cli/srcline.c -ldw
 $(FUZZ_DIR)/fuzz_repro: $(KTSTR_DIR)/cli/srcline.c
 

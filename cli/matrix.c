@@ -16,7 +16,7 @@
 
 #include "json_read.h"
 #include "protocol.h"
-#include "run.h"
+#include "cases.h"
 #include "util.h"
 
 #define MAX_BINS	32

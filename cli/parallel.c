@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "env.h"
-#include "run.h"
+#include "cases.h"
 #include "ktap.h"
 #include "util.h"
 

@@ -25,7 +25,7 @@
 
 #include "env.h"
 #include "defaults.h"
-#include "run.h"
+#include "cases.h"
 #include "budget.h"
 #include "shard.h"
 #include "channel.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "cases.h"
 #include "budget.h"
 #include "shard.h"
 #include "util.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "json_read.h"
-#include "run.h"
+#include "cases.h"
 #include "util.h"
 
 #define MAX_CG		8

@@ -4,10 +4,10 @@
  * backtrace to probe list (extract), the guest's "repro: dropped" lines,
  * the variables for the second VM and the report tails, through
  * auto_repro() itself with the VM replaced by a stub that hands back the
- * second half of the input as the rerun's report. cli/repro.c is
+ * second half of the input as the rerun's report. cli/auto_repro.c is
  * included: its helpers are static.
  */
-#include "../../cli/repro.c"
+#include "../../cli/auto_repro.c"
 
 #include "fuzz.h"
 

@@ -57,7 +57,7 @@ sleeps)
 	[ -n "$FAKE_PIDS" ] && echo $$ >"$FAKE_PIDS/sleeps"
 	sleep 300 ;;
 esac
-# the structured result the host decides from (lib/protocol.h)
+# the structured result the host decides from (common/protocol.h)
 printf '@@ktstr.result {"schema":1,"test":"%s","result":"pass","checks":[]}\n' "$name"
 echo "#            OK  global.$name"
 echo "ok 1 global.$name"

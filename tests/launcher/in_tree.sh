@@ -47,7 +47,9 @@ for f in ktstr run_ktstr.sh config config.tiny settings bin/ktstr bin/ktstr-init
 	 bin/scx_ktstr bin/tests/steady vmtest/kernel.sh; do
 	[ -e "$TMP/inst/ktstr/$f" ] || fail "not installed: ktstr/$f"
 done
-echo "installed; run_kselftest.sh lists ktstr:run_ktstr.sh"
+srcs=$(find "$TMP/inst/ktstr" -name '*.[ch]' | head -3)
+[ -z "$srcs" ] || fail "C sources installed: $srcs"
+echo "installed, no C source; run_kselftest.sh lists ktstr:run_ktstr.sh"
 # gen_tar: the same install as a tarball, which unpacks elsewhere whole
 expect_rc 0 make -s -C "$T/tools/testing/selftests" TARGETS=ktstr \
 	VMLINUX_BTF="$build/vmlinux" gen_tar INSTALL_PATH="$TMP/tarinst"

@@ -14,7 +14,7 @@
 #include "env.h"
 #include "channel.h"
 #include "protocol.h"
-#include "run.h"
+#include "cases.h"
 #include "srcline.h"
 #include "util.h"
 

@@ -73,7 +73,7 @@ struct test_case {
 	/* where its lines go: stdout, or a buffer for the auto-repro rerun */
 	FILE *out;
 	bool repro;			/* this is the auto-repro rerun */
-	/* the guest's structured result (lib/protocol.h), NULL: none */
+	/* the guest's structured result (common/protocol.h), NULL: none */
 	struct json_val *result;
 	int seq;			/* its place in the unsharded run */
 };
