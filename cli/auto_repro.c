@@ -187,7 +187,7 @@ static void sources(struct test_case *c, const struct pipeline *p,
 		    const char *kernel)
 {
 	char img[4096], dir[4200], path[4300], line[512], sym[256], t;
-	static char src[MAX_FRAMES][SRCLINE_LEN];
+	static struct srcline src[MAX_FRAMES];
 	unsigned long long addr, addrs[MAX_FRAMES] = { 0 };
 	FILE *f;
 	int i;
@@ -211,8 +211,8 @@ static void sources(struct test_case *c, const struct pipeline *p,
 	emit(c, "functions (source from DWARF):");
 	for (i = 0; i < p->nr_kernel; i++) {
 		/* from the tree's top: "kernel/sched/ext.c:4213" */
-		const char *s = strstr(src[i], "/kernel/") ?
-				strstr(src[i], "/kernel/") + 1 : src[i];
+		const char *s = strstr(src[i].s, "/kernel/") ?
+				strstr(src[i].s, "/kernel/") + 1 : src[i].s;
 
 		emit(c, "  %-28s %s", p->kernel[i],
 		     !addrs[i] ? "(not in System.map)" :
@@ -301,6 +301,7 @@ static const char *error_exit(const struct json_val *result, char *buf,
 static const struct run_opts *verbose_repro(const struct run_opts *o)
 {
 	static struct run_opts v;
+
 	if (!ktstr_env()->verbose)
 		return o;
 	v = *o;

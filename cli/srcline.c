@@ -12,7 +12,7 @@
 #include "srcline.h"
 
 int srcline_lookup(const char *elf, const unsigned long long *addrs, int n,
-		   char (*out)[SRCLINE_LEN])
+		   struct srcline *out)
 {
 	static const Dwfl_Callbacks cb = {
 		.find_debuginfo = dwfl_standard_find_debuginfo,
@@ -23,7 +23,7 @@ int srcline_lookup(const char *elf, const unsigned long long *addrs, int n,
 	int i, fd;
 
 	for (i = 0; i < n; i++)
-		out[i][0] = '\0';
+		out[i].s[0] = '\0';
 	fd = open(elf, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -49,7 +49,7 @@ int srcline_lookup(const char *elf, const unsigned long long *addrs, int n,
 		src = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
 					   NULL) : NULL;
 		if (src)
-			snprintf(out[i], SRCLINE_LEN, "%s:%d", src, lineno);
+			snprintf(out[i].s, SRCLINE_LEN, "%s:%d", src, lineno);
 	}
 	dwfl_end(dwfl);
 	return 0;

@@ -4,11 +4,15 @@
 
 #define SRCLINE_LEN	512
 
+struct srcline {
+	char s[SRCLINE_LEN];
+};
+
 /*
  * "file:line" of each of @n addresses in @elf's DWARF into @out (empty
  * where unknown, and for an address of 0). -1 when @elf cannot be read.
  */
 int srcline_lookup(const char *elf, const unsigned long long *addrs, int n,
-		   char (*out)[SRCLINE_LEN]);
+		   struct srcline *out);
 
 #endif /* __KTSTR_SRCLINE_H */

@@ -60,7 +60,8 @@ TEST(kernel_functions_resolve_to_their_files)
 	static const char *const file[] = { "kernel/sched/core.c:",
 					    "kernel/sched/ext.c:" };
 	const char *dir = kernel_build();
-	char vmlinux[4200], out[4][SRCLINE_LEN];
+	char vmlinux[4200];
+	struct srcline out[4];
 	unsigned long long addrs[4];
 	int i;
 
@@ -75,26 +76,26 @@ TEST(kernel_functions_resolve_to_their_files)
 	addrs[3] = 0x10;	/* no code there */
 	ASSERT_EQ(0, srcline_lookup(vmlinux, addrs, 4, out));
 	for (i = 0; i < 2; i++) {
-		bool found = strstr(out[i], file[i]) != NULL;
+		bool found = strstr(out[i].s, file[i]) != NULL;
 
 		EXPECT_TRUE(found)
-			TH_LOG("%s: '%s', expected %s...", fn[i], out[i],
+			TH_LOG("%s: '%s', expected %s...", fn[i], out[i].s,
 			       file[i]);
 	}
-	EXPECT_STREQ("", out[2]);
-	EXPECT_STREQ("", out[3]);
+	EXPECT_STREQ("", out[2].s);
+	EXPECT_STREQ("", out[3].s);
 }
 
 TEST(unreadable_files_are_errors)
 {
 	unsigned long long addr = 0xffffffff81000000ULL;
-	char out[1][SRCLINE_LEN];
+	struct srcline out[1];
 
 	EXPECT_EQ(-1, srcline_lookup("/nonexistent/vmlinux", &addr, 1, out));
-	EXPECT_STREQ("", out[0]);
+	EXPECT_STREQ("", out[0].s);
 	/* not ELF: read, found wanting, no crash */
 	EXPECT_EQ(-1, srcline_lookup("/proc/self/status", &addr, 1, out));
-	EXPECT_STREQ("", out[0]);
+	EXPECT_STREQ("", out[0].s);
 }
 
 TEST_HARNESS_MAIN
