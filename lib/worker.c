@@ -288,14 +288,42 @@ static void fault_pages(void)
 	munmap(p, PAGE_FAULT_BYTES);
 }
 
+/* a line of @cache every 4160 bytes: misses in every cache level */
+static void touch_cache(char *cache)
+{
+	static size_t pos;
+	size_t i;
+
+	for (i = 0; i < 4096; i++) {
+		cache[pos] ^= 1;
+		pos = (pos + 4160) % CACHE_BYTES;
+	}
+}
+
+static void fork_exit(void)
+{
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(0);
+	if (child > 0)
+		waitpid(child, NULL, 0);
+}
+
+/* wake the fan-out waiters at once, then sleep */
+static void fanout_wake(struct worker_report *r, struct helpers *h)
+{
+	spin(SPIN_ITERS / 4);
+	h->fanout_woken_at = ts_ms(CLOCK_MONOTONIC);
+	__atomic_add_fetch(&h->fanout_seq, 1, __ATOMIC_RELEASE);
+	futex(&h->fanout_seq, FUTEX_WAKE, FANOUT_WAITERS);
+	timed_sleep(r, 200);
+}
+
 static void work_unit(enum ktstr_work work, struct worker_report *r,
 		      struct pingpong *pp, char *cache, double start,
 		      struct helpers *h)
 {
-	static size_t pos;
-	pid_t child;
-	size_t i;
-
 	switch (work) {
 	case WORK_SPIN:
 		spin(SPIN_ITERS);
@@ -324,24 +352,13 @@ static void work_unit(enum ktstr_work work, struct worker_report *r,
 		pingpong_once(pp, r);
 		break;
 	case WORK_CACHE:
-		for (i = 0; i < 4096; i++) {
-			cache[pos] ^= 1;
-			pos = (pos + 4160) % CACHE_BYTES;
-		}
+		touch_cache(cache);
 		break;
 	case WORK_FORK_EXIT:
-		child = fork();
-		if (child == 0)
-			_exit(0);
-		if (child > 0)
-			waitpid(child, NULL, 0);
+		fork_exit();
 		break;
 	case WORK_FUTEX_FANOUT:
-		spin(SPIN_ITERS / 4);
-		h->fanout_woken_at = ts_ms(CLOCK_MONOTONIC);
-		__atomic_add_fetch(&h->fanout_seq, 1, __ATOMIC_RELEASE);
-		futex(&h->fanout_seq, FUTEX_WAKE, FANOUT_WAITERS);
-		timed_sleep(r, 200);
+		fanout_wake(r, h);
 		break;
 	case WORK_NICE_SWEEP:
 		spin(SPIN_ITERS);
