@@ -29,7 +29,10 @@ clean:
 	rm -rf $(addprefix $(OUTPUT)/,bin obj include host tree fuzz .sanitize)
 .PHONY: clean
 else
-KSRC ?= $(shell $(KTSTR_DIR)/vmtest/kernel.sh --print-source)
+# asked once (a few stats; it never unpacks), not at every expansion
+ifeq ($(origin KSRC),undefined)
+KSRC := $(shell $(KTSTR_DIR)/vmtest/kernel.sh --print-source)
+endif
 endif
 SELFTESTS := $(KSRC)/tools/testing/selftests
 endif
