@@ -278,7 +278,7 @@ $(LIBBPF): $(wildcard $(BPFDIR)/*.[ch] $(BPFDIR)/Makefile) | $(OBJ)/libbpf
 	$(call msg,LIB,,$@)
 	$(Q)$(MAKE) -s -C $(BPFDIR) OUTPUT=$(OBJ)/libbpf/ CC="$(CC)"		\
 		EXTRA_CFLAGS='-g -O2 -fPIC' DESTDIR=$(OBJ) prefix=		\
-		all install_headers >/dev/null
+		all install_headers
 
 # $$(VMLINUX_BTF): looked up when vmlinux.h is wanted, not on every make
 .SECONDEXPANSION:
