@@ -86,13 +86,14 @@ case "$JOBS" in
 ''|*[!0-9]*) die "--jobs '$JOBS' is not a number" ;;
 esac
 
-# The cache's built kernels, newest first: "<dir> <version> <base> <MiB>"
+# The cache's built kernels, newest build first (by .ktstr-built, written
+# when a build ends: a directory's own mtime moves whenever a file is
+# added to it): "<dir> <version> <base> <MiB>"
 built_kernels() {
-	local d v
-	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
-		d=${d%/}
-		[ -f "$d/.ktstr-built" ] && [ -f "$d/arch/x86/boot/bzImage" ] ||
-			continue
+	local d v f
+	for f in $(ls -t "$CACHE"/kernels/*/.ktstr-built 2>/dev/null); do
+		d=${f%/.ktstr-built}
+		[ -f "$d/arch/x86/boot/bzImage" ] || continue
 		v=${d##*/}
 		printf '%s %s %s %s\n' "$d" "${v%%-*}" \
 			"$(case "$v" in *-tiny-*) echo tiny ;; *) echo defconfig ;; esac)" \
@@ -112,14 +113,12 @@ if [ -n "$CLEAN_KEEP" ]; then
 	case "$CLEAN_KEEP" in
 	''|*[!0-9]*) die "--keep '$CLEAN_KEEP' is not a number" ;;
 	esac
-	n=0
 	# the newest N built kernels stay; older ones and unfinished builds go
-	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
+	keep=$(built_kernels | head -n "$CLEAN_KEEP" | cut -d' ' -f1)
+	for d in "$CACHE"/kernels/*/; do
 		d=${d%/}
-		if [ -f "$d/.ktstr-built" ] && [ "$n" -lt "$CLEAN_KEEP" ]; then
-			n=$((n + 1))
-			continue
-		fi
+		[ -d "$d" ] || continue
+		grep -qxF -- "$d" <<<"$keep" && continue
 		# a build in progress holds its lock: leave it
 		if [ -f "$d/.lock" ] &&
 		   ! flock -n "$d/.lock" true 2>/dev/null; then

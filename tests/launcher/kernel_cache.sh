@@ -22,8 +22,11 @@ echo "cached build answered in ${ms}ms: $path"
 grep -qF "$path" "$TMP/list" || fail "kernel list does not show $path"
 ver=$(cd "$(dirname "$path")/../../.." && basename "$PWD")
 ver=${ver%%-*}
-[ "$("$KTSTR" kernel find "$ver")" = "$path" ] ||
-	fail "kernel find $ver did not give $path"
+# the newest build of that version (a cache may hold several)
+newest=$(ls -t "$(dirname "$path")"/../../../../"$ver"-*/.ktstr-built | head -n 1)
+newest=$(cd "$(dirname "$newest")" && pwd)/arch/x86/boot/bzImage
+[ "$("$KTSTR" kernel find "$ver")" = "$newest" ] ||
+	fail "kernel find $ver did not give the newest build, $newest"
 expect_rc 0 "$KTSTR" exec --kernel "$ver" -- uname -r
 expect_in "$TMP/out" "^$ver"
 expect_rc 2 "$KTSTR" kernel find 0.1
@@ -35,6 +38,10 @@ for k in 6.1-a 6.2-b 6.3-c; do
 	sleep 1.1
 done
 mkdir -p "$fake/kernels/6.4-unfinished"
+# a later file in an older build's directory does not make it the newest
+touch "$fake/kernels/6.2-b/.ktstr-source"
+[ "$(KTSTR_CACHE=$fake "$KTSTR" kernel find 6)" = "$fake/kernels/6.3-c/arch/x86/boot/bzImage" ] ||
+	fail "kernel find 6 did not give the newest build (6.3-c)"
 KTSTR_CACHE=$fake "$KTSTR" kernel clean --keep 1 2>"$TMP/err" ||
 	fail "kernel clean failed"
 [ "$(ls "$fake/kernels")" = "6.3-c" ] ||
