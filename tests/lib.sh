@@ -44,6 +44,12 @@ expect_in() {
 		{ cat "$file"; fail "no '$pattern' in $(basename "$file")"; }
 }
 
+expect_not_in() {
+	local file=$1 pattern=$2
+	! grep -qE -- "$pattern" "$file" ||
+		{ cat "$file"; fail "'$pattern' in $(basename "$file")"; }
+}
+
 # qemu processes started for the ktstr with PID $1 (its socket names it)
 qemu_of() {
 	pgrep -f "qemu-system.*ktstr-$1-" || true

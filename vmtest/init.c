@@ -23,6 +23,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,6 +148,7 @@ struct command {
 	char *envp[MAX_ENV + 4];
 	int nenv;
 	bool tty;
+	bool tty_scripted;	/* the host's input is not a terminal */
 	int stdin_fd;		/* write end of the command's stdin */
 	/* host stdin the command has not taken yet */
 	char pend[CHANNEL_MAX_PAYLOAD];
@@ -200,6 +202,7 @@ static int receive_command(struct command *cmd)
 			break;
 		case CH_TTY:
 			cmd->tty = true;
+			cmd->tty_scripted = len == 1 && buf[0] == 's';
 			break;
 		case CH_GO:
 			for (off = 0; off < arglen && argc < MAX_ARGS;
@@ -218,8 +221,15 @@ static int receive_command(struct command *cmd)
 	}
 }
 
-static void setup_console_tty(void)
+/*
+ * The console as the command's controlling terminal. @scripted: no echo,
+ * so that busybox ash reads whole lines (its line editor, used when the
+ * terminal echoes, asks the terminal for the cursor position and nothing
+ * on the host answers a script).
+ */
+static void setup_console_tty(bool scripted)
 {
+	struct termios t;
 	int fd;
 
 	setsid();
@@ -232,6 +242,10 @@ static void setup_console_tty(void)
 	dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
+	if (scripted && !tcgetattr(0, &t)) {
+		t.c_lflag &= ~(ECHO | ECHOE | ECHOK | ECHONL);
+		tcsetattr(0, TCSANOW, &t);
+	}
 }
 
 static pid_t spawn(struct command *cmd, int out[2], int err[2])
@@ -250,7 +264,7 @@ static pid_t spawn(struct command *cmd, int out[2], int err[2])
 	}
 	if (pid == 0) {
 		if (cmd->tty) {
-			setup_console_tty();
+			setup_console_tty(cmd->tty_scripted);
 		} else {
 			setsid();
 			dup2(in[0], 0);

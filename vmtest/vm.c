@@ -436,8 +436,15 @@ static int send_command(struct channel_tx *tx, const struct vm_config *cfg)
 	for (i = 0; cfg->env && cfg->env[i]; i++)
 		ret |= channel_tx_queue(tx, CH_ENV, cfg->env[i],
 					strlen(cfg->env[i]));
+	/*
+	 * A script piped into `ktstr shell` (no terminal to answer it) must
+	 * not meet ash's line editor: its cursor query takes typed bytes as
+	 * the answer. The guest turns the console's echo off, and ash then
+	 * reads plain lines.
+	 */
 	if (cfg->tty)
-		ret |= channel_tx_queue(tx, CH_TTY, NULL, 0);
+		ret |= channel_tx_queue(tx, CH_TTY, isatty(0) ? NULL : "s",
+					isatty(0) ? 0 : 1);
 	ret |= channel_tx_queue(tx, CH_GO, NULL, 0);
 	return ret ? -ENOMEM : 0;
 }
