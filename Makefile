@@ -253,6 +253,10 @@ $(BIN)/unit/%: $(KTSTR_DIR)/tests/unit/%.c $(HOST_ARCHIVE) $(SAN_SRC)	\
 		-I$(KTSTR_DIR)/bpf -o $@ $< $(SAN_SRC) $(HOST_ARCHIVE)	\
 		$(USERLDFLAGS) -lelf -lm -lpthread
 
+# the engine's workers, stopped at random moments on the host
+$(BIN)/unit/worker_stop_test: $(KTSTR_DIR)/lib/worker.c
+$(BIN)/unit/worker_stop_test: USERLDFLAGS += $(KTSTR_DIR)/lib/worker.c $(HOST_ARCHIVE)
+
 # the DWARF line lookup auto-repro uses, on the test kernel's vmlinux
 $(BIN)/unit/srcline_test: $(KTSTR_DIR)/cli/srcline.c
 $(BIN)/unit/srcline_test: USERLDFLAGS += $(KTSTR_DIR)/cli/srcline.c -ldw

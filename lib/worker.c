@@ -130,7 +130,12 @@ static void timed_sleep(struct worker_report *r, unsigned int us)
 	add_wake(r, (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 - us);
 }
 
-/* The partner thread of the ping-pong types: bounces until told to stop. */
+/*
+ * The partner thread of the ping-pong types. It answers every ping for
+ * as long as the process lives: a partner that quit on the stop flag
+ * could leave the worker's last ping unanswered and the worker waiting
+ * for ever, never reporting (seen under scx_central on a slow host).
+ */
 struct pingpong {
 	int to_partner[2], from_partner[2];
 	uint32_t futex;
@@ -147,14 +152,13 @@ static void *partner(void *arg)
 	struct pingpong *pp = arg;
 	char c;
 
-	while (!stop) {
+	for (;;) {
 		if (pp->work == WORK_PIPE_PINGPONG) {
 			if (read(pp->to_partner[0], &c, 1) != 1 ||
 			    write(pp->from_partner[1], &c, 1) != 1)
 				break;
 		} else {
-			while (__atomic_load_n(&pp->futex, __ATOMIC_ACQUIRE) != 1 &&
-			       !stop)
+			while (__atomic_load_n(&pp->futex, __ATOMIC_ACQUIRE) != 1)
 				futex(&pp->futex, FUTEX_WAIT, 0);
 			__atomic_store_n(&pp->futex, 0, __ATOMIC_RELEASE);
 			futex(&pp->futex, FUTEX_WAKE, 1);
@@ -443,10 +447,26 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup, int nice,
 	char *cache = NULL, c;
 	pthread_t thr;
 	int cpu, prev_cpu = -1;
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigset_t usr1;
+	ssize_t n;
 
-	signal(SIGUSR1, on_stop);
+	/*
+	 * No SA_RESTART: the stop signal ends a blocking wait of the main
+	 * thread, which then sees the flag. It stays blocked (as
+	 * worker_spawn() forked us) until the helper threads have started
+	 * with it blocked, so that it is always the main thread that takes
+	 * it.
+	 */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	setpgid(0, 0);
-	if (read(release, &c, 1) != 1)
+	do
+		n = read(release, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
 		_exit(1);
 	close(release);
 	setup_policy(cg, nice);
@@ -459,6 +479,7 @@ static void worker_main(const struct ktstr_cgroup *cg, int cgroup, int nice,
 	}
 	if (start_helpers(cg->work, &h))
 		_exit(1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 
 	r->tid = getpid();
 	r->cgroup = cgroup;
@@ -500,12 +521,24 @@ int worker_spawn(struct worker *w, const struct ktstr_cgroup *cg, int cgroup,
 {
 	int rel[2], rep[2];
 
+	sigset_t usr1, old;
+
 	memset(w, 0, sizeof(*w));
 	w->cgroup = cgroup;
 	w->live = live;
 	if (pipe2(rel, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
 		return -1;
+	/*
+	 * The child starts with the stop signal blocked: one sent before
+	 * its handler is in place waits for it instead of killing the
+	 * worker (its default action) before it can report.
+	 */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, &old);
 	w->pid = fork();
+	if (w->pid != 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (w->pid < 0)
 		return -1;
 	if (w->pid == 0) {
