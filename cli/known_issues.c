@@ -18,14 +18,19 @@
 static struct known_issue known[MAX_KNOWN];
 static int nr_known;
 
+/* <case>.<check>[@<evidence>], or *.<check>@<evidence> */
 static bool id_ok(const char *s)
 {
-	const char *dot = strchr(s, '.');
+	const char *dot = strchr(s, '.'), *at = strchr(s, '@');
 
-	if (!dot || dot == s || !dot[1])
+	if (!dot || dot == s || !dot[1] || dot[1] == '@')
 		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_./-", *s))
+	if (at && (at < dot || !at[1] || strchr(at + 1, '@')))
+		return false;
+	if (s[0] == '*' && (dot != s + 1 || !at))
+		return false;
+	for (s += s[0] == '*'; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_./-@[]", *s))
 			return false;
 	return true;
 }
@@ -51,7 +56,7 @@ static const char *parse_line(char *line, struct known_issue *k)
 	if (!id || !link || !reason || !*reason)
 		return "want '<case>.<check> <link> <reason>'";
 	if (!id_ok(id) || strlen(id) >= sizeof(k->id))
-		return "the id must be <case>.<check> of letters, digits and _./-";
+		return "the id must be <case>.<check>[@<evidence>] (or *.<check>@<evidence>) of letters, digits and _./-[]";
 	if (!printable(link) || strlen(link) >= sizeof(k->link))
 		return "the link must be one printable word under 256 bytes";
 	if (!printable(reason) || strlen(reason) >= sizeof(k->reason))
@@ -114,12 +119,40 @@ int known_issues_load(const char *suite_dir, char *err, size_t len)
 	return 0;
 }
 
-const struct known_issue *known_issue_find(const char *id)
+/* does "case.check[@evidence]" @id name @test_case's @check? */
+static bool id_matches(const char *id, const char *test_case,
+		       const char *check, const char *exit)
+{
+	const char *dot = strchr(id, '.'), *at = strchr(id, '@');
+	size_t clen = dot - id, klen = (at ?: id + strlen(id)) - dot - 1;
+	char want[256], seen[512];
+	size_t i;
+
+	if (!(clen == 1 && id[0] == '*') &&
+	    (strlen(test_case) != clen || strncmp(id, test_case, clen)))
+		return false;
+	if (strlen(check) != klen || strncmp(dot + 1, check, klen))
+		return false;
+	if (!at)
+		return true;
+	if (!exit)
+		return false;
+	snprintf(want, sizeof(want), "%s", at + 1);
+	snprintf(seen, sizeof(seen), "%s", exit);
+	for (i = 0; seen[i]; i++)
+		if (seen[i] == ' ')
+			seen[i] = '_';
+	return strstr(seen, want) != NULL;
+}
+
+const struct known_issue *known_issue_find(const char *test_case,
+					   const char *check,
+					   const char *exit)
 {
 	int i;
 
 	for (i = 0; i < nr_known; i++)
-		if (!strcmp(known[i].id, id))
+		if (id_matches(known[i].id, test_case, check, exit))
 			return &known[i];
 	return NULL;
 }

@@ -13,6 +13,11 @@
  *
  * e.g. "rate_gate_pass.min_iteration_rate https://lore.kernel.org/... slow
  * on this runner".
+ *
+ * A scheduler's bug can show in any case: "<case|*>.<check>@<evidence>"
+ * lists the check only where the scheduler's sched_ext exit (the kernel's
+ * "reason: message", '_' standing for a space) contains <evidence>, e.g.
+ * "*.scheduler@runnable_task_stall". The wildcard needs the evidence.
  */
 #ifndef __KTSTR_KNOWN_ISSUES_H
 #define __KTSTR_KNOWN_ISSUES_H
@@ -31,7 +36,12 @@ struct known_issue {
  */
 int known_issues_load(const char *suite_dir, char *err, size_t len);
 
-/* the entry for "case.check", or NULL */
-const struct known_issue *known_issue_find(const char *id);
+/*
+ * The entry for @check of @test_case, or NULL. @exit: the scheduler's
+ * sched_ext exit as "reason: message", or NULL when it did not exit.
+ */
+const struct known_issue *known_issue_find(const char *test_case,
+					   const char *check,
+					   const char *exit);
 
 #endif /* __KTSTR_KNOWN_ISSUES_H */

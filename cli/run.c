@@ -621,11 +621,15 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
 static const struct known_issue *known_for(const struct test_case *c,
 					   const struct json_val *check)
 {
-	char id[192];
+	const struct json_val *sched = json_get(c->result, "scheduler");
+	const char *reason = json_get_str(sched, "exit_reason");
+	char exit[512];
 
-	snprintf(id, sizeof(id), "%s.%s", c->test,
-		 json_get_str(check, "id") ?: "?");
-	return known_issue_find(id);
+	if (reason)
+		snprintf(exit, sizeof(exit), "%s: %s", reason,
+			 json_get_str(sched, "exit_msg") ?: "");
+	return known_issue_find(c->test, json_get_str(check, "id") ?: "?",
+				reason ? exit : NULL);
 }
 
 /*
