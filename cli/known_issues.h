@@ -16,8 +16,8 @@
  *
  * A scheduler's bug can show in any case: "<case|*>.<check>@<evidence>"
  * lists the check only where the scheduler's sched_ext exit (the kernel's
- * "reason: message", '_' standing for a space) contains <evidence>, e.g.
- * "*.scheduler@runnable_task_stall". The wildcard needs the evidence.
+ * "reason: message", '_' standing for a space) starts with <evidence>,
+ * e.g. "*.scheduler@runnable_task_stall". The wildcard needs evidence.
  */
 #ifndef __KTSTR_KNOWN_ISSUES_H
 #define __KTSTR_KNOWN_ISSUES_H
