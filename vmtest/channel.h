@@ -30,8 +30,8 @@ enum channel_frame {
 	/* host -> guest */
 	CH_ARGV		= 'A',	/* NUL-separated argv of the command */
 	CH_ENV		= 'V',	/* one NAME=value for the command */
-	CH_TTY		= 'T',	/* run the command on the console (shell);
-				 * payload "s": the host's input is a script */
+	/* run the command on the console (shell); "s": input is a script */
+	CH_TTY		= 'T',
 	CH_GO		= 'G',	/* all set, start the command */
 	CH_STDIN	= 'I',	/* bytes for the command's stdin */
 	CH_STDIN_EOF	= 'J',	/* the host's stdin is closed */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * known_issues_load on a file of any content ($KTSTR_KNOWN_ISSUES),
- * then lookups by each line's first word.
+ * then lookups by each line's first word (case, check, evidence).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,12 +39,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (p = copy; *p; ) {
 		size_t n = strcspn(p, " \t\n");
 
+		char *dot, *at, *c;
+
 		snprintf(id, sizeof(id), "%.*s", (int)n, p);
-		k = known_issue_find(id);
-		if (k && (strcmp(k->id, id) ||
-			  !memchr(k->link, '\0', sizeof(k->link)) ||
-			  !memchr(k->reason, '\0', sizeof(k->reason))))
-			abort();
+		dot = strchr(id, '.');
+		at = strchr(id, '@');
+		if (dot && (!at || at > dot)) {
+			*dot = '\0';
+			if (at)
+				*at = '\0';
+			/* the evidence as the kernel's exit text */
+			for (c = at ? at + 1 : dot + 1; at && *c; c++)
+				if (*c == '_')
+					*c = ' ';
+			k = known_issue_find(id, dot + 1, at ? at + 1 : NULL);
+			/* an entry without evidence names exactly this check */
+			if (k && !strchr(k->id, '@') &&
+			    (strncmp(k->id, id, strlen(id)) ||
+			     strcmp(k->id + strlen(id) + 1, dot + 1)))
+				abort();
+			if (k && (!memchr(k->link, '\0', sizeof(k->link)) ||
+				  !memchr(k->reason, '\0', sizeof(k->reason))))
+				abort();
+		}
 		p = strchr(p, '\n');
 		if (!p)
 			break;
