@@ -125,8 +125,7 @@ static bool id_matches(const char *id, const char *test_case,
 {
 	const char *dot = strchr(id, '.'), *at = strchr(id, '@');
 	size_t clen = dot - id, klen = (at ?: id + strlen(id)) - dot - 1;
-	char want[256], seen[512];
-	size_t i;
+	const char *e;
 
 	if (!(clen == 1 && id[0] == '*') &&
 	    (strlen(test_case) != clen || strncmp(id, test_case, clen)))
@@ -137,16 +136,15 @@ static bool id_matches(const char *id, const char *test_case,
 		return true;
 	if (!exit)
 		return false;
-	snprintf(want, sizeof(want), "%s", at + 1);
-	snprintf(seen, sizeof(seen), "%s", exit);
-	for (i = 0; seen[i]; i++)
-		if (seen[i] == ' ')
-			seen[i] = '_';
 	/*
-	 * A prefix of "reason: message": the reason comes from the kernel's
-	 * exit kind, which the scheduler cannot forge with its own message.
+	 * A prefix of "reason: message" ('_' for a space): the reason comes
+	 * from the kernel's exit kind, which the scheduler cannot forge with
+	 * its own message.
 	 */
-	return !strncmp(seen, want, strlen(want));
+	for (e = at + 1; *e; e++, exit++)
+		if (*e != *exit && !(*e == '_' && *exit == ' '))
+			return false;
+	return true;
 }
 
 const struct known_issue *known_issue_find(const char *test_case,

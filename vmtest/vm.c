@@ -442,9 +442,10 @@ static int send_command(struct channel_tx *tx, const struct vm_config *cfg)
 	 * the answer. The guest turns the console's echo off, and ash then
 	 * reads plain lines.
 	 */
-	if (cfg->tty)
-		ret |= channel_tx_queue(tx, CH_TTY, isatty(0) ? NULL : "s",
-					isatty(0) ? 0 : 1);
+	if (cfg->tty && isatty(0))
+		ret |= channel_tx_queue(tx, CH_TTY, NULL, 0);
+	else if (cfg->tty)
+		ret |= channel_tx_queue(tx, CH_TTY, "s", 1);
 	ret |= channel_tx_queue(tx, CH_GO, NULL, 0);
 	return ret ? -ENOMEM : 0;
 }
