@@ -112,6 +112,11 @@ static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 /* reservoir of wake latencies: the first WAKE_SAMPLES, then replace */
 static void add_wake(struct worker_report *r, double us)
 {
+	/* the samples are uint32_t: clamp, a float out of range is UB */
+	if (!(us >= 0))
+		us = 0;
+	else if (us > UINT32_MAX)
+		us = UINT32_MAX;
 	pthread_mutex_lock(&wake_lock);
 	if (r->nr_wake < WAKE_SAMPLES)
 		r->wake_us[r->nr_wake++] = us;
@@ -120,13 +125,18 @@ static void add_wake(struct worker_report *r, double us)
 	pthread_mutex_unlock(&wake_lock);
 }
 
-/* sleep @us and record how late the wake-up was */
+/*
+ * Sleep @us and record how late the wake-up was. A sleep cut short by
+ * the stop signal (SIGUSR1 has no SA_RESTART) was not woken by its
+ * timer: it says nothing about wake latency and is not recorded.
+ */
 static void timed_sleep(struct worker_report *r, unsigned int us)
 {
 	struct timespec ts = { 0, us * 1000L };
 	double t0 = ts_ms(CLOCK_MONOTONIC);
 
-	nanosleep(&ts, NULL);
+	if (nanosleep(&ts, NULL))
+		return;
 	add_wake(r, (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 - us);
 }
 

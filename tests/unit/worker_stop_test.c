@@ -3,7 +3,9 @@
  * A worker stopped at any moment reports: the ping-pong types' partner
  * thread must answer the last ping, and the stop signal must reach the
  * thread that waits. Before the fix a futex ping-pong worker stopped
- * mid-exchange could wait for an answer for ever.
+ * mid-exchange could wait for an answer for ever. A sleep the stop cuts
+ * short must not be recorded as a wake-up: its negative lateness wrapped
+ * to about 4295 s in the report's unsigned samples.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -15,8 +17,23 @@
 
 #define ROUNDS		200
 #define BATCH		8
+/* a wake-up later than this in a 2 s run is a wrapped negative */
+#define WAKE_US_MAX	(10 * 1000 * 1000)
 
-/* stop BATCH workers of @work at random moments, ROUNDS times in all */
+static int implausible_wakes(const struct worker_report *r)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < r->nr_wake && i < WAKE_SAMPLES; i++)
+		n += r->wake_us[i] > WAKE_US_MAX;
+	return n;
+}
+
+/*
+ * Stop BATCH workers of @work at random moments, ROUNDS times in all;
+ * count the workers that did not report and the bad samples of those
+ * that did.
+ */
 static int unreported(enum ktstr_work work)
 {
 	struct ktstr_cgroup cg = { .work = work };
@@ -39,6 +56,8 @@ static int unreported(enum ktstr_work work)
 		for (i = 0; i < BATCH; i++)
 			if (worker_collect(&w[i], 2000))
 				missing++;
+			else
+				missing += implausible_wakes(&w[i].report);
 		if (missing)
 			break;	/* within the harness's 30 s */
 	}
