@@ -405,6 +405,48 @@ static void check_wake_cv(const struct ktstr_checks *c,
 			   v, c->max_wake_latency_cv, m, mean);
 }
 
+/* one worker's 99th percentile wake-up latency */
+static void check_p99_wake(const struct ktstr_checks *c,
+			   const struct worker_report *w,
+			   struct check_result *r)
+{
+	/* worker_collect() bounds nr_wake; a report built elsewhere may not */
+	unsigned int n = w->nr_wake < WAKE_SAMPLES ? w->nr_wake : WAKE_SAMPLES;
+	uint32_t tmp[WAKE_SAMPLES];
+	double p99;
+
+	memcpy(tmp, w->wake_us, n * sizeof(tmp[0]));
+	p99 = percentile_u32(tmp, n, 99);
+	if (p99 > c->max_p99_wake_latency_us)
+		check_fail(r, "p99 wake latency %.0fns exceeds limit %.0fns (%u samples)",
+			   p99 * 1000, c->max_p99_wake_latency_us * 1000, n);
+	record_max(r, "max_p99_wake_latency_us", p99,
+		   c->max_p99_wake_latency_us, "%.0fus", "%.0fus");
+}
+
+/* a cgroup's CPU changes per work unit */
+static void check_migration_ratio(const struct ktstr_checks *c,
+				  uint64_t migrations, uint64_t units,
+				  struct check_result *r)
+{
+	double ratio;
+
+	if (!units) {
+		check_merge(r, VERDICT_INCONCLUSIVE);
+		check_record(r, "max_migration_ratio", VERDICT_INCONCLUSIVE,
+			     0, "no work units to divide by");
+		return;
+	}
+	ratio = (double)migrations / units;
+	if (ratio > c->max_migration_ratio)
+		check_fail(r, "migration ratio %.4f exceeds threshold %.4f (%llu migrations / %llu iterations)",
+			   ratio, c->max_migration_ratio,
+			   (unsigned long long)migrations,
+			   (unsigned long long)units);
+	record_max(r, "max_migration_ratio", ratio, c->max_migration_ratio,
+		   "%.4f", "%.4f");
+}
+
 void checks_cgroup(const struct ktstr_checks *c,
 		   const struct worker_report *w, int n,
 		   const struct cpus *cpuset, struct check_result *r)
@@ -444,19 +486,8 @@ void checks_cgroup(const struct ktstr_checks *c,
 				     "%.1f/s %s %.1f/s", rate, low ? "<" : ">=",
 				     c->min_iteration_rate);
 		}
-		if (c->max_p99_wake_latency_us && w[i].nr_wake) {
-			uint32_t tmp[WAKE_SAMPLES];
-			double p99;
-
-			memcpy(tmp, w[i].wake_us, w[i].nr_wake * sizeof(tmp[0]));
-			p99 = percentile_u32(tmp, w[i].nr_wake, 99);
-			if (p99 > c->max_p99_wake_latency_us)
-				check_fail(r, "p99 wake latency %.0fns exceeds limit %.0fns (%u samples)",
-					   p99 * 1000, c->max_p99_wake_latency_us * 1000,
-					   w[i].nr_wake);
-			record_max(r, "max_p99_wake_latency_us", p99,
-				   c->max_p99_wake_latency_us, "%.0fus", "%.0fus");
-		}
+		if (c->max_p99_wake_latency_us && w[i].nr_wake)
+			check_p99_wake(c, &w[i], r);
 	}
 	if (c->not_starved && starved)
 		check_record(r, "not_starved", VERDICT_FAIL, starved,
@@ -471,23 +502,8 @@ void checks_cgroup(const struct ktstr_checks *c,
 		check_throughput_cv(c, w, n, r);
 	if (c->max_wake_latency_cv)
 		check_wake_cv(c, w, n, r);
-	if (c->max_migration_ratio) {
-		if (!units) {
-			check_merge(r, VERDICT_INCONCLUSIVE);
-			check_record(r, "max_migration_ratio", VERDICT_INCONCLUSIVE,
-				     0, "no work units to divide by");
-		} else {
-			if ((double)migrations / units > c->max_migration_ratio)
-				check_fail(r, "migration ratio %.4f exceeds threshold %.4f (%llu migrations / %llu iterations)",
-					   (double)migrations / units,
-					   c->max_migration_ratio,
-					   (unsigned long long)migrations,
-					   (unsigned long long)units);
-			record_max(r, "max_migration_ratio",
-				   (double)migrations / units,
-				   c->max_migration_ratio, "%.4f", "%.4f");
-		}
-	}
+	if (c->max_migration_ratio)
+		check_migration_ratio(c, migrations, units, r);
 }
 
 void checks_weights(const struct ktstr_checks *c,

@@ -14,6 +14,21 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/*
+ * A variable another thread or process writes while we read it (the
+ * kernel's READ_ONCE/WRITE_ONCE): read and written whole, never torn or
+ * cached in a register. Relaxed: it orders nothing else.
+ */
+#define READ_SHARED(x) ({						\
+	__typeof__(x) __v;						\
+	__atomic_load(&(x), &__v, __ATOMIC_RELAXED);			\
+	__v;								\
+})
+#define WRITE_SHARED(x, val) do {					\
+	__typeof__(x) __v = (val);					\
+	__atomic_store(&(x), &__v, __ATOMIC_RELAXED);			\
+} while (0)
+
 void *xmalloc(size_t len);
 void *xcalloc(size_t n, size_t len);
 char *xstrdup(const char *s);

@@ -288,8 +288,8 @@ static const char *placeholder_stage(const struct run_outcome *o)
 	return "workload completed";
 }
 
-void artifacts_emit(const struct run_outcome *o, bool failed,
-		    const char *maps, const char *maps_why)
+/* the stats artifact: every case, passed or not */
+static void emit_stats(const struct run_outcome *o, bool failed)
 {
 	const char *topo = ktstr_env()->topo;
 	struct utsname u;
@@ -297,7 +297,6 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	size_t len;
 	char *buf;
 	FILE *f = json_object_mem(&j, &buf, &len);
-	int i;
 
 	if (!f)
 		return;
@@ -334,10 +333,37 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	json_close(&j, '}');
 	fclose(f);
 	artifact_line(ARTIFACT_STATS, buf);
-	if (!failed)
-		return;
+}
 
-	f = json_object_mem(&j, &buf, &len);
+/* the scheduler's BPF programs as the monitor last read them */
+static void programs(struct json *j, const struct monitor *mon)
+{
+	int i;
+
+	json_open(j, "programs", '[');
+	for (i = 0; mon && i < mon->nr_progs1; i++) {
+		const struct prog_stat *p = &mon->progs1[i];
+
+		json_open(j, NULL, '{');
+		json_int(j, "id", p->id);
+		json_str(j, "name", p->name);
+		json_int(j, "run_cnt", p->run_cnt);
+		json_int(j, "run_time_ns", p->run_time_ns);
+		json_int(j, "verified_insns", p->verified_insns);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+/* the failure dump: full with @maps, else the manual's placeholder */
+static void emit_failure_dump(const struct run_outcome *o, const char *maps,
+			      const char *maps_why)
+{
+	struct json j;
+	size_t len;
+	char *buf;
+	FILE *f = json_object_mem(&j, &buf, &len);
+
 	if (!f)
 		return;
 	/* the manual's fields first: schema, maps, why not, is_placeholder */
@@ -358,22 +384,18 @@ void artifacts_emit(const struct run_outcome *o, bool failed,
 	}
 	json_bool(&j, "is_placeholder", !maps);
 	json_str(&j, "test", o->t->name);
-	json_open(&j, "programs", '[');
-	for (i = 0; o->mon && i < o->mon->nr_progs1; i++) {
-		const struct prog_stat *p = &o->mon->progs1[i];
-
-		json_open(&j, NULL, '{');
-		json_int(&j, "id", p->id);
-		json_str(&j, "name", p->name);
-		json_int(&j, "run_cnt", p->run_cnt);
-		json_int(&j, "run_time_ns", p->run_time_ns);
-		json_int(&j, "verified_insns", p->verified_insns);
-		json_close(&j, '}');
-	}
-	json_close(&j, ']');
+	programs(&j, o->mon);
 	if (o->mon && o->mon->nr_series)
 		rq_series(&j, o->mon);
 	json_close(&j, '}');
 	fclose(f);
 	artifact_line(ARTIFACT_FAILURE_DUMP, buf);
+}
+
+void artifacts_emit(const struct run_outcome *o, bool failed,
+		    const char *maps, const char *maps_why)
+{
+	emit_stats(o, failed);
+	if (failed)
+		emit_failure_dump(o, maps, maps_why);
 }

@@ -186,6 +186,49 @@ static bool capture_one(FILE *f, struct map_meta *m, bool dump, bool *first)
 }
 
 /*
+ * What is known of held map @i before bpftool runs: id, name, type, and
+ * why it will not be dumped (its type, its size). Returns true when it
+ * is to be dumped.
+ */
+static bool map_meta_fill(const struct map_hold *h, int i,
+			  struct map_meta *m)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t ilen = sizeof(info);
+	const char *no = NULL;
+
+	memset(m, 0, sizeof(*m));
+	m->id = h->ids[i];
+	m->type = "?";
+	if (!bpf_map_get_info_by_fd(h->fds[i], &info, &ilen)) {
+		snprintf(m->name, sizeof(m->name), "%s", info.name);
+		m->type = libbpf_bpf_map_type_str(info.type) ?: "?";
+		no = no_dump_reason(info.type);
+	}
+	if (no)
+		snprintf(m->why, sizeof(m->why), "%s", no);
+	else if (h->bytes[i] > MAX_DUMP_BYTES)
+		snprintf(m->why, sizeof(m->why),
+			 "%llu bytes, larger than %d KiB: shown, not dumped",
+			 h->bytes[i], MAX_DUMP_BYTES >> 10);
+	return !m->why[0];
+}
+
+/* a map listed with its type and the reason it has no contents */
+static void write_undumped(FILE *f, const struct map_meta *m, bool *first)
+{
+	fprintf(f, "%s{\"map\":{\"id\":%u,\"name\":", *first ? "" : ",",
+		m->id);
+	json_escape(f, m->name);
+	fprintf(f, ",\"type\":");
+	json_escape(f, m->type);
+	fprintf(f, "},\"dumped\":false,\"reason\":");
+	json_escape(f, m->why);
+	fputc('}', f);
+	*first = false;
+}
+
+/*
  * bpftool's batch JSON for the held maps, then one entry for each map
  * that was not dumped, with its type and the reason. The batch stops at
  * the first command that fails, so maps bpftool cannot dump are left out
@@ -213,29 +256,15 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 	}
 	b = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!b) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(batch);
+		}
 		snprintf(why, len, "cannot write a bpftool batch file in /tmp");
 		return NULL;
 	}
 	for (i = 0; i < h->nr; i++) {
-		struct bpf_map_info info = { 0 };
-		uint32_t ilen = sizeof(info);
-		const char *no = NULL;
-
-		memset(&meta[i], 0, sizeof(meta[i]));
-		meta[i].id = h->ids[i];
-		meta[i].type = "?";
-		if (!bpf_map_get_info_by_fd(h->fds[i], &info, &ilen)) {
-			snprintf(meta[i].name, sizeof(meta[i].name), "%s", info.name);
-			meta[i].type = libbpf_bpf_map_type_str(info.type) ?: "?";
-			no = no_dump_reason(info.type);
-		}
-		if (no)
-			snprintf(meta[i].why, sizeof(meta[i].why), "%s", no);
-		else if (h->bytes[i] > MAX_DUMP_BYTES)
-			snprintf(meta[i].why, sizeof(meta[i].why),
-				 "%llu bytes, larger than %d KiB: shown, not dumped",
-				 h->bytes[i], MAX_DUMP_BYTES >> 10);
-		dump[i] = !meta[i].why[0];
+		dump[i] = map_meta_fill(h, i, &meta[i]);
 		/* one bpftool for all maps: each start costs under TCG */
 		fprintf(b, "map show id %u\n", h->ids[i]);
 		if (dump[i])
@@ -258,19 +287,9 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 			read |= capture_one(f, &meta[i], dump[i], &first);
 	}
 	free(out);
-	for (i = 0; i < h->nr; i++) {
-		if (!meta[i].why[0])
-			continue;
-		fprintf(f, "%s{\"map\":{\"id\":%u,\"name\":", first ? "" : ",",
-			meta[i].id);
-		json_escape(f, meta[i].name);
-		fprintf(f, ",\"type\":");
-		json_escape(f, meta[i].type);
-		fprintf(f, "},\"dumped\":false,\"reason\":");
-		json_escape(f, meta[i].why);
-		fputc('}', f);
-		first = false;
-	}
+	for (i = 0; i < h->nr; i++)
+		if (meta[i].why[0])
+			write_undumped(f, &meta[i], &first);
 	fputc(']', f);
 	fclose(f);
 	/* not one "map show" answered: bpftool itself is the problem */

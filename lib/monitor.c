@@ -155,14 +155,21 @@ static void judge_sample(struct monitor *m, struct monitor_phase *ph,
 		ph->max_imbalance = imb;
 }
 
+/* the phase samples go to, NULL before the first (see struct monitor) */
+static struct monitor_phase *current_phase(struct monitor *m)
+{
+	int n = __atomic_load_n(&m->nr_phases, __ATOMIC_ACQUIRE);
+
+	return n ? &m->phases[n - 1] : NULL;
+}
+
 void monitor_judge(struct monitor *m, const uint32_t *nr,
 		   const uint32_t *scx_nr, const uint32_t *dsq,
 		   const uint64_t *clock)
 {
 	/* samples before the first phase count for the totals only */
 	struct monitor_phase spare = { 0 };
-	struct monitor_phase *ph = m->nr_phases ? &m->phases[m->cur_phase] :
-				   &spare;
+	struct monitor_phase *ph = current_phase(m) ?: &spare;
 	uint32_t lo = UINT32_MAX, hi = 0, sum_nr = 0, sum_scx = 0, sum_dsq = 0;
 	unsigned int cpu, n = 0;
 	bool host_pause;
@@ -194,14 +201,16 @@ void monitor_phase(struct monitor *m, const char *label)
 {
 	long long t = now_ms();
 
-	if (m->nr_phases)
-		m->phases[m->cur_phase].end_ms = t;
-	if (m->nr_phases == MONITOR_MAX_PHASES)
+	/* only this thread writes nr_phases: its own read is plain */
+	int n = m->nr_phases;
+
+	if (n)
+		m->phases[n - 1].end_ms = t;
+	if (n == MONITOR_MAX_PHASES)
 		return;
-	snprintf(m->phases[m->nr_phases].label,
-		 sizeof(m->phases[0].label), "%s", label);
-	m->phases[m->nr_phases].start_ms = t;
-	m->cur_phase = m->nr_phases++;
+	snprintf(m->phases[n].label, sizeof(m->phases[0].label), "%s", label);
+	m->phases[n].start_ms = t;
+	__atomic_store_n(&m->nr_phases, n + 1, __ATOMIC_RELEASE);
 }
 
 bool scx_events_parse(const char *text, struct scx_events *ev)
@@ -270,8 +279,7 @@ static void judge_rate(struct monitor *m, const char *what, double rate,
 
 void monitor_judge_events(struct monitor *m, const struct scx_events *ev)
 {
-	struct monitor_phase *ph = m->nr_phases ? &m->phases[m->cur_phase] :
-				   NULL;
+	struct monitor_phase *ph = current_phase(m);
 	const struct scx_events *prev = &m->ev_prev;
 
 	if (!ev->valid)

@@ -89,7 +89,7 @@ struct schedstat {
 struct monitor {
 	struct monitor_cfg cfg;
 	pthread_t thread;
-	volatile bool stop;
+	bool stop;			/* atomic: the run's thread sets it */
 	bool running;
 	void *skel;
 	unsigned int nr_cpus;
@@ -106,7 +106,11 @@ struct monitor {
 	uint64_t last_clock[CPUS_MAX];
 	/* phases */
 	struct monitor_phase phases[MONITOR_MAX_PHASES];
-	volatile int cur_phase;
+	/*
+	 * Samples go to the last phase begun. monitor_phase() fills a
+	 * phase in, then publishes the new count (release); the sampler
+	 * reads it with acquire, see current_phase().
+	 */
 	int nr_phases;
 	/* violations, one line each */
 	char violations[2048];

@@ -133,7 +133,7 @@ static void *sampler(void *arg)
 	/* this thread's run-queue wait: the scheduler under test's doing */
 	int self = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
 
-	while (!m->stop) {
+	while (!__atomic_load_n(&m->stop, __ATOMIC_RELAXED)) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 
 		next += m->cfg.interval_ms;
@@ -157,7 +157,7 @@ static void *sampler(void *arg)
 		/* one sleep per sample: every wake-up costs, more so under TCG */
 		left = next - now_ms();
 		waited = schedstat_wait_ms(self);
-		if (!m->stop && left > 0)
+		if (!__atomic_load_n(&m->stop, __ATOMIC_RELAXED) && left > 0)
 			usleep(left * 1000);
 		/*
 		 * Woken far past the sample's time, and not because it
@@ -228,13 +228,13 @@ void monitor_start(struct monitor *m, const struct monitor_cfg *cfg)
 
 void monitor_stop(struct monitor *m)
 {
-	m->stop = true;
+	__atomic_store_n(&m->stop, true, __ATOMIC_RELAXED);
 	if (m->running)
 		pthread_join(m->thread, NULL);
 	m->running = false;
 	m->end_ms = now_ms();
-	if (m->nr_phases)
-		m->phases[m->cur_phase].end_ms = m->end_ms;
+	if (m->nr_phases)	/* the sampler has ended: plain reads */
+		m->phases[m->nr_phases - 1].end_ms = m->end_ms;
 	/* the scheduler is still attached here unless it died */
 	if (m->ev_available) {
 		struct scx_events ev;

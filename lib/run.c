@@ -253,7 +253,7 @@ static void stop_cgroup_workers(struct run *r, int i)
 		 * No report: it never got the CPU back to answer. Its live
 		 * counter tells a worker that never ran at all.
 		 */
-		if (r->eff.not_starved && w->live && !w->live->units)
+		if (r->eff.not_starved && w->live && !READ_SHARED(w->live->units))
 			check_fail(&r->res, "tid %d starved (0 work units)",
 				   w->pid);
 		check_fail(&r->res, "tid %d did not report within %.1f s of being stopped",

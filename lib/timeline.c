@@ -19,22 +19,22 @@ void timeline_cut(struct timeline *tl, const struct worker *w, int nr)
 	tl->at_ms[tl->nr_phases] = now_ms();
 	for (k = 0; k < nr && k < TIMELINE_MAX_WORKERS; k++) {
 		struct timeline_point *p = &tl->snap[tl->nr_phases][k];
-		const struct worker_live *l = w[k].live;
+		struct worker_live *l = w[k].live;
 
 		if (!l)
 			continue;
 		p->alive = !w[k].stopped;
-		p->units = l->units;
-		p->migrations = l->migrations;
-		p->cpu_ms = l->cpu_ms;
-		p->wall_ms = l->wall_ms;
-		p->run_delay_ms = l->run_delay_ms;
-		p->max_gap_ms = l->phase_max_gap_ms;
-		p->gap_cpu = l->phase_gap_cpu;
+		p->units = READ_SHARED(l->units);
+		p->migrations = READ_SHARED(l->migrations);
+		p->cpu_ms = READ_SHARED(l->cpu_ms);
+		p->wall_ms = READ_SHARED(l->wall_ms);
+		p->run_delay_ms = READ_SHARED(l->run_delay_ms);
+		p->max_gap_ms = READ_SHARED(l->phase_max_gap_ms);
+		p->gap_cpu = READ_SHARED(l->phase_gap_cpu);
 	}
 	tl->nr_phases++;
 	if (worker_epoch)
-		(*worker_epoch)++;
+		__atomic_fetch_add(worker_epoch, 1, __ATOMIC_RELAXED);
 }
 
 void timeline_marker(struct timeline *tl, const char *line)

@@ -55,7 +55,7 @@ const char *work_name(enum ktstr_work w)
 }
 
 static volatile sig_atomic_t stop;
-volatile unsigned int *worker_epoch;
+unsigned int *worker_epoch;
 
 struct worker_live *worker_live_alloc(unsigned int n)
 {
@@ -427,22 +427,24 @@ static void setup_policy(const struct ktstr_cgroup *cg, int nice)
 static void publish(struct worker_live *live, const struct worker_report *r,
 		    double gap, int cpu, double wall, double cpu0)
 {
-	unsigned int epoch = worker_epoch ? *worker_epoch : 0;
+	unsigned int epoch = worker_epoch ? READ_SHARED(*worker_epoch) : 0;
 
+	/* only this worker writes @live: its own reads need no atomics */
 	if (live->seen_epoch != epoch) {
 		live->seen_epoch = epoch;
-		live->phase_max_gap_ms = 0;
+		WRITE_SHARED(live->phase_max_gap_ms, 0);
 	}
 	if (gap > live->phase_max_gap_ms) {
-		live->phase_max_gap_ms = gap;
-		live->phase_gap_cpu = cpu;
+		WRITE_SHARED(live->phase_max_gap_ms, gap);
+		WRITE_SHARED(live->phase_gap_cpu, cpu);
 	}
-	live->units = r->units;
-	live->migrations = r->migrations;
-	live->wall_ms = wall;
+	WRITE_SHARED(live->units, r->units);
+	WRITE_SHARED(live->migrations, r->migrations);
+	WRITE_SHARED(live->wall_ms, wall);
 	if (!(r->units % 64)) {
-		live->cpu_ms = ts_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-		live->run_delay_ms = run_delay_ms();
+		WRITE_SHARED(live->cpu_ms,
+			     ts_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0);
+		WRITE_SHARED(live->run_delay_ms, run_delay_ms());
 	}
 }
 
@@ -603,6 +605,9 @@ int worker_collect(struct worker *w, unsigned int timeout_ms)
 	}
 	if (got == sizeof(w->report))
 		ret = 0;
+	/* every reader indexes wake_us[] by it */
+	if (w->report.nr_wake > WAKE_SAMPLES)
+		w->report.nr_wake = WAKE_SAMPLES;
 	worker_kill(w);
 	return ret;
 }

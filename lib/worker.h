@@ -17,21 +17,25 @@
 /*
  * What a worker publishes while it runs, in memory shared with the
  * harness, so the timeline can cut the run into phases. Written only by
- * the worker; the harness reads it at phase boundaries.
+ * the worker, with WRITE_SHARED(); the harness reads each field with
+ * READ_SHARED() at phase boundaries.
  */
 struct worker_live {
-	volatile uint64_t units;
-	volatile uint64_t migrations;
-	volatile double cpu_ms;		/* refreshed every 64 units */
-	volatile double run_delay_ms;	/* likewise, from schedstat */
-	volatile double wall_ms;
-	volatile double phase_max_gap_ms;	/* since the epoch changed */
-	volatile int phase_gap_cpu;
-	volatile unsigned int seen_epoch;
+	uint64_t units;
+	uint64_t migrations;
+	double cpu_ms;			/* refreshed every 64 units */
+	double run_delay_ms;		/* likewise, from schedstat */
+	double wall_ms;
+	double phase_max_gap_ms;	/* since the epoch changed */
+	int phase_gap_cpu;
+	unsigned int seen_epoch;	/* the worker's own bookkeeping */
 };
 
-/* bumped by the harness at each phase: workers restart phase maxima */
-extern volatile unsigned int *worker_epoch;
+/*
+ * Bumped by the harness at each phase (atomically): workers restart
+ * their phase maxima when they see it change.
+ */
+extern unsigned int *worker_epoch;
 
 /* Shared memory for @n workers' live counters (and the epoch). */
 struct worker_live *worker_live_alloc(unsigned int n);
