@@ -127,7 +127,7 @@ $(shell mkdir -p $(OUTPUT) && s=$$(cat $(SAN_STATE) 2>/dev/null);	\
 ifeq ($(SANITIZE),1)
 # -O1: ASan's usual level, and quicker to build than -O2
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer	\
-	     -fno-sanitize-recover=undefined -O1
+	     -fno-sanitize-recover=undefined -O1 -DKTSTR_SANITIZE
 CC := $(CLANG)
 # gcc's warning options that clang does not know are not errors
 HOST_CFLAGS += -Wno-unknown-warning-option

@@ -22,6 +22,10 @@
 
 #include "scx_ktstr.bpf.skel.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 static const char help[] =
 "scx_ktstr: the ktstr fixture scheduler\n"
 "\n"
@@ -166,7 +170,7 @@ struct knobs {
 };
 
 /* a number of @what in [0, @max], or exit 2 naming the option */
-static long long number(const char *opt, const char *v, long long max)
+static long long bounded_number(const char *opt, const char *v, long long max)
 {
 	char *end;
 	long long n;
@@ -194,7 +198,7 @@ static int parse_args(int argc, char **argv, struct scx_ktstr *skel,
 
 		switch (opt) {
 		case OPT_BUG_KNOB:
-			for (i = 0; i < sizeof(bug_knobs) / sizeof(bug_knobs[0]); i++)
+			for (i = 0; i < ARRAY_SIZE(bug_knobs); i++)
 				if (!strcmp(name, bug_knobs[i]))
 					*bug_knob(skel, i) = true;
 			break;
@@ -202,19 +206,19 @@ static int parse_args(int argc, char **argv, struct scx_ktstr *skel,
 			k->crash = true;
 			break;
 		case OPT_CRASH_AFTER:
-			k->crash_at = number(name, optarg, day_ms);
+			k->crash_at = bounded_number(name, optarg, day_ms);
 			break;
 		case OPT_STALL:
 			k->stall = true;
 			break;
 		case OPT_STALL_AFTER:
-			k->stall_at = number(name, optarg, day_ms);
+			k->stall_at = bounded_number(name, optarg, day_ms);
 			break;
 		case OPT_SLOW:
 			skel->bss->knob_slow = true;
 			break;
 		case OPT_SLOW_AFTER:
-			k->slow_at = number(name, optarg, day_ms);
+			k->slow_at = bounded_number(name, optarg, day_ms);
 			break;
 		case OPT_DEGRADE:
 			skel->bss->knob_degrade = true;
@@ -230,11 +234,11 @@ static int parse_args(int argc, char **argv, struct scx_ktstr *skel,
 			break;
 		case OPT_TIMEOUT:
 			skel->struct_ops.ktstr_ops->timeout_ms =
-				number(name, optarg, 60000);
+				bounded_number(name, optarg, 60000);
 			break;
 		case OPT_SLICE:
 			skel->rodata->slice_ns =
-				number(name, optarg, 1000000) * 1000ULL;
+				bounded_number(name, optarg, 1000000) * 1000ULL;
 			break;
 		case OPT_STATS:
 			k->stats = true;

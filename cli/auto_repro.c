@@ -102,7 +102,7 @@ static int guest_dropped(struct pipeline *p, const char *report)
 		char name[96];
 
 		s += strlen("repro: dropped ");
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(s, " \n"), s);
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(s, "\n "), s);
 		drop(p, name);
 		n++;
 	}

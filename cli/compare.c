@@ -95,7 +95,20 @@ static int parse_compare(int argc, char **argv, struct compare_opts *o)
 			fprintf(stderr, "ktstr compare: %s needs a value\n", a);
 			return -1;
 		}
-		if (!strcmp(a, "--a-sched") || !strcmp(a, "--b-sched")) {
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("usage: ktstr compare [--a-sched BIN [ARGS] --] [--b-sched BIN [ARGS] --]\n"
+			       "                     [--a-kernel K] [--b-kernel K] [--repeat N]\n"
+			       "                     [--threshold [METRIC=]V]... [--alpha P] [--json] [--together]\n"
+			       "                     [run options]\n"
+			       "  runs the selected cases on side A and side B in turn, N passes (default 5),\n"
+			       "  then compares them as 'ktstr stats compare' does; a side without --x-sched\n"
+			       "  runs each case's own scheduler, without --x-kernel the default kernel.\n"
+			       "  --together runs both sides of a pass at once (two VMs side by side).\n"
+			       "  Run options (-t FILTER, -j N, --timeout, ...) go to every 'ktstr run';\n"
+			       "  each run's KTAP is kept as <its run directory>/pass-K.ktap.\n"
+			       "  Exit 1 when a metric regressed from A to B.\n");
+			return 1;
+		} else if (!strcmp(a, "--a-sched") || !strcmp(a, "--b-sched")) {
 			if (take_sched(argc, argv, &i, &o->side[a[2] == 'b']))
 				return -1;
 		} else if (valued && strcmp(a, "--repeat")) {
@@ -114,19 +127,6 @@ static int parse_compare(int argc, char **argv, struct compare_opts *o)
 			o->repeat = n;
 		} else if (!strcmp(a, "--together")) {
 			o->together = true;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			printf("usage: ktstr compare [--a-sched BIN [ARGS] --] [--b-sched BIN [ARGS] --]\n"
-			       "                     [--a-kernel K] [--b-kernel K] [--repeat N]\n"
-			       "                     [--threshold [METRIC=]V]... [--alpha P] [--json] [--together]\n"
-			       "                     [run options]\n"
-			       "  runs the selected cases on side A and side B in turn, N passes (default 5),\n"
-			       "  then compares them as 'ktstr stats compare' does; a side without --x-sched\n"
-			       "  runs each case's own scheduler, without --x-kernel the default kernel.\n"
-			       "  --together runs both sides of a pass at once (two VMs side by side).\n"
-			       "  Run options (-t FILTER, -j N, --timeout, ...) go to every 'ktstr run';\n"
-			       "  each run's KTAP is kept as <its run directory>/pass-K.ktap.\n"
-			       "  Exit 1 when a metric regressed from A to B.\n");
-			return 1;
 		} else {
 			r = stats_opt_parse(&o->stats, argc, argv, &i);
 			if (r < 0)

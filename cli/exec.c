@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-static void usage(FILE *f, const char *what)
+static void print_usage(FILE *f, const char *what)
 {
 	fprintf(f,
 		"usage: ktstr %s [options]%s\n"
@@ -37,7 +37,7 @@ static int parse(int argc, char **argv, struct vm_opts *o, int *cmd_at,
 			return 0;
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout, what);
+			print_usage(stdout, what);
 			return 1;
 		}
 		r = vm_opts_parse(o, argc, argv, &i);
@@ -47,7 +47,7 @@ static int parse(int argc, char **argv, struct vm_opts *o, int *cmd_at,
 			if (argv[i][0] == '-') {
 				fprintf(stderr, "ktstr %s: unknown option '%s'\n",
 					what, argv[i]);
-				usage(stderr, what);
+				print_usage(stderr, what);
 				return -1;
 			}
 			/* first non-option: the command */

@@ -29,7 +29,7 @@ static const struct {
 	{ "shell", cmd_shell, "boot a kernel into an interactive root shell" },
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	size_t i;
 
@@ -52,13 +52,13 @@ int main(int argc, char **argv)
 	/* an unknown KTSTR_LOG level is named at once, whatever the command */
 	log_debug_enabled();
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout);
+		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? VM_EXIT_USAGE : 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "ktstr: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	print_usage(stderr);
 	return VM_EXIT_USAGE;
 }

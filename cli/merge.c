@@ -36,7 +36,7 @@ static bool is_output_field(const char *line)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
 		if (!strncmp(line, fields[i], strlen(fields[i])))
 			return true;
 	return false;
@@ -468,7 +468,7 @@ static int merge_args(int argc, char **argv, struct merge *m,
 	return -1;
 }
 
-static int merge(struct merge *m, const char *out)
+static int write_merged(struct merge *m, const char *out)
 {
 	char merged[4200] = "", path[4200];
 	unsigned int s;
@@ -514,7 +514,7 @@ int cmd_merge(int argc, char **argv)
 	int ret = merge_args(argc, argv, m, &out);
 
 	if (ret < 0)
-		ret = merge(m, out);
+		ret = write_merged(m, out);
 	merge_free(m);
 	return ret;
 }

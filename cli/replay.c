@@ -46,7 +46,7 @@ static bool matches(const char *name, const char *const *filters, int n)
 	return false;
 }
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: ktstr replay [--exec] [--filter NAME]...\n"
 		"  --exec          run the command instead of printing it\n"
@@ -69,7 +69,10 @@ static int parse_replay(int argc, char **argv, struct replay *r)
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--exec")) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			print_usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--exec")) {
 			r->exec = true;
 		} else if (!strcmp(argv[i], "--filter") || !strcmp(argv[i], "-t")) {
 			if (i + 1 >= argc || !argv[i + 1][0]) {
@@ -83,13 +86,10 @@ static int parse_replay(int argc, char **argv, struct replay *r)
 				return VM_EXIT_USAGE;
 			}
 			r->filters[r->nr_filters++] = argv[++i];
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
 		} else {
 			fprintf(stderr, "ktstr replay: unknown argument '%s'\n",
 				argv[i]);
-			usage(stderr);
+			print_usage(stderr);
 			return VM_EXIT_USAGE;
 		}
 	}
@@ -161,7 +161,7 @@ static void print_command(char *const *args, int n)
 	printf("\n");
 }
 
-static int replay(struct replay *r)
+static int run_replay(struct replay *r)
 {
 	int i;
 
@@ -204,7 +204,7 @@ int cmd_replay(int argc, char **argv)
 	ret = read_last_run(f, path, &r);
 	fclose(f);
 	if (!ret)
-		ret = replay(&r);
+		ret = run_replay(&r);
 	for (i = 0; i < r.n; i++)
 		if (r.owned[i])
 			free(r.args[i]);

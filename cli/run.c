@@ -1673,14 +1673,15 @@ static int parse_run_opt(int argc, char **argv, int *i, struct run_opts *o)
 	r = parse_selection(argc, argv, i, o);
 	if (r != -2)
 		return r ? -1 : 0;
-	if (!strcmp(a, "--list")) {
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		run_usage();
+		return 1;
+	} else if (!strcmp(a, "--list")) {
 		o->list = true;
 	} else if (!strcmp(a, "--native")) {
 		o->native = true;
 	} else if (!strcmp(a, "--no-auto-repro")) {
 		o->no_auto_repro = true;
-	} else if (!strcmp(a, "--dry-run")) {
-		o->dry_run = true;
 	} else if (!strcmp(a, "--sched-checks")) {
 		struct ktstr_checks c;
 		char err[256];
@@ -1706,9 +1707,8 @@ static int parse_run_opt(int argc, char **argv, int *i, struct run_opts *o)
 		return parse_dir(a, argv[++*i], &o->out_dir);
 	} else if (!strcmp(a, "--run-dir")) {
 		return parse_dir(a, argv[++*i], &o->run_dir);
-	} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-		run_usage();
-		return 1;
+	} else if (!strcmp(a, "--dry-run")) {
+		o->dry_run = true;
 	} else {
 		kernel = !strcmp(a, "--kernel") || !strcmp(a, "-k") ||
 			 !strncmp(a, "--kernel=", 9);

@@ -20,7 +20,7 @@
 #include "svg.h"
 #include "util.h"
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	int m;
 
@@ -153,7 +153,7 @@ static int parse_opts(int argc, char **argv, struct stats_opts *o,
 		if (r)
 			continue;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
+			print_usage(stdout);
 			return 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "ktstr stats %s: unknown option '%s'\n",
@@ -592,7 +592,7 @@ static int stats_compare_cmd(int argc, char **argv)
 int cmd_stats(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout);
+		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? VM_EXIT_USAGE : 0;
 	}
 	if (!strcmp(argv[1], "list"))

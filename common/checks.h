@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "compiler.h"
 #include "ktstr.h"
 #include "report.h"
 
@@ -60,7 +61,7 @@ struct check_result {
 const char *verdict_name(enum verdict v);
 void check_init(struct check_result *r);
 void check_fail(struct check_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__printf(2, 3);
 void check_merge(struct check_result *r, enum verdict v);
 /*
  * Record check @id's outcome (merged with an earlier record of the same
@@ -69,12 +70,12 @@ void check_merge(struct check_result *r, enum verdict v);
  */
 void check_record(struct check_result *r, const char *id, enum verdict v,
 		  double margin, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+	__printf(5, 6);
 const struct check_record *check_find(const struct check_result *r,
 				      const char *id);
 /* a check that cannot be judged here: inconclusive, and why in a note */
 void check_inconclusive(struct check_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__printf(2, 3);
 
 /*
  * Thresholds after the merge order: library defaults, then the

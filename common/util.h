@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compiler.h"
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -70,7 +72,7 @@ FILE *tmp_file(void);
  * Read once; any other value is a warning and no tracing.
  */
 bool log_debug_enabled(void);
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __printf(1, 2);
 
 /*
  * The run delay (time runnable but waiting on a run queue) in a schedstat
@@ -86,7 +88,7 @@ bool str_starts_with(const char *s, const char *prefix);
 
 /* Format a sentence into @buf and return -1: for parsers' error paths. */
 int set_err(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__printf(3, 4);
 
 /*
  * Run @argv (no shell: execvp) and take its whole stdout into *@out, a

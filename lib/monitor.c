@@ -385,7 +385,7 @@ void schedstat_parse(const char *text, const struct cpus *cpus,
 
 			/* the span, and from version 17 the name */
 			for (k = ss->version >= 17 ? 2 : 1; k > 0; k--) {
-				q += strcspn(q, " \n");
+				q += strcspn(q, "\n ");
 				q += strspn(q, " ");
 			}
 			while (*q && *q != '\n' && nf < 64) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "repro.h"
 #include "util.h"
 
@@ -53,7 +54,7 @@ struct line {
 };
 
 static void put(struct line *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__printf(2, 3);
 
 static void put(struct line *l, const char *fmt, ...)
 {

@@ -7,19 +7,14 @@
  * environment is the launcher's choice, not the user's shell. Empty in
  * a normal build.
  */
-#ifndef __has_feature
-#define __has_feature(x) 0
-#endif
-
-#if __has_feature(address_sanitizer) || defined(__SANITIZE_ADDRESS__)
+#ifdef KTSTR_SANITIZE		/* make SANITIZE=1 */
 const char *__asan_default_options(void);
 const char *__ubsan_default_options(void);
 const char *__lsan_default_suppressions(void);
 
 const char *__asan_default_options(void)
 {
-	return "abort_on_error=1:halt_on_error=1:detect_leaks=1:"
-	       "print_summary=1";
+	return "abort_on_error=1:halt_on_error=1:detect_leaks=1:print_summary=1";
 }
 
 const char *__ubsan_default_options(void)

@@ -46,6 +46,7 @@ static const char *const work_names[WORK_NR] = {
 
 #define FANOUT_WAITERS	3
 #define MUTEX_THREADS	2	/* besides the worker itself */
+#define HELPER_THREADS	3	/* the larger of the two */
 #define PAGE_FAULT_BYTES	(1 << 20)
 #define SEQUENCE_PHASE_MS	500
 
@@ -206,9 +207,11 @@ struct helpers {
 	uint32_t fanout_seq;		/* futex word the waiters wait on */
 	double fanout_woken_at;		/* when the waker woke them (ms) */
 	pthread_mutex_t mutex;
-	pthread_t threads[FANOUT_WAITERS > MUTEX_THREADS ?
-			  FANOUT_WAITERS : MUTEX_THREADS];
+	pthread_t threads[HELPER_THREADS];
 };
+_Static_assert(ARRAY_SIZE(((struct helpers *)0)->threads) >= FANOUT_WAITERS &&
+	       ARRAY_SIZE(((struct helpers *)0)->threads) >= MUTEX_THREADS,
+	       "a type starts more helper threads than struct helpers holds");
 
 static void *fanout_waiter(void *arg)
 {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compiler.h"
+
 #define CHANNEL_PORT_NAME	"ktstr.io"
 #define CHANNEL_MAX_PAYLOAD	4096
 
@@ -48,7 +50,7 @@ struct channel_hdr {
 	uint8_t type;
 	uint8_t reserved;
 	uint16_t len;
-} __attribute__((packed));
+} __packed;
 
 #define CHANNEL_MAX_FRAME	(sizeof(struct channel_hdr) + CHANNEL_MAX_PAYLOAD)
 

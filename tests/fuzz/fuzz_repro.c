@@ -42,8 +42,7 @@ int run_case(const struct run_opts *o, struct test_case *c,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char result[] =
-		"{\"scheduler\":{\"error_exit\":true,\"exit_kind\":1025,"
-		"\"exit_reason\":\"runtime error\",\"exit_msg\":\"x\"}}";
+		"{\"scheduler\":{\"error_exit\":true,\"exit_kind\":1025,\"exit_reason\":\"runtime error\",\"exit_msg\":\"x\"}}";
 	char *s = fuzz_str(data, size), *split, err[64];
 	struct run_opts o;
 	struct test_case c;

@@ -259,7 +259,7 @@ TEST(scheduler_overrides_parse)
 /*
  * A scheduler's design bound raises a case's tighter threshold (scaled
  * like the case's own for time), never lowers a looser one, and leaves
- * a check the case turned off off.
+ * a check the case turned off switched off.
  */
 TEST(design_floors)
 {

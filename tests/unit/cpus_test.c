@@ -120,7 +120,7 @@ TEST(non_finite_and_malformed_numbers_refused)
 	const char *err;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		err = resolve(bad[i], "1n4l2c1t", list);
 		EXPECT_NE(NULL, err) {
 			TH_LOG("'%s' accepted as %s", bad[i], list);

@@ -112,9 +112,9 @@ TEST(script_and_static_need_nothing)
 	initramfs_init(&ir);
 	EXPECT_EQ(0, initramfs_add_program(&ir, path));
 	EXPECT_EQ(1, ir.nr);
-	if (!access("/bin/busybox", X_OK)) {
-		EXPECT_EQ(0, initramfs_add_program(&ir, "/bin/busybox"));
-	}
+	/* a static binary, when the host has one: no libraries to add */
+	EXPECT_EQ(0, access("/bin/busybox", X_OK) ? 0 :
+		  initramfs_add_program(&ir, "/bin/busybox"));
 	initramfs_free(&ir);
 	unlink(path);
 }

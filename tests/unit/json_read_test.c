@@ -12,9 +12,8 @@ TEST(reads_a_result)
 {
 	char err[128];
 	struct json_val *v = json_parse(
-		" {\"schema\":1,\"result\":\"pass\",\"ok\":true,\"none\":null,"
-		"\"checks\":[{\"id\":\"max_gap_ms\",\"summary\":\"a\\\"b\\u00e9\\n\"}],"
-		"\"n\":-1.5e2} ", err, sizeof(err));
+		" {\"schema\":1,\"result\":\"pass\",\"ok\":true,\"none\":null,\"checks\":[{\"id\":\"max_gap_ms\",\"summary\":\"a\\\"b\\u00e9\\n\"}],\"n\":-1.5e2} ",
+		err, sizeof(err));
 	const struct json_val *checks;
 	double n;
 
@@ -45,7 +44,7 @@ TEST(refuses_malformed_text)
 	char err[128];
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct json_val *v = json_parse(bad[i], err, sizeof(err));
 
 		EXPECT_EQ(NULL, v) TH_LOG("accepted '%s'", bad[i]);

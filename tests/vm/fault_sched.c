@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compiler.h"
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -63,7 +65,7 @@ static int do_panic(long ms)
 	return 1;
 }
 
-static __attribute__((noreturn)) void do_hang(long ms)
+static __noreturn void do_hang(long ms)
 {
 	sleep_ms(ms);
 	printf("fault_sched: stopping every process\n");
