@@ -386,7 +386,7 @@ static void check_wake_cv(const struct ktstr_checks *c,
 	int k;
 
 	for (k = 0; k < n; k++)
-		for (i = 0; i < w[k].nr_wake; i++) {
+		for (i = 0; i < w[k].nr_wake && i < WAKE_SAMPLES; i++) {
 			sum += w[k].wake_us[i];
 			sq += (double)w[k].wake_us[i] * w[k].wake_us[i];
 			m++;
@@ -410,7 +410,7 @@ static void check_p99_wake(const struct ktstr_checks *c,
 			   const struct worker_report *w,
 			   struct check_result *r)
 {
-	/* worker_collect() bounds nr_wake; a report built elsewhere may not */
+	/* worker_collect() bounds nr_wake; so does every reader */
 	unsigned int n = w->nr_wake < WAKE_SAMPLES ? w->nr_wake : WAKE_SAMPLES;
 	uint32_t tmp[WAKE_SAMPLES];
 	double p99;

@@ -27,6 +27,7 @@ struct worker_report {
 	double gap_at_ms;		/* when, since the worker started */
 	unsigned int nr_wake;		/* wake latency samples (us) */
 	uint32_t wake_us[WAKE_SAMPLES];
+	unsigned int wake_dropped;	/* negative ones: a harness bug */
 };
 
 #endif /* __KTSTR_REPORT_H */

@@ -7,7 +7,8 @@
  * environment is the launcher's choice, not the user's shell. Empty in
  * a normal build.
  */
-#ifdef KTSTR_SANITIZE		/* make SANITIZE=1 */
+/* make SANITIZE=1, or gcc's -fsanitize=address however it was asked for */
+#if defined(KTSTR_SANITIZE) || defined(__SANITIZE_ADDRESS__)
 const char *__asan_default_options(void);
 const char *__ubsan_default_options(void);
 const char *__lsan_default_suppressions(void);

@@ -28,7 +28,8 @@ void cgroup_summarize(const struct worker *w, int nr, int cgroup,
 		s->cpu_ms += r->cpu_ms;
 		if (r->wall_ms > 0)
 			s->units_per_s += r->units * 1000.0 / r->wall_ms;
-		for (i = 0; i < r->nr_wake && s->nr_wake < ARRAY_SIZE(wake); i++)
+		for (i = 0; i < r->nr_wake && i < WAKE_SAMPLES &&
+			    s->nr_wake < ARRAY_SIZE(wake); i++)
 			wake[s->nr_wake++] = r->wake_us[i];
 		if (r->max_gap_ms > s->gap_ms)
 			s->gap_ms = r->max_gap_ms;

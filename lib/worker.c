@@ -47,6 +47,7 @@ static const char *const work_names[WORK_NR] = {
 #define FANOUT_WAITERS	3
 #define MUTEX_THREADS	2	/* besides the worker itself */
 #define HELPER_THREADS	3	/* the larger of the two */
+#define FANOUT_RING	64	/* fan-out wake-up times kept */
 #define PAGE_FAULT_BYTES	(1 << 20)
 #define SEQUENCE_PHASE_MS	500
 
@@ -110,15 +111,22 @@ static void spin(unsigned int iters)
 
 static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* reservoir of wake latencies: the first WAKE_SAMPLES, then replace */
+/*
+ * Reservoir of wake latencies: the first WAKE_SAMPLES, then replace. A
+ * negative lateness is no wake-up the worker measured right: it is
+ * counted, not stored (tests/unit/worker_stop_test asserts none).
+ */
 static void add_wake(struct worker_report *r, double us)
 {
-	/* the samples are uint32_t: clamp, a float out of range is UB */
-	if (!(us >= 0))
-		us = 0;
-	else if (us > UINT32_MAX)
-		us = UINT32_MAX;
 	pthread_mutex_lock(&wake_lock);
+	if (!(us >= 0)) {
+		r->wake_dropped++;
+		pthread_mutex_unlock(&wake_lock);
+		return;
+	}
+	/* the samples are uint32_t: a float out of range is UB */
+	if (us > UINT32_MAX)
+		us = UINT32_MAX;
 	if (r->nr_wake < WAKE_SAMPLES)
 		r->wake_us[r->nr_wake++] = us;
 	else
@@ -194,6 +202,9 @@ static void pingpong_once(struct pingpong *pp, struct worker_report *r)
 		while (__atomic_load_n(&pp->futex, __ATOMIC_ACQUIRE) != 0 &&
 		       !stop)
 			futex(&pp->futex, FUTEX_WAIT, 1);
+		/* the stop cut the exchange short: no round trip to record */
+		if (__atomic_load_n(&pp->futex, __ATOMIC_ACQUIRE) != 0)
+			return;
 	}
 	add_wake(r, (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 / 2);
 }
@@ -205,7 +216,8 @@ static void pingpong_once(struct pingpong *pp, struct worker_report *r)
 struct helpers {
 	struct worker_report *r;
 	uint32_t fanout_seq;		/* futex word the waiters wait on */
-	double fanout_woken_at;		/* when the waker woke them (ms) */
+	/* when wake-up number @seq was sent (ms), at [@seq % FANOUT_RING] */
+	double fanout_woken_at[FANOUT_RING];
 	pthread_mutex_t mutex;
 	pthread_t threads[HELPER_THREADS];
 };
@@ -219,11 +231,24 @@ static void *fanout_waiter(void *arg)
 	uint32_t seen = __atomic_load_n(&h->fanout_seq, __ATOMIC_ACQUIRE);
 
 	while (!stop) {
+		uint32_t now, first;
+		double sent;
+
 		futex(&h->fanout_seq, FUTEX_WAIT, seen);
-		if (__atomic_load_n(&h->fanout_seq, __ATOMIC_ACQUIRE) == seen)
+		now = __atomic_load_n(&h->fanout_seq, __ATOMIC_ACQUIRE);
+		if (now == seen)
 			continue;
-		seen = __atomic_load_n(&h->fanout_seq, __ATOMIC_ACQUIRE);
-		add_wake(h->r, (ts_ms(CLOCK_MONOTONIC) - h->fanout_woken_at) * 1000);
+		/*
+		 * Late since the first wake-up it missed, not the last: a
+		 * waiter that slept through several was late for all of
+		 * them (the oldest one kept, past the ring). The send time
+		 * is read before the clock, so the difference is >= 0.
+		 */
+		first = now - seen < FANOUT_RING ? seen + 1 :
+			now - FANOUT_RING + 1;
+		sent = READ_SHARED(h->fanout_woken_at[first % FANOUT_RING]);
+		add_wake(h->r, (ts_ms(CLOCK_MONOTONIC) - sent) * 1000);
+		seen = now;
 	}
 	return NULL;
 }
@@ -330,9 +355,14 @@ static void fork_exit(void)
 /* wake the fan-out waiters at once, then sleep */
 static void fanout_wake(struct worker_report *r, struct helpers *h)
 {
+	/* only this thread advances the sequence */
+	uint32_t next = __atomic_load_n(&h->fanout_seq, __ATOMIC_RELAXED) + 1;
+
 	spin(SPIN_ITERS / 4);
-	h->fanout_woken_at = ts_ms(CLOCK_MONOTONIC);
-	__atomic_add_fetch(&h->fanout_seq, 1, __ATOMIC_RELEASE);
+	/* the time first, then the number that makes waiters read it */
+	WRITE_SHARED(h->fanout_woken_at[next % FANOUT_RING],
+		     ts_ms(CLOCK_MONOTONIC));
+	__atomic_store_n(&h->fanout_seq, next, __ATOMIC_RELEASE);
 	futex(&h->fanout_seq, FUTEX_WAKE, FANOUT_WAITERS);
 	timed_sleep(r, 200);
 }

@@ -27,8 +27,9 @@ justified() {
 	case "$kind" in
 	*"Use of volatile is usually wrong"*)
 		case "$text" in
-		*"const volatile "*|*"volatile sig_atomic_t "*) return 0 ;;
-		"volatile bool knob_"*) [ "${file#bpf/}" != "$file" ] ;;
+		*"volatile sig_atomic_t "*) return 0 ;;
+		*"const volatile "*|"volatile bool knob_"*)
+			[[ "$file" == bpf/*.bpf.c ]] ;;
 		*"volatile unsigned long x = 0;"*) [ "$file" = lib/worker.c ] ;;
 		*) return 1 ;;
 		esac ;;
@@ -40,7 +41,8 @@ justified() {
 		esac ;;
 	*"Macros with flow control statements"*)
 		case "$text" in
-		"#define KTSTR_MAIN"*|"#define TRY(desc, ...)"*) return 0 ;;
+		"#define KTSTR_MAIN"*) [ "$file" = lib/ktstr_test.h ] ;;
+		"#define TRY(desc, ...)"*) [ "$file" = cli/shrink.c ] ;;
 		*) return 1 ;;
 		esac ;;
 	*) return 1 ;;

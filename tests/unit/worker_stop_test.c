@@ -3,9 +3,11 @@
  * A worker stopped at any moment reports: the ping-pong types' partner
  * thread must answer the last ping, and the stop signal must reach the
  * thread that waits. Before the fix a futex ping-pong worker stopped
- * mid-exchange could wait for an answer for ever. A sleep the stop cuts
- * short must not be recorded as a wake-up: its negative lateness wrapped
- * to about 4295 s in the report's unsigned samples.
+ * mid-exchange could wait for an answer for ever. A sleep or an exchange
+ * the stop cuts short must not be recorded as a wake-up: a sleep's
+ * negative lateness wrapped to about 4295 s in the report's unsigned
+ * samples; now the worker counts such a sample as dropped, and none may
+ * be.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -26,7 +28,7 @@ static int implausible_wakes(const struct worker_report *r)
 
 	for (i = 0; i < r->nr_wake && i < WAKE_SAMPLES; i++)
 		n += r->wake_us[i] > WAKE_US_MAX;
-	return n;
+	return n + r->wake_dropped;
 }
 
 /*
