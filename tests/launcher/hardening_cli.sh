@@ -196,10 +196,8 @@ entry() {
 entry
 grep -qw host "$TMP/make.log" && grep -qw guest "$TMP/make.log" ||
 	fail "first call: $(cat "$TMP/make.log")"
-t0=$(date +%s%N)
 entry
 [ -s "$TMP/make.log" ] && fail "a warm call rebuilt: $(cat "$TMP/make.log")"
-[ $((($(date +%s%N) - t0) / 1000000)) -lt 1000 ] || fail "a warm call took over 1 s"
 # a new engine test, even one with an old time stamp, is built
 touch -d '2001-01-01' "$co/tests/engine/new_case.c"
 entry

@@ -27,17 +27,14 @@ cat "$TMP/out"
 if [ -z "${KSRC:-}" ] && ls /usr/src/linux-source-*.tar.xz >/dev/null 2>&1 &&
    [ ! -f "$KTSTR_DIR/../../../../kernel/sched/ext.c" ]; then
 	for what in --lookup --print-source; do
-		start=$(date +%s%N)
 		KTSTR_CACHE="$TMP/emptycache" timeout 60 \
 			"$KTSTR_DIR/vmtest/kernel.sh" $what >"$TMP/out" 2>"$TMP/err"
 		rc=$?
-		ms=$(( ($(date +%s%N) - start) / 1000000 ))
 		[ "$rc" = 1 ] || fail "kernel.sh $what with nothing unpacked exited $rc, expected 1: $(cat "$TMP/err")"
 		[ ! -e "$TMP/emptycache/src" ] ||
 			fail "kernel.sh $what unpacked the source"
-		[ "$ms" -lt 5000 ] || fail "kernel.sh $what took ${ms}ms"
 		expect_in "$TMP/err" "not unpacked yet"
-		echo "kernel.sh $what: no unpack, answered in ${ms}ms"
+		echo "kernel.sh $what: answered without unpacking"
 	done
 fi
 

@@ -1,21 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# A built kernel is cached: the same build call again returns its path in
-# under a second, and the config has every option the suite asks for.
+# A built kernel is cached: the same build call again returns its path
+# without building anything (no make, the build's stamp and image left
+# as they were; how fast that is, bench/ measures, not a test), and the
+# config has every option the suite asks for.
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 
-start=$(date +%s%N)
+kdir=$(cd "$(dirname "$KERNEL")/../../.." && pwd)
+before=$(stat -c '%Y %s' "$kdir/.ktstr-built" "$KERNEL")
 path=$("$KTSTR" kernel build 2>"$TMP/err") || fail "kernel build failed: $(cat "$TMP/err")"
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$path" = "$KERNEL" ] || fail "build printed '$path', lookup '$KERNEL'"
 [ -f "$path" ] || fail "$path does not exist"
-[ "$ms" -lt 1000 ] || fail "a cached build took ${ms}ms (over 1 s)"
-config="$(dirname "$path")/../../../.config"
+[ "$(stat -c '%Y %s' "$kdir/.ktstr-built" "$path")" = "$before" ] ||
+	fail "the cached kernel was built again (its stamp or image changed)"
+! grep -q "building\|steps" "$TMP/err" ||
+	fail "a cached build call built: $(head -3 "$TMP/err")"
+config="$kdir/.config"
 missing=$(grep '^CONFIG_' "$KTSTR_DIR/config" | while read -r opt; do
 	grep -qx "$opt" "$config" || echo "$opt"; done)
 [ -z "$missing" ] || fail "the cached kernel lacks: $missing"
-echo "cached build answered in ${ms}ms: $path"
+echo "cached build answered without building: $path"
 
 # the cache: listed, found by version (also as --kernel), cleaned to N
 "$KTSTR" kernel list >"$TMP/list" || fail "kernel list failed"
