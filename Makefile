@@ -47,14 +47,35 @@ TEST_PROGS := run_ktstr.sh
 # install-scripts rule below (lib.mk's rsync would flatten its path),
 # and no C source is installed
 TEST_FILES := ktstr config.tiny
-# bin/: the host tool (ktstr), the guest's init (ktstr-init), bpftool, the
-# fixture (scx_ktstr), the guest helpers and the case binaries (tests/).
-# Installed as one directory, because the installed ktstr finds them by
-# their place under bin/, and lib.mk's rsync puts named files side by
-# side, where bin/ktstr would land on the ktstr script.
-TEST_GEN_FILES := bin
+# What kselftest builds, installs and cleans, by name: the host tool
+# (ktstr), the guest's init (ktstr-init), bpftool, the fixture
+# schedulers, the guest helpers (tests/vm) and the case binaries
+# (tests/engine, run through run_ktstr.sh, never by kselftest itself).
+# They keep their paths under bin/, where the installed ktstr finds them
+# as it does in $(OUTPUT): INSTALL_RULE below copies them with their
+# paths, where lib.mk's rsync would put them side by side (and bin/ktstr
+# on the ktstr script). The unit tests are the project's, not installed.
+BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
+		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
+TEST_GEN_PROGS_EXTENDED := $(addprefix bin/,ktstr ktstr-init bpftool	\
+	$(BPF_SCHEDS)							\
+	$(patsubst $(KTSTR_DIR)/tests/vm/%.c,%,				\
+		   $(wildcard $(KTSTR_DIR)/tests/vm/*.c))			\
+	$(patsubst $(KTSTR_DIR)/tests/engine/%.c,tests/%,		\
+		   $(wildcard $(KTSTR_DIR)/tests/engine/*.c)))
 OVERRIDE_TARGETS := 1
 include $(SELFTESTS)/lib.mk
+
+# lib.mk's, but the binaries keep their bin/ paths (rsync -R: the part
+# of each path after $(OUTPUT)/)
+override define INSTALL_RULE
+	$(eval INSTALL_LIST = $(TEST_PROGS)) $(INSTALL_SINGLE_RULE)
+	$(eval INSTALL_LIST = $(TEST_FILES)) $(INSTALL_SINGLE_RULE)
+	cd $(OUTPUT) && rsync -aR --copy-unsafe-links				\
+		$(patsubst $(OUTPUT)/%,%,$(TEST_GEN_PROGS_EXTENDED))		\
+		$(abspath $(INSTALL_PATH))/
+	$(eval INSTALL_LIST = $(wildcard config settings)) $(INSTALL_SINGLE_RULE)
+endef
 
 install: install-scripts
 install-scripts:
@@ -172,8 +193,6 @@ tree: tree-scx
 
 host: $(BIN)/ktstr $(BIN)/ktstr-init $(UNIT_TESTS) $(GUEST_PROGS)
 
-BPF_SCHEDS := $(patsubst $(KTSTR_DIR)/bpf/%.bpf.c,%,			\
-		$(wildcard $(KTSTR_DIR)/bpf/scx_*.bpf.c))
 guest: $(addprefix $(BIN)/,$(BPF_SCHEDS)) $(ENGINE_TESTS) $(BIN)/bpftool
 # what needs no test kernel: bootstrap builds it beside the kernel
 pre-kernel: host $(BIN)/bpftool $(LIBBPF)

@@ -49,6 +49,18 @@ for f in ktstr run_ktstr.sh config config.tiny settings bin/ktstr bin/ktstr-init
 done
 srcs=$(find "$TMP/inst/ktstr" -name '*.[ch]' | head -3)
 [ -z "$srcs" ] || fail "C sources installed: $srcs"
+# named in TEST_GEN_PROGS_EXTENDED, installed with their bin/ paths; the
+# project's own unit tests and build stamps stay behind
+for t in "$KTSTR_DIR"/tests/engine/*.c; do
+	t=${t##*/}
+	[ -x "$TMP/inst/ktstr/bin/tests/${t%.c}" ] ||
+		fail "case binary not installed: bin/tests/${t%.c}"
+done
+for f in bin/unit bin/.host-built bin/.build-lock; do
+	[ ! -e "$TMP/inst/ktstr/$f" ] || fail "installed, not for the install: $f"
+done
+grep -q "^TEST_GEN_PROGS_EXTENDED" "$KTSTR_DIR/Makefile" ||
+	fail "the Makefile names no TEST_GEN_PROGS_EXTENDED"
 echo "installed, no C source; run_kselftest.sh lists ktstr:run_ktstr.sh"
 # gen_tar: the same install as a tarball, which unpacks elsewhere whole
 expect_rc 0 make -s -C "$T/tools/testing/selftests" TARGETS=ktstr \
