@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,19 +242,16 @@ char *mapdump_capture(const struct map_hold *h, char *why, size_t len)
 	char *argv[] = { "batch", "file", batch, NULL };
 	struct map_meta meta[MAPDUMP_MAX_MAPS];
 	bool dump[MAPDUMP_MAX_MAPS], first = true, read = false;
-	int fd = mkstemp(batch), i, status;
 	char *out, *json = NULL;
 	size_t jlen = 0;
+	int fd, i, status;
 	FILE *b, *f;
 
 	if (!h->nr) {
 		snprintf(why, len, "no BPF map of the scheduler was held");
-		if (fd >= 0) {
-			close(fd);
-			unlink(batch);
-		}
 		return NULL;
 	}
+	fd = mkostemp(batch, O_CLOEXEC);
 	b = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!b) {
 		if (fd >= 0) {
