@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <sched.h>
@@ -101,19 +102,30 @@ static void marker(struct run *r, const char *fmt, ...)
 	timeline_marker(&r->tl, line);
 }
 
+/* how long each CPU's probe spins: several TCG round-robin turns */
+#define PROBE_MS		300
+
 /*
  * How much slower than native one CPU runs here *while every CPU is
  * busy*: under single-threaded TCG all vCPUs share one host thread, so
  * a probe on an otherwise idle guest would overstate the speed by the
- * number of CPUs. One pinned probe per usable CPU, run together; the
- * slowest one sets the scale.
+ * number of CPUs. One pinned probe per usable CPU, started together.
+ *
+ * Two readings, the worse one wins. The CPUs' units added up over the
+ * window from the first start to the last end: it does not matter how
+ * the host handed out its turns inside the window, so a probe that ran
+ * alone while another waited for its turn does not make the host look
+ * faster than it is. And each probe over its own time, so one slow CPU
+ * (a busy host thread, say) is not averaged away.
  */
 static double measure_time_scale(const struct cpus *usable)
 {
 	const char *forced = ktstr_env()->time_scale;
-	double us, worst = 0;
+	double first = 0, last = 0, worst = 0, us;
+	unsigned long units = 0;
+	struct unit_probe probe;
+	int p[2], go[2], n = 0, reported = 0;
 	unsigned int cpu;
-	int p[2], n = 0;
 
 	if (forced && atof(forced) > 0)
 		return atof(forced);
@@ -122,28 +134,53 @@ static double measure_time_scale(const struct cpus *usable)
 	 * machine (or in a guest that does not know it is emulated) is
 	 * judged against what it can do. KTSTR_ACCEL=kvm trusts the host.
 	 */
-	if (ktstr_env()->kvm || pipe(p))
+	if (ktstr_env()->kvm || pipe2(p, O_CLOEXEC))
 		return 1.0;
+	if (pipe2(go, O_CLOEXEC)) {
+		close(p[0]);
+		close(p[1]);
+		return 1.0;
+	}
 	for (cpu = 0; cpu < CPUS_MAX; cpu++) {
 		cpu_set_t set;
+		char c;
 
 		if (!cpus_test(usable, cpu))
 			continue;
 		n++;
 		if (fork() == 0) {
+			close(go[1]);
 			CPU_ZERO(&set);
 			CPU_SET(cpu, &set);
 			sched_setaffinity(0, sizeof(set), &set);
-			us = worker_calibrate_unit_us();
-			_exit(write(p[1], &us, sizeof(us)) != sizeof(us));
+			/* every probe starts when the last one is forked */
+			if (read(go[0], &c, 1) < 0)
+				_exit(1);
+			worker_probe_units(PROBE_MS, &probe);
+			_exit(write(p[1], &probe, sizeof(probe)) != sizeof(probe));
 		}
 	}
+	close(go[0]);
+	close(go[1]);
 	close(p[1]);
-	while (n-- > 0 && read(p[0], &us, sizeof(us)) == sizeof(us))
+	while (n-- > 0 && read(p[0], &probe, sizeof(probe)) == sizeof(probe)) {
+		if (!probe.units || probe.end_ms <= probe.start_ms)
+			continue;
+		us = (probe.end_ms - probe.start_ms) * 1000 / probe.units;
 		worst = us > worst ? us : worst;
+		first = !first || probe.start_ms < first ? probe.start_ms : first;
+		last = probe.end_ms > last ? probe.end_ms : last;
+		units += probe.units;
+		reported++;
+	}
 	close(p[0]);
 	while (wait(NULL) > 0)
 		;
+	if (units) {
+		/* the CPUs that reported, each busy for the whole window */
+		us = (last - first) * 1000 * reported / units;
+		worst = us > worst ? us : worst;
+	}
 	us = worst / NATIVE_UNIT_US;
 	return us < 1 ? 1 : us > 100 ? 100 : us;
 }

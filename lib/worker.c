@@ -660,27 +660,25 @@ void worker_kill(struct worker *w)
 }
 
 /*
- * The cost of one spin unit as workers do it, bookkeeping included (a
- * clock read and sched_getcpu() per unit are not free under TCG). The
- * median of five rounds.
+ * Spin units as workers do them, bookkeeping included (a clock read and
+ * sched_getcpu() per unit are not free under TCG), for at least @min_ms
+ * of wall time: under single-threaded TCG the vCPUs take turns in slices
+ * of up to 100 ms, and a shorter probe can fit inside one turn and see a
+ * CPU's speed alone rather than shared.
  */
-double worker_calibrate_unit_us(void)
+void worker_probe_units(unsigned int min_ms, struct unit_probe *p)
 {
-	double r[5], t;
-	int round, i, j;
+	int i;
 
-	for (round = 0; round < 5; round++) {
-		double t0 = ts_ms(CLOCK_MONOTONIC);
-
+	p->units = 0;
+	p->start_ms = ts_ms(CLOCK_MONOTONIC);
+	do {
 		for (i = 0; i < 50; i++) {
 			spin(SPIN_ITERS);
 			ts_ms(CLOCK_MONOTONIC);
 			sched_getcpu();
 		}
-		r[round] = (ts_ms(CLOCK_MONOTONIC) - t0) * 1000 / 50;
-	}
-	for (i = 1; i < 5; i++)
-		for (j = i; j > 0 && r[j - 1] > r[j]; j--)
-			t = r[j], r[j] = r[j - 1], r[j - 1] = t;
-	return r[2];
+		p->units += 50;
+		p->end_ms = ts_ms(CLOCK_MONOTONIC);
+	} while (p->end_ms - p->start_ms < min_ms);
 }

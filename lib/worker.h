@@ -67,8 +67,14 @@ int worker_release(struct worker *w);
 void worker_signal_stop(struct worker *w);
 int worker_collect(struct worker *w, unsigned int timeout_ms);
 
-/* Microseconds one spin unit takes here (the TCG slow-down probe). */
-double worker_calibrate_unit_us(void);
+/* Spin units done between two CLOCK_MONOTONIC times (the slow-down probe) */
+struct unit_probe {
+	double start_ms, end_ms;
+	unsigned long units;
+};
+
+/* Spin units as workers do them, for at least @min_ms of wall time. */
+void worker_probe_units(unsigned int min_ms, struct unit_probe *p);
 
 /* Kill without a report (cleanup after a failure). */
 void worker_kill(struct worker *w);
