@@ -224,16 +224,23 @@ SAN_SRC := $(KTSTR_DIR)/lib/sanitize.c
 CLI_PURE := $(addprefix $(KTSTR_DIR)/cli/,shard.c budget.c stats_math.c ktap.c)
 HOST_ARCHIVE := $(OBJ)/libktstr-host.a
 HOST_OBJS := $(patsubst $(KTSTR_DIR)/%.c,$(OBJ)/host/%.o,			\
-	     $(VMTEST_SRCS) $(filter-out $(SAN_SRC),$(LIB_PURE)) $(CLI_PURE))
+	     $(VMTEST_SRCS) $(filter-out $(SAN_SRC),$(LIB_PURE)) $(CLI_PURE))	\
+	     $(OBJ)/host/json_writer.o
 LIBKTSTR := $(OBJ)/libktstr.a
 LIB_OBJS := $(patsubst $(KTSTR_DIR)/%.c,$(OBJ)/guest/%.o,			\
-	    $(filter-out $(SAN_SRC),$(LIB_SRCS)))
+	    $(filter-out $(SAN_SRC),$(LIB_SRCS))) $(OBJ)/guest/json_writer.o
+
+# JSON out is bpftool's json_writer from the tree (common/json.c); its
+# header wants tools/include's linux/compiler.h, which only json.c gets
+JSONW_INC := -I$(BPFTOOLDIR) -I$(TOOLSINCDIR)
+JSON_INC :=
+$(OBJ)/host/common/json.o $(OBJ)/guest/common/json.o: JSON_INC := $(JSONW_INC)
 
 $(OBJ)/host/%.o: $(KTSTR_DIR)/%.c $(HOST_HDRS)
 	$(call msg,CC,,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -I$(SELFTESTS)			\
-		-I$(KTSTR_DIR)/bpf -c -o $@ $<
+		-I$(KTSTR_DIR)/bpf $(JSON_INC) -c -o $@ $<
 
 $(OBJ)/guest/%.o: $(KTSTR_DIR)/%.c $(HOST_HDRS)				\
 		  $(INCLUDE_DIR)/rq_sampler.bpf.skel.h				\
@@ -241,7 +248,18 @@ $(OBJ)/guest/%.o: $(KTSTR_DIR)/%.c $(HOST_HDRS)				\
 	$(call msg,CC,,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(OWN_CFLAGS) -I$(SELFTESTS) -I$(KTSTR_DIR)/bpf	\
-		-c -o $@ $<
+		$(JSON_INC) -c -o $@ $<
+
+# the tree's code, built with its own warnings (no -Werror of ours)
+$(OBJ)/host/json_writer.o: $(BPFTOOLDIR)/json_writer.c
+	$(call msg,CC,,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(JSONW_INC) -c -o $@ $<
+
+$(OBJ)/guest/json_writer.o: $(BPFTOOLDIR)/json_writer.c
+	$(call msg,CC,,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(JSONW_INC) -c -o $@ $<
 
 $(HOST_ARCHIVE): $(HOST_OBJS)
 	$(call msg,AR,,$@)

@@ -561,7 +561,7 @@ static char *dump_with_registers(const char *dump, const struct test_case *c)
 		return NULL;
 	registers_json(&j, c);
 	json_close(&j, '}');
-	fclose(f);
+	json_mem_end(f, &add, &blen);
 	/* "{...}" + "{"vcpus":...}": the first's "}" and the second's "{" go */
 	if (blen > 2 && asprintf(&out, "%.*s%s%s", (int)(len - 1), dump,
 				 len > 2 ? "," : "", add + 1) < 0)
@@ -873,8 +873,8 @@ static void placeholder_dump(const struct rundir *rd, struct test_case *c,
 		return;
 	json_str(&j, "test", c->name);
 	json_str(&j, "schema", "single");
-	fputs(",\"maps\":[]", f);
-	j.need_comma[j.depth] = true;
+	json_open(&j, "maps", '[');
+	json_close(&j, ']');
 	snprintf(why, sizeof(why),
 		 "test failed at stage `%s`; no BPF state captured (the guest gave no result)",
 		 stage);
@@ -889,7 +889,7 @@ static void placeholder_dump(const struct rundir *rd, struct test_case *c,
 	json_close(&j, '}');
 	registers_json(&j, c);
 	json_close(&j, '}');
-	fclose(f);
+	json_mem_end(f, &json, &len);
 	if (!rundir_write(rd, c->name, c->hash, KTSTR_ARTIFACT_FAILURE_DUMP,
 			  json, path, sizeof(path)))
 		snprintf(c->dump_path, sizeof(c->dump_path), "%s", path);

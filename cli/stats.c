@@ -276,7 +276,6 @@ static int stats_list(int argc, char **argv)
 	free(runs);
 	if (o.json) {
 		json_close(&j, ']');
-		putchar('\n');
 	}
 	return 0;
 }
@@ -379,7 +378,6 @@ static int stats_show(int argc, char **argv)
 	if (o.json) {
 		json_close(&j, ']');
 		json_close(&j, '}');
-		putchar('\n');
 	}
 	stats_free(&r);
 	return 0;
@@ -542,7 +540,6 @@ int stats_compare_runs(const struct stats_run *a, const struct stats_run *b,
 		json_int(&j, "cases_only_in_a", only_a);
 		json_int(&j, "cases_only_in_b", b->nr_cases - (a->nr_cases - only_a));
 		json_close(&j, '}');
-		putchar('\n');
 	} else {
 		if (only_a || b->nr_cases > a->nr_cases - only_a)
 			printf("# cases in one run only (not compared): %d in A, %d in B\n",

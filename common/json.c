@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * JSON out through bpftool's json_writer, from the kernel tree. Its
+ * string writer escapes only \t \n \r \f \b \\ and ", and writes the
+ * other control characters raw, which is not JSON; the names, logs and
+ * messages written here come from the scheduler and the guest, so a
+ * string with such a character is written by json_escape() instead
+ * (\u00XX), after the writer has put its separator down.
+ */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "json_writer.h"
 #include "json.h"
 
 void json_init(struct json *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
-	j->need_comma[0] = false;
+	j->w = jsonw_new(f);
 }
 
 void json_escape(FILE *f, const char *s)
@@ -30,60 +41,112 @@ void json_escape(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* what json_writer's string writer turns into JSON */
+static bool writer_safe(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 && !strchr("\t\n\r\f\b", *s))
+			return false;
+	return true;
+}
+
+/*
+ * A key the writer cannot write is written with '?' for the characters
+ * it would leave raw: the writer owns the separator between a key and
+ * its value, and keys are names (of metrics, counters, registers).
+ */
 static void key(struct json *j, const char *k)
 {
-	if (j->need_comma[j->depth])
-		fputc(',', j->f);
-	j->need_comma[j->depth] = true;
-	if (k) {
-		json_escape(j->f, k);
-		fputc(':', j->f);
+	char *safe;
+	size_t i;
+
+	if (!k)
+		return;
+	if (writer_safe(k)) {
+		jsonw_name(j->w, k);
+		return;
 	}
+	safe = strdup(k);
+	for (i = 0; safe && safe[i]; i++)
+		if ((unsigned char)safe[i] < 0x20)
+			safe[i] = '?';
+	jsonw_name(j->w, safe ? safe : "?");
+	free(safe);
 }
 
 void json_open(struct json *j, const char *k, char brace)
 {
+	if (!j->w)
+		return;
 	key(j, k);
-	fputc(brace, j->f);
-	if (j->depth < 15)
-		j->need_comma[++j->depth] = false;
+	if (brace == '{')
+		jsonw_start_object(j->w);
+	else
+		jsonw_start_array(j->w);
+	j->depth++;
 }
 
 void json_close(struct json *j, char brace)
 {
-	fputc(brace, j->f);
-	if (j->depth > 0)
-		j->depth--;
+	if (!j->w || !j->depth)
+		return;
+	if (brace == '}')
+		jsonw_end_object(j->w);
+	else
+		jsonw_end_array(j->w);
+	if (!--j->depth)
+		jsonw_destroy(&j->w);
 }
 
 void json_str(struct json *j, const char *k, const char *val)
 {
+	if (!j->w)
+		return;
 	key(j, k);
-	if (val)
+	if (!val) {
+		jsonw_null(j->w);
+	} else if (writer_safe(val)) {
+		jsonw_string(j->w, val);
+	} else {
+		/* the writer's separator, then the string escaped here */
+		jsonw_printf(j->w, "%s", "");
 		json_escape(j->f, val);
-	else
-		fputs("null", j->f);
+	}
 }
 
 void json_num(struct json *j, const char *k, double val)
 {
+	if (!j->w)
+		return;
 	key(j, k);
 	if (isfinite(val))
-		fprintf(j->f, "%.6g", val);
+		jsonw_float_fmt(j->w, "%.6g", val);
 	else
-		fputs("null", j->f);
+		jsonw_null(j->w);
 }
 
 void json_int(struct json *j, const char *k, long long val)
 {
+	if (!j->w)
+		return;
 	key(j, k);
-	fprintf(j->f, "%lld", val);
+	jsonw_int(j->w, val);
 }
 
 void json_bool(struct json *j, const char *k, bool val)
 {
+	if (!j->w)
+		return;
 	key(j, k);
-	fputs(val ? "true" : "false", j->f);
+	jsonw_bool(j->w, val);
+}
+
+void json_raw(struct json *j, const char *k, const char *text)
+{
+	if (!j->w)
+		return;
+	key(j, k);
+	jsonw_printf(j->w, "%s", text);
 }
 
 FILE *json_object_mem(struct json *j, char **buf, size_t *len)
@@ -96,6 +159,19 @@ FILE *json_object_mem(struct json *j, char **buf, size_t *len)
 	if (!f)
 		return NULL;
 	json_init(j, f);
+	if (!j->w) {
+		fclose(f);
+		free(*buf);
+		*buf = NULL;
+		return NULL;
+	}
 	json_open(j, NULL, '{');
 	return f;
+}
+
+void json_mem_end(FILE *f, char **buf, size_t *len)
+{
+	fclose(f);
+	if (*buf && *len && (*buf)[*len - 1] == '\n')
+		(*buf)[--*len] = '\0';
 }

@@ -331,7 +331,7 @@ static void emit_stats(const struct run_outcome *o, bool failed)
 	json_str(&j, "machine", u.machine);
 	json_close(&j, '}');
 	json_close(&j, '}');
-	fclose(f);
+	json_mem_end(f, &buf, &len);
 	artifact_line(ARTIFACT_STATS, buf);
 }
 
@@ -368,9 +368,7 @@ static void emit_failure_dump(const struct run_outcome *o, const char *maps,
 		return;
 	/* the manual's fields first: schema, maps, why not, is_placeholder */
 	json_str(&j, "schema", "single");
-	fputs(",\"maps\":", f);
-	fputs(maps ? maps : "[]", f);
-	j.need_comma[j.depth] = true;
+	json_raw(&j, "maps", maps ? maps : "[]");
 	if (!maps) {
 		const char *why = maps_why && *maps_why ? maps_why :
 				  "no scheduler: nothing to capture";
@@ -388,7 +386,7 @@ static void emit_failure_dump(const struct run_outcome *o, const char *maps,
 	if (o->mon && o->mon->nr_series)
 		rq_series(&j, o->mon);
 	json_close(&j, '}');
-	fclose(f);
+	json_mem_end(f, &buf, &len);
 	artifact_line(ARTIFACT_FAILURE_DUMP, buf);
 }
 

@@ -196,7 +196,6 @@ int ktstr_list_main(void)
 	}
 	fputc('\n', stdout);
 	json_close(&j, ']');
-	fputc('\n', stdout);
 	return 0;
 }
 
@@ -221,7 +220,6 @@ int ktstr_needs_main(void)
 		json_str(&j, "verdict", r == 0 ? "runs" : r > 0 ? "skips" : "error");
 		json_str(&j, "why", why[0] ? why : NULL);
 		json_close(&j, '}');
-		fputc('\n', stdout);
 	}
 	return 0;
 }

@@ -66,6 +66,6 @@ void result_emit(const struct ktstr_test *t, const struct run_outcome *o,
 	}
 	json_close(&j, ']');
 	json_close(&j, '}');
-	fclose(f);
+	json_mem_end(f, &buf, &len);
 	artifact_line(KTSTR_ARTIFACT_RESULT, buf);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The JSON writer escapes what tests may name things.
+ * The JSON writer (bpftool's json_writer under common/json.c) escapes
+ * what tests and schedulers may name things, control characters the
+ * tree's writer leaves raw included, and ends a document with a newline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +31,29 @@ TEST(nested_and_escaped)
 	json_close(&j, ']');
 	json_close(&j, '}');
 	fclose(f);
-	EXPECT_STREQ("{\"name\":\"a\\\"b\\\\c\\nd\\u0001\",\"n\":-3,\"x\":0.5,\"ok\":true,\"none\":null,\"list\":[1,2]}",
+	EXPECT_STREQ("{\"name\":\"a\\\"b\\\\c\\nd\\u0001\",\"n\":-3,\"x\":0.5,\"ok\":true,\"none\":null,\"list\":[1,2]}\n",
 		     buf);
+	EXPECT_EQ(NULL, j.w);	/* the outermost close ended it */
+	free(buf);
+}
+
+TEST(raw_keys_and_memory)
+{
+	struct json j;
+	size_t len;
+	char *buf;
+	FILE *f = json_object_mem(&j, &buf, &len);
+
+	ASSERT_NE(NULL, f);
+	json_str(&j, "k\002ey", "cr\r");
+	json_raw(&j, "maps", "[{\"id\":1}]");
+	json_num(&j, "nan", 0.0 / 0.0);
+	json_str(&j, "after", "\x1f");
+	json_close(&j, '}');
+	json_mem_end(f, &buf, &len);
+	EXPECT_STREQ("{\"k?ey\":\"cr\\r\",\"maps\":[{\"id\":1}],\"nan\":null,\"after\":\"\\u001f\"}",
+		     buf);
+	EXPECT_EQ(strlen(buf), len);
 	free(buf);
 }
 
