@@ -274,9 +274,8 @@ static int stats_list(int argc, char **argv)
 		free(runs[i]);
 	}
 	free(runs);
-	if (o.json) {
+	if (o.json)
 		json_close(&j, ']');
-	}
 	return 0;
 }
 

@@ -51,14 +51,15 @@ static bool writer_safe(const char *s)
 }
 
 /*
- * A key the writer cannot write is written with '?' for the characters
- * it would leave raw: the writer owns the separator between a key and
- * its value, and keys are names (of metrics, counters, registers).
+ * A key the writer cannot write has the characters it would leave raw
+ * spelled out as the text \u00XX (the writer escapes that backslash): the
+ * writer owns the separator between a key and its value, so the key
+ * must go through it, and two keys stay two keys.
  */
 static void key(struct json *j, const char *k)
 {
 	char *safe;
-	size_t i;
+	size_t i, n = 0;
 
 	if (!k)
 		return;
@@ -66,11 +67,21 @@ static void key(struct json *j, const char *k)
 		jsonw_name(j->w, k);
 		return;
 	}
-	safe = strdup(k);
-	for (i = 0; safe && safe[i]; i++)
-		if ((unsigned char)safe[i] < 0x20)
-			safe[i] = '?';
-	jsonw_name(j->w, safe ? safe : "?");
+	safe = malloc(strlen(k) * 6 + 1);
+	if (!safe) {
+		jsonw_name(j->w, "?");
+		return;
+	}
+	for (i = 0; k[i]; i++) {
+		unsigned char c = k[i];
+
+		if (c < 0x20 && !strchr("\t\n\r\f\b", c))
+			n += sprintf(safe + n, "\\u%04x", c);
+		else
+			safe[n++] = c;
+	}
+	safe[n] = '\0';
+	jsonw_name(j->w, safe);
 	free(safe);
 }
 
@@ -146,7 +157,7 @@ void json_raw(struct json *j, const char *k, const char *text)
 	if (!j->w)
 		return;
 	key(j, k);
-	jsonw_printf(j->w, "%s", text);
+	jsonw_printf(j->w, "%s", text ? text : "null");
 }
 
 FILE *json_object_mem(struct json *j, char **buf, size_t *len)

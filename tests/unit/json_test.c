@@ -51,7 +51,7 @@ TEST(raw_keys_and_memory)
 	json_str(&j, "after", "\x1f");
 	json_close(&j, '}');
 	json_mem_end(f, &buf, &len);
-	EXPECT_STREQ("{\"k?ey\":\"cr\\r\",\"maps\":[{\"id\":1}],\"nan\":null,\"after\":\"\\u001f\"}",
+	EXPECT_STREQ("{\"k\\\\u0002ey\":\"cr\\r\",\"maps\":[{\"id\":1}],\"nan\":null,\"after\":\"\\u001f\"}",
 		     buf);
 	EXPECT_EQ(strlen(buf), len);
 	free(buf);
