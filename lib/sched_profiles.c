@@ -40,8 +40,14 @@ static const struct sched_profile {
 	 * scx_qmap maps a task's weight onto one of five FIFOs and
 	 * dispatches more often from the heavier ones: nice 0 against nice
 	 * 10 comes out near 2:1 (65%), not 9:1. Coarse, not ignored.
+	 *
+	 * Its queued tasks wait in those FIFOs (BPF queue maps) and any CPU
+	 * pops them, while sched_ext counts each in the nr_running of the
+	 * CPU it was enqueued on: the nr_running imbalance gate measures
+	 * nothing there, as for scx_flatcg below.
 	 */
-	{ .ops = "qmap", .checks = "max_nice_error_pct=35" },
+	{ .ops = "qmap",
+	  .checks = "max_nice_error_pct=35,max_imbalance_ratio=off" },
 	/*
 	 * scx_flatcg time-slices cgroups: a CPU keeps running its current
 	 * cgroup's tasks for cgrp_slice_ns (20 ms by default) before it
