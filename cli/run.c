@@ -622,11 +622,12 @@ static void save_artifact(const struct rundir *rd, struct test_case *c,
  * measured while the scheduler died of a known issue listed with its
  * evidence (a stall, a runtime error: the kernel's own exit) measured
  * that death too (a 30 s stall starves someone): it is that known issue,
- * not a finding of its own. An entry without evidence excuses its own
- * check only.
+ * not a finding of its own (*@across, when not NULL, says so). An entry
+ * without evidence excuses its own check only.
  */
 static const struct known_issue *known_for(const struct test_case *c,
-					   const struct json_val *check)
+					   const struct json_val *check,
+					   bool *across)
 {
 	const struct json_val *sched = json_get(c->result, "scheduler");
 	const char *reason = json_get_str(sched, "exit_reason");
@@ -637,12 +638,18 @@ static const struct known_issue *known_for(const struct test_case *c,
 	if (reason)
 		snprintf(exit, sizeof(exit), "%s: %s", reason,
 			 json_get_str(sched, "exit_msg") ?: "");
+	if (across)
+		*across = false;
 	ki = known_issue_find(c->test, id, reason ? exit : NULL);
 	if (ki || !reason || !strcmp(id, "scheduler") ||
 	    !json_get_bool(sched, "died", false))
 		return ki;
 	ki = known_issue_find(c->test, "scheduler", exit);
-	return ki && strchr(ki->id, '@') ? ki : NULL;
+	if (!ki || !strchr(ki->id, '@'))
+		return NULL;
+	if (across)
+		*across = true;
+	return ki;
 }
 
 /*
@@ -662,7 +669,7 @@ static bool only_known_failures(struct test_case *c)
 
 		if (!v || strcmp(v, "fail"))
 			continue;
-		if (!known_for(c, &checks->kids[i]))
+		if (!known_for(c, &checks->kids[i], NULL))
 			return false;
 		known++;
 	}
@@ -696,7 +703,7 @@ static int one_check_outcome(struct test_case *c, char *skip, size_t len)
 		if (!strcmp(v, "pass"))
 			return 0;
 		if (!strcmp(v, "fail"))
-			return known_for(c, k) ? 0 : 1;
+			return known_for(c, k, NULL) ? 0 : 1;
 		snprintf(skip, len, "%s.%s %s: %s", c->test, c->only_check, v,
 			 json_get_str(k, "summary") ?: "");
 		return KSFT_SKIP;
@@ -1932,8 +1939,8 @@ static void check_subtests(FILE *f, const struct test_case *c, int rc)
 		const char *id = json_get_str(k, "id") ?: "?";
 		const char *v = json_get_str(k, "verdict") ?: "fail";
 		const char *sum = json_get_str(k, "summary") ?: "";
-		const struct known_issue *ki = known_for(c, k);
-		bool fail = !strcmp(v, "fail");
+		bool fail = !strcmp(v, "fail"), across;
+		const struct known_issue *ki = known_for(c, k, &across);
 
 		if (c->only_check[0] && strcmp(id, c->only_check))
 			continue;
@@ -1942,9 +1949,7 @@ static void check_subtests(FILE *f, const struct test_case *c, int rc)
 		if (fail && ki)
 			fprintf(f, "    not ok %d %s.%s # TODO known issue: %s (%s)%s: %s\n",
 				nr, c->test, id, ki->reason, ki->link,
-				strcmp(id, "scheduler") &&
-				strstr(ki->id, ".scheduler@") ?
-				", measured across the scheduler's death" : "",
+				across ? ", measured across the scheduler's death" : "",
 				sum);
 		else if (fail && caught && rc == 0)
 			fprintf(f, "    ok %d %s.%s # expected failure: %s\n",

@@ -41,11 +41,16 @@ void json_escape(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* what json_writer's string writer turns into JSON */
+/* a character json_writer's string writer turns into JSON */
+static bool writer_escapes(unsigned char c)
+{
+	return c >= 0x20 || (c && strchr("\t\n\r\f\b", c));
+}
+
 static bool writer_safe(const char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 && !strchr("\t\n\r\f\b", *s))
+		if (!writer_escapes(*s))
 			return false;
 	return true;
 }
@@ -75,10 +80,10 @@ static void key(struct json *j, const char *k)
 	for (i = 0; k[i]; i++) {
 		unsigned char c = k[i];
 
-		if (c < 0x20 && !strchr("\t\n\r\f\b", c))
-			n += sprintf(safe + n, "\\u%04x", c);
-		else
+		if (writer_escapes(c))
 			safe[n++] = c;
+		else
+			n += sprintf(safe + n, "\\u%04x", c);
 	}
 	safe[n] = '\0';
 	jsonw_name(j->w, safe);

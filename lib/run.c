@@ -168,7 +168,7 @@ static double measure_time_scale(const struct cpus *usable)
 			continue;
 		us = (probe.end_ms - probe.start_ms) * 1000 / probe.units;
 		worst = us > worst ? us : worst;
-		first = !first || probe.start_ms < first ? probe.start_ms : first;
+		first = !reported || probe.start_ms < first ? probe.start_ms : first;
 		last = probe.end_ms > last ? probe.end_ms : last;
 		units += probe.units;
 		reported++;
