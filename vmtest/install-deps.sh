@@ -12,7 +12,8 @@
 #
 # --kernel installs only what the kernel build needs (the source, gcc,
 # flex, bison, pahole, ...): `ktstr bootstrap` starts that build and
-# installs the rest beside it.
+# installs the rest beside it. --check installs nothing: exit 0 when
+# everything is installed, 1 with the missing packages named.
 #
 # Idempotent: packages already installed are skipped by apt, and the
 # apt index is only refreshed when something is missing.
@@ -24,10 +25,12 @@ PKGS="$KERNEL_PKGS qemu-system-x86 clang-19 lld-19 llvm-19 busybox-static
 zlib1g-dev libzstd-dev libcap-dev libdw-dev jq pkg-config rsync libclang-rt-19-dev
 stress-ng rt-tests librsvg2-bin strace"
 
+CHECK=0
 case "${1:-}" in
 --kernel) PKGS=$KERNEL_PKGS ;;
+--check) CHECK=1 ;;
 '') ;;
-*) echo "usage: vmtest/install-deps.sh [--kernel]" >&2; exit 2 ;;
+*) echo "usage: vmtest/install-deps.sh [--kernel | --check]" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -39,6 +42,10 @@ done
 if [ -z "$missing" ]; then
 	echo "ktstr: all dependencies are installed"
 	exit 0
+fi
+if [ "$CHECK" = 1 ]; then
+	echo "ktstr: not installed:$missing"
+	exit 1
 fi
 
 SUDO=""
