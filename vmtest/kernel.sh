@@ -356,7 +356,7 @@ if [ -z "$stale" ] && [ -z "${seed:-}" ]; then
 		[ "$expected" -gt 0 ] && break
 	done
 	if [ "$expected" = 0 ]; then
-		expected=1900
+		expected=1750
 		[ "$BASE" = defconfig ] && expected=4500
 	fi
 fi
