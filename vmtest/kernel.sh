@@ -258,10 +258,10 @@ fi
 # arguments, so it gets them. The user's KCFLAGS come first, and both
 # are part of the key.
 kcflags=${KCFLAGS:-}
-pahole_ver=$(pahole --version 2>/dev/null |
-	sed -n 's/^v\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
-if [ -n "$pahole_ver" ] &&
-   [ "$(printf '%d%02d' $pahole_ver)" -le 124 ]; then
+read -r pahole_major pahole_minor < <(pahole --version 2>/dev/null |
+	sed -n 's/^v\([0-9]\{1,3\}\)\.\([0-9]\{1,3\}\).*/\1 \2/p') || true
+if [ -n "${pahole_minor:-}" ] &&
+   [ $((10#$pahole_major * 100 + 10#$pahole_minor)) -le 124 ]; then
 	kcflags="${kcflags:+$kcflags }-fno-var-tracking"
 fi
 # shellcheck disable=SC2086
