@@ -251,8 +251,8 @@ if [ "$BASE" = tiny ]; then
 else
 	base_inputs="$SRC/arch/x86/configs/x86_64_defconfig $SRC/kernel/configs/kvm_guest.config"
 fi
-# gcc's tracking of variable locations is about a seventh of a debug
-# build's compile time, and the BTF is not made of it: pahole up to 1.24
+# gcc's tracking of variable locations is an eighth to a quarter of a
+# large file's compile time, and the BTF is not made of it: pahole up to 1.24
 # reads types and prototypes only (checked object by object: the same
 # BTF). A newer pahole reads parameter locations to tell optimized-out
 # arguments, so it gets them. The user's KCFLAGS come first, and both
