@@ -360,11 +360,26 @@ if [ -z "$stale" ] && [ -z "${seed:-}" ]; then
 		[ "$BASE" = defconfig ] && expected=4500
 	fi
 fi
+# The CPU seconds of the programs this script ran and waited for, to
+# print beside the wall time: for one configuration they measure the
+# machine (two machines of one kind have compiled a tiny kernel 6 and 12
+# minutes), and against the wall time they show a starved build.
+# `times` must run in this shell, not a subshell ($(...) would fork one),
+# so it writes a file and the sum goes into the variable named by $1.
+children_cpu() {
+	local t='\([0-9]\{1,6\}\)m\([0-9]\{1,2\}\)[.0-9]*s' um us sm ss
+
+	times >"$OUT/.ktstr-times"
+	read -r um us sm ss < <(sed -n "2s/^$t $t\$/\\1 \\2 \\3 \\4/p" \
+		"$OUT/.ktstr-times") || true
+	printf -v "$1" '%d' $(( 10#${um:-0} * 60 + 10#${us:-0} + 10#${sm:-0} * 60 + 10#${ss:-0} ))
+}
 # mawk (Debian's awk) reads a pipe in whole blocks: the line would lag
 # minutes behind the build without -W interactive.
 awk_line=()
 awk -W version 2>/dev/null | grep -q mawk && awk_line=(-W interactive)
 start=$(date +%s)
+children_cpu cpu_start
 set +e
 make -C "$SRC" O="$OUT" -j"$JOBS" KCFLAGS="$kcflags" bzImage 2>&1 | tee -a "$OUT/build.log" |
 	awk "${awk_line[@]}" -v start="$start" -v expected="$expected" \
@@ -403,5 +418,7 @@ fi
 echo "$SRC $BASE" >"$OUT/.ktstr-source"
 { [ -z "$stale" ] && [ -z "${seed:-}" ]; } || rm -f "$OUT/.ktstr-steps"
 touch "$OUT/.ktstr-built"
-echo "ktstr kernel: built in $(( $(date +%s) - start ))s" >&2
+children_cpu cpu_end
+echo "ktstr kernel: built in $(( $(date +%s) - start ))s," \
+	"$(( cpu_end - cpu_start )) CPU-seconds on $(nproc) CPUs" >&2
 echo "$IMAGE"
