@@ -88,23 +88,24 @@ esac
 
 # The cache's built kernels, newest build first (by .ktstr-built, written
 # when a build ends: a directory's own mtime moves whenever a file is
-# added to it): "<dir> <version> <base> <MiB>"
+# added to it): "<version> <base> <MiB> <dir>", the directory last, so
+# that a cache path with spaces in it reads back whole.
 built_kernels() {
 	local d v f
-	for f in $(ls -t "$CACHE"/kernels/*/.ktstr-built 2>/dev/null); do
+	while IFS= read -r f; do
 		d=${f%/.ktstr-built}
 		[ -f "$d/arch/x86/boot/bzImage" ] || continue
 		v=${d##*/}
-		printf '%s %s %s %s\n' "$d" "${v%%-*}" \
+		printf '%s %s %s %s\n' "${v%%-*}" \
 			"$(case "$v" in *-tiny-*) echo tiny ;; *) echo defconfig ;; esac)" \
-			"$(du -sm "$d" | cut -f1)"
-	done
+			"$(du -sm -- "$d" | cut -f1)" "$d"
+	done < <(ls -t -- "$CACHE"/kernels/*/.ktstr-built 2>/dev/null)
 }
 
 # --list, --clean [--keep N], --find VERSION: the cache, no source needed
 if [ "$LIST" = 1 ]; then
 	printf '%-10s %-9s %6s  %s\n' VERSION BASE MIB IMAGE
-	built_kernels | while read -r d v b m; do
+	built_kernels | while read -r v b m d; do
 		printf '%-10s %-9s %6s  %s\n' "$v" "$b" "$m" "$d/arch/x86/boot/bzImage"
 	done
 	exit 0
@@ -114,7 +115,7 @@ if [ -n "$CLEAN_KEEP" ]; then
 	''|*[!0-9]*) die "--keep '$CLEAN_KEEP' is not a number" ;;
 	esac
 	# the newest N built kernels stay; older ones and unfinished builds go
-	keep=$(built_kernels | head -n "$CLEAN_KEEP" | cut -d' ' -f1)
+	keep=$(built_kernels | head -n "$CLEAN_KEEP" | cut -d' ' -f4-)
 	for d in "$CACHE"/kernels/*/; do
 		d=${d%/}
 		[ -d "$d" ] || continue
@@ -135,7 +136,10 @@ if [ -n "$FIND" ]; then
 	*[!0-9.]*|.*|*..*) die "--find '$FIND' is not a kernel version (like 6.12 or 6.12.117)" ;;
 	esac
 	found=$(built_kernels | awk -v v="$FIND" \
-		'$2 == v || index($2, v ".") == 1 { print $1; exit }')
+		'$1 == v || index($1, v ".") == 1 {
+			for (i = 0; i < 3; i++) sub(/^[^ ]+ /, "")
+			print; exit
+		}')
 	[ -n "$found" ] || die "no cached kernel $FIND: './ktstr kernel list' shows what is cached"
 	echo "$found/arch/x86/boot/bzImage"
 	exit 0
@@ -238,19 +242,26 @@ newer_source() {
 # build starts from a copy of it, so make redoes only what differs.
 seed_build() {
 	local d
-	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
+	while IFS= read -r d; do
 		d=${d%/}
 		[ "$d" != "$OUT" ] && [ -f "$d/.ktstr-built" ] &&
 			[ "$(cat "$d/.ktstr-source" 2>/dev/null)" = "$SRC $BASE" ] &&
 			{ echo "$d"; return 0; }
-	done
+	done < <(ls -td -- "$CACHE"/kernels/*/ 2>/dev/null)
 	return 1
 }
 if [ "$BASE" = tiny ]; then
-	base_inputs="$KTSTR_DIR/config.tiny $SRC/kernel/configs/tiny.config $SRC/kernel/configs/tiny-base.config $SRC/arch/x86/configs/tiny.config"
+	base_inputs=("$KTSTR_DIR/config.tiny" "$SRC/kernel/configs/tiny.config"
+		     "$SRC/kernel/configs/tiny-base.config"
+		     "$SRC/arch/x86/configs/tiny.config")
 else
-	base_inputs="$SRC/arch/x86/configs/x86_64_defconfig $SRC/kernel/configs/kvm_guest.config"
+	base_inputs=("$SRC/arch/x86/configs/x86_64_defconfig"
+		     "$SRC/kernel/configs/kvm_guest.config")
 fi
+# the ones this tree has, in the order ls gave them when the key was
+# first made (a sorted list), so that cached kernels keep their keys
+mapfile -t base_inputs < <(for f in "${base_inputs[@]}"; do
+	[ -f "$f" ] && printf '%s\n' "$f"; done | sort)
 # gcc's tracking of variable locations is an eighth to a quarter of a
 # large file's compile time, and the BTF is not made of it: pahole up to 1.24
 # reads types and prototypes only (checked object by object: the same
@@ -264,9 +275,8 @@ if [ -n "${pahole_minor:-}" ] &&
    [ $((10#$pahole_major * 100 + 10#$pahole_minor)) -le 124 ]; then
 	kcflags="${kcflags:+$kcflags }-fno-var-tracking"
 fi
-# shellcheck disable=SC2086
 key=$(printf '%s\n' "$version" "$src_id" "$BASE" "$kcflags" |
-	cat - "$KTSTR_DIR/config" $(ls $base_inputs 2>/dev/null) |
+	cat - "$KTSTR_DIR/config" "${base_inputs[@]}" |
 	sha256sum | cut -c1-12)
 suffix=""
 [ "$BASE" = tiny ] && suffix="-tiny"
@@ -346,15 +356,15 @@ fi
 # in-place rebuild has no expected count, only its steps.
 expected=0
 if [ -z "$stale" ] && [ -z "${seed:-}" ]; then
-	for d in $(ls -td "$CACHE"/kernels/*/ 2>/dev/null); do
+	while IFS= read -r d; do
 		[ -f "$d/.ktstr-built" ] || continue
-		case "$d" in *-tiny-*) [ "$BASE" = tiny ] || continue ;;
+		case "${d%/}" in *-tiny-*) [ "$BASE" = tiny ] || continue ;;
 		*) [ "$BASE" = defconfig ] || continue ;;
 		esac
 		expected=$(cat "$d/.ktstr-steps" 2>/dev/null || echo 0)
 		case "$expected" in ''|*[!0-9]*) expected=0 ;; esac
 		[ "$expected" -gt 0 ] && break
-	done
+	done < <(ls -td -- "$CACHE"/kernels/*/ 2>/dev/null)
 	if [ "$expected" = 0 ]; then
 		expected=1750
 		[ "$BASE" = defconfig ] && expected=4500

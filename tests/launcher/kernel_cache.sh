@@ -36,7 +36,9 @@ expect_rc 0 "$KTSTR" exec --kernel "$ver" -- uname -r
 expect_in "$TMP/out" "^$ver"
 expect_rc 2 "$KTSTR" kernel find 0.1
 expect_in "$TMP/err" "no cached kernel 0.1"
-fake="$TMP/cache"
+# a cache path with a space in it (an XDG_CACHE_HOME may have one): the
+# newest kernel must be found and kept, not cut at the space and removed
+fake="$TMP/ca che"
 for k in 6.1-a 6.2-b 6.3-c; do
 	mkdir -p "$fake/kernels/$k/arch/x86/boot"
 	touch "$fake/kernels/$k/arch/x86/boot/bzImage" "$fake/kernels/$k/.ktstr-built"
@@ -51,4 +53,7 @@ KTSTR_CACHE=$fake "$KTSTR" kernel clean --keep 1 2>"$TMP/err" ||
 	fail "kernel clean failed"
 [ "$(ls "$fake/kernels")" = "6.3-c" ] ||
 	fail "clean --keep 1 left: $(ls "$fake/kernels")"
+KTSTR_CACHE=$fake "$KTSTR" kernel list >"$TMP/list" || fail "kernel list failed"
+grep -qF "$fake/kernels/6.3-c/arch/x86/boot/bzImage" "$TMP/list" ||
+	fail "kernel list cut the path at its space: $(cat "$TMP/list")"
 echo "kernel list, find $ver, --kernel $ver, clean --keep 1: as expected"
