@@ -7,8 +7,13 @@
 . "$(dirname "$0")/../lib.sh"
 need_kernel
 export KTSTR_RUNS="$TMP/runs"
-KUNIT=${KUNIT:-$(ls /root/.cache/ktstr/src/linux-*/tools/testing/kunit/kunit.py \
-	"$KTSTR_DIR"/../../kunit/kunit.py 2>/dev/null | head -1)}
+# the kernel's kunit.py: from the tree the test kernel was built from
+# (its build directory's source link), else the tree ktstr sits in
+kunit_in() { [ -f "$1/tools/testing/kunit/kunit.py" ] &&
+	echo "$1/tools/testing/kunit/kunit.py"; }
+KUNIT=${KUNIT:-$(kunit_in "$(dirname "$KERNEL")/../../../source" ||
+	kunit_in "$KTSTR_DIR/../../../..")}
+[ -n "$KUNIT" ] || fail "no kunit.py in the test kernel's source: set KUNIT"
 # no timing-tight checks: two VMs share two cores here
 cases=(-t =steady_eevdf -t =fail_verify_is_caught -t =crash_is_caught
        -t =isolation_llc)
@@ -32,7 +37,7 @@ tap_ok() {
 		print "TAP::Parser: ", $p->tests_run, " tests, ",
 		      scalar($p->passed), " ok\n";' <"$f" ||
 		fail "$f is not TAP that TAP::Parser takes"
-	if [ -n "$KUNIT" ] && command -v python3 >/dev/null; then
+	if command -v python3 >/dev/null; then
 		python3 "$KUNIT" parse <"$f" >"$f.kunit" 2>&1
 		# it counts the nested per-check subtests too
 		grep -q "Testing complete. Ran [0-9]* tests" "$f.kunit" ||
