@@ -151,6 +151,7 @@ static const char *resolve_kernel(const char *val)
 const char *find_kernel(void)
 {
 	static char path[4096];
+	static bool error_shown;
 	const char *env = ktstr_env()->kernel;
 	const char *dir = ktstr_env()->dir;
 	char script[4096], *argv[] = { script, "--lookup", NULL }, *out;
@@ -163,6 +164,16 @@ const char *find_kernel(void)
 	/* an argv, no shell: the checkout's path is not a command */
 	snprintf(script, sizeof(script), "%s/vmtest/kernel.sh", dir);
 	rc = run_argv_capture(argv, false, &out, NULL);
+	if (rc == 2 && !error_shown) {
+		/*
+		 * Not "no kernel built" (1) but a setup the lookup refuses,
+		 * such as a cache kbuild cannot build in: asked again with its
+		 * stderr kept, once, so the reason is on the screen.
+		 */
+		error_shown = true;
+		free(out);
+		rc = run_argv_capture(argv, true, &out, NULL);
+	}
 	if (rc) {
 		free(out);
 		return NULL;

@@ -150,6 +150,14 @@ defconfig) BASE_FILES="" ;;
 *) die "--base '$BASE': use tiny or defconfig" ;;
 esac
 
+# kbuild stops on a source or build directory with a space or a colon in
+# its path ("cannot contain spaces or colons"): say so before unpacking
+# 1.7 GB there. A cache with such a path can still be listed and cleaned.
+case "$CACHE" in
+*[[:space:]:]*)
+	die "the kernel cache '$CACHE' has a space or colon in its path, which kbuild cannot build in: set KTSTR_CACHE (or XDG_CACHE_HOME) to a path without" ;;
+esac
+
 # The distribution's kernel source, unpacked once into the cache. A
 # lookup never unpacks (1.7 GB to say there is no kernel): it takes the
 # tree already unpacked or answers at once. The unpack holds a lock, so
@@ -209,6 +217,10 @@ fi
 [ -f "$SRC/kernel/sched/ext.c" ] ||
 	die "kernel source '$SRC' has no sched_ext (kernel/sched/ext.c): use a 6.12 or newer tree"
 SRC=$(cd "$SRC" && pwd)
+case "$(cd "$SRC" && pwd -P)" in
+*[[:space:]:]*)
+	die "kernel source '$SRC' has a space or colon in its path, which kbuild cannot build: move or link it to a path without" ;;
+esac
 if [ "$PRINT_SOURCE" = 1 ] || [ "$UNPACK" = 1 ]; then
 	echo "$SRC"
 	exit 0

@@ -54,6 +54,10 @@ KTSTR_CACHE=$fake "$KTSTR" kernel clean --keep 1 2>"$TMP/err" ||
 [ "$(ls "$fake/kernels")" = "6.3-c" ] ||
 	fail "clean --keep 1 left: $(ls "$fake/kernels")"
 KTSTR_CACHE=$fake "$KTSTR" kernel list >"$TMP/list" || fail "kernel list failed"
+# kbuild cannot build there: a build says so before unpacking anything
+KTSTR_CACHE=$fake expect_rc 2 "$KTSTR" kernel build
+expect_in "$TMP/err" "has a space or colon in its path"
+[ ! -e "$fake/src" ] || fail "a build into '$fake' unpacked the source first"
 grep -qF "$fake/kernels/6.3-c/arch/x86/boot/bzImage" "$TMP/list" ||
 	fail "kernel list cut the path at its space: $(cat "$TMP/list")"
 echo "kernel list, find $ver, --kernel $ver, clean --keep 1: as expected"
