@@ -86,20 +86,27 @@ case "$JOBS" in
 ''|*[!0-9]*) die "--jobs '$JOBS' is not a number" ;;
 esac
 
-# The cache's built kernels, newest build first (by .ktstr-built, written
+# The cache's finished builds, newest first (by .ktstr-built, written
 # when a build ends: a directory's own mtime moves whenever a file is
-# added to it): "<version> <base> <MiB> <dir>", the directory last, so
-# that a cache path with spaces in it reads back whole.
-built_kernels() {
-	local d v f
+# added to it), one directory a line; built_kernels adds what `list`
+# shows: "<version> <base> <MiB> <dir>", the directory last, so that a
+# cache path with spaces in it reads back whole.
+built_dirs() {
+	local f
+
 	while IFS= read -r f; do
-		d=${f%/.ktstr-built}
-		[ -f "$d/arch/x86/boot/bzImage" ] || continue
+		[ -f "${f%/.ktstr-built}/arch/x86/boot/bzImage" ] &&
+			echo "${f%/.ktstr-built}"
+	done < <(ls -t -- "$CACHE"/kernels/*/.ktstr-built 2>/dev/null)
+}
+built_kernels() {
+	local d v
+	while IFS= read -r d; do
 		v=${d##*/}
 		printf '%s %s %s %s\n' "${v%%-*}" \
 			"$(case "$v" in *-tiny-*) echo tiny ;; *) echo defconfig ;; esac)" \
 			"$(du -sm -- "$d" | cut -f1)" "$d"
-	done < <(ls -t -- "$CACHE"/kernels/*/.ktstr-built 2>/dev/null)
+	done < <(built_dirs)
 }
 
 # --list, --clean [--keep N], --find VERSION: the cache, no source needed
@@ -255,11 +262,10 @@ newer_source() {
 seed_build() {
 	local d
 	while IFS= read -r d; do
-		d=${d%/}
-		[ "$d" != "$OUT" ] && [ -f "$d/.ktstr-built" ] &&
+		[ "$d" != "$OUT" ] &&
 			[ "$(cat "$d/.ktstr-source" 2>/dev/null)" = "$SRC $BASE" ] &&
 			{ echo "$d"; return 0; }
-	done < <(ls -td -- "$CACHE"/kernels/*/ 2>/dev/null)
+	done < <(built_dirs)
 	return 1
 }
 if [ "$BASE" = tiny ]; then
@@ -369,14 +375,13 @@ fi
 expected=0
 if [ -z "$stale" ] && [ -z "${seed:-}" ]; then
 	while IFS= read -r d; do
-		[ -f "$d/.ktstr-built" ] || continue
-		case "${d%/}" in *-tiny-*) [ "$BASE" = tiny ] || continue ;;
+		case "$d" in *-tiny-*) [ "$BASE" = tiny ] || continue ;;
 		*) [ "$BASE" = defconfig ] || continue ;;
 		esac
 		expected=$(cat "$d/.ktstr-steps" 2>/dev/null || echo 0)
 		case "$expected" in ''|*[!0-9]*) expected=0 ;; esac
 		[ "$expected" -gt 0 ] && break
-	done < <(ls -td -- "$CACHE"/kernels/*/ 2>/dev/null)
+	done < <(built_dirs)
 	if [ "$expected" = 0 ]; then
 		expected=1750
 		[ "$BASE" = defconfig ] && expected=4500
@@ -386,22 +391,21 @@ fi
 # print beside the wall time: for one configuration they measure the
 # machine (two machines of one kind have compiled a tiny kernel 6 and 12
 # minutes), and against the wall time they show a starved build.
-# `times` must run in this shell, not a subshell ($(...) would fork one),
-# so it writes a file and the sum goes into the variable named by $1.
+# They are this shell's (not a subshell's) cutime and cstime, fields 16
+# and 17 of /proc/$$/stat, counted after the command name's ")".
 children_cpu() {
-	local t='\([0-9]\{1,6\}\)m\([0-9]\{1,2\}\)[.0-9]*s' um us sm ss
+	local stat f
 
-	times >"$OUT/.ktstr-times"
-	read -r um us sm ss < <(sed -n "2s/^$t $t\$/\\1 \\2 \\3 \\4/p" \
-		"$OUT/.ktstr-times") || true
-	printf -v "$1" '%d' $(( 10#${um:-0} * 60 + 10#${us:-0} + 10#${sm:-0} * 60 + 10#${ss:-0} ))
+	read -r stat </proc/$$/stat
+	read -r -a f <<<"${stat##*) }"
+	echo $(( (f[13] + f[14]) / $(getconf CLK_TCK) ))
 }
 # mawk (Debian's awk) reads a pipe in whole blocks: the line would lag
 # minutes behind the build without -W interactive.
 awk_line=()
 awk -W version 2>/dev/null | grep -q mawk && awk_line=(-W interactive)
 start=$(date +%s)
-children_cpu cpu_start
+cpu_start=$(children_cpu)
 set +e
 make -C "$SRC" O="$OUT" -j"$JOBS" KCFLAGS="$kcflags" bzImage 2>&1 | tee -a "$OUT/build.log" |
 	awk "${awk_line[@]}" -v start="$start" -v expected="$expected" \
@@ -440,7 +444,6 @@ fi
 echo "$SRC $BASE" >"$OUT/.ktstr-source"
 { [ -z "$stale" ] && [ -z "${seed:-}" ]; } || rm -f "$OUT/.ktstr-steps"
 touch "$OUT/.ktstr-built"
-children_cpu cpu_end
 echo "ktstr kernel: built in $(( $(date +%s) - start ))s," \
-	"$(( cpu_end - cpu_start )) CPU-seconds on $(nproc) CPUs" >&2
+	"$(( $(children_cpu) - cpu_start )) CPU-seconds on $(nproc) CPUs" >&2
 echo "$IMAGE"
