@@ -201,12 +201,13 @@ pre-kernel: host $(BIN)/bpftool $(LIBBPF)
 # failing scheduler's maps: a build without the LLVM/libbfd disassembler,
 # which would pull a hundred megabytes of libraries into every initramfs,
 # and without the pid iterator, which costs a second of TCG per "map show"
+# It links the suite's libbpf (built once: a second libbpf is 15 CPU-seconds
+# of a cold bootstrap), which its make then finds up to date.
 $(BIN)/bpftool: $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile)	\
-		| $(BIN) $(OBJ)/guest-bpftool
+		$(LIBBPF) | $(BIN) $(OBJ)/guest-bpftool
 	$(call msg,BPFTOOL,,$@)
 	$(Q)$(MAKE) -s -C $(BPFTOOLDIR) OUTPUT=$(OBJ)/guest-bpftool/		\
-		LIBBPF_OUTPUT=$(OBJ)/guest-bpftool/libbpf/			\
-		LIBBPF_DESTDIR=$(OBJ)/guest-bpftool/libbpf/			\
+		LIBBPF_OUTPUT=$(OBJ)/libbpf/ LIBBPF_DESTDIR=$(OBJ)/		\
 		feature-llvm=0 feature-libbfd=0 feature-libcap=0		\
 		feature-clang-bpf-co-re=0					\
 		EXTRA_CFLAGS='-g -O2' $(OBJ)/guest-bpftool/bpftool
@@ -314,12 +315,14 @@ $(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/common/topo.c		\
 	$(Q)$(CC) $(HOST_CFLAGS) $(OWN_CFLAGS) -o $@ $<			\
 		$(KTSTR_DIR)/common/topo.c $(UTIL_SRCS) $(USERLDFLAGS)
 
-# libbpf and bpftool come from the kernel tree, built into OUTPUT
+# libbpf and bpftool come from the kernel tree, built into OUTPUT; only
+# the static libbpf (its `all` compiles every file twice, for a shared
+# library nothing here links)
 $(LIBBPF): $(wildcard $(BPFDIR)/*.[ch] $(BPFDIR)/Makefile) | $(OBJ)/libbpf
 	$(call msg,LIB,,$@)
 	$(Q)$(MAKE) -s -C $(BPFDIR) OUTPUT=$(OBJ)/libbpf/ CC="$(CC)"		\
 		EXTRA_CFLAGS='-g -O2 -fPIC' DESTDIR=$(OBJ) prefix=		\
-		all install_headers
+		$@ install_headers
 
 # $$(VMLINUX_BTF): looked up when vmlinux.h is wanted, not on every make
 .SECONDEXPANSION:

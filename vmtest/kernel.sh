@@ -339,15 +339,27 @@ fi
 echo "ktstr kernel: building $version ($BASE base) from $SRC" >&2
 echo "ktstr kernel: output in $OUT (make -j$JOBS, log: $OUT/build.log)" >&2
 
+# tinyconfig is allnoconfig (with tiny-base.config where the tree has
+# it), then its tiny.config fragments merged and olddefconfig. Its
+# fragments go in with ours in one merge: one olddefconfig less (6 s of
+# a cold build's serial start), and the same .config for 6.12.
 if [ "$BASE" = tiny ]; then
-	make -s -C "$SRC" O="$OUT" tinyconfig >"$OUT/build.log" 2>&1
-	base_fragment=$KTSTR_DIR/config.tiny
+	allnoconfig=()
+	[ -f "$SRC/kernel/configs/tiny-base.config" ] &&
+		allnoconfig=(KCONFIG_ALLCONFIG="$SRC/kernel/configs/tiny-base.config")
+	env "${allnoconfig[@]}" make -s -C "$SRC" O="$OUT" allnoconfig \
+		>"$OUT/build.log" 2>&1
+	fragments=()
+	for f in "$SRC/kernel/configs/tiny.config" "$SRC/arch/x86/configs/tiny.config"; do
+		[ -f "$f" ] && fragments+=("$f")
+	done
+	fragments+=("$KTSTR_DIR/config.tiny")
 else
 	make -s -C "$SRC" O="$OUT" x86_64_defconfig >"$OUT/build.log" 2>&1
-	base_fragment=$SRC/kernel/configs/kvm_guest.config
+	fragments=("$SRC/kernel/configs/kvm_guest.config")
 fi
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" \
-	"$base_fragment" "$KTSTR_DIR/config" >>"$OUT/build.log" 2>&1
+	"${fragments[@]}" "$KTSTR_DIR/config" >>"$OUT/build.log" 2>&1
 make -s -C "$SRC" O="$OUT" olddefconfig >>"$OUT/build.log" 2>&1
 
 # Every option ktstr asks for must have survived olddefconfig: a missing
