@@ -317,12 +317,15 @@ $(BIN)/%: $(KTSTR_DIR)/tests/vm/%.c $(KTSTR_DIR)/common/topo.c		\
 
 # libbpf and bpftool come from the kernel tree, built into OUTPUT; only
 # the static libbpf (its `all` compiles every file twice, for a shared
-# library nothing here links)
+# library nothing here links). The touch: a changed header that no libbpf
+# file includes (bpf_helpers.h) compiles nothing, and a libbpf.a older
+# than it would be rebuilt by bpftool's make, with bpftool's flags.
 $(LIBBPF): $(wildcard $(BPFDIR)/*.[ch] $(BPFDIR)/Makefile) | $(OBJ)/libbpf
 	$(call msg,LIB,,$@)
 	$(Q)$(MAKE) -s -C $(BPFDIR) OUTPUT=$(OBJ)/libbpf/ CC="$(CC)"		\
 		EXTRA_CFLAGS='-g -O2 -fPIC' DESTDIR=$(OBJ) prefix=		\
 		$@ install_headers
+	$(Q)touch $@
 
 # $$(VMLINUX_BTF): looked up when vmlinux.h is wanted, not on every make
 .SECONDEXPANSION:
