@@ -11,6 +11,10 @@
 #include "budget.h"
 #include "util.h"
 
+/* an earlier run's timing sidecar: small, and a case's wall time sane */
+#define TIMING_MAX	(64 << 10)
+#define WALL_MAX_S	(7 * 86400.0)
+
 unsigned int budget_features(const struct topo *t)
 {
 	unsigned int cpus = topo_cpus(t), m = 0;
@@ -83,12 +87,13 @@ static bool field(const char *json, const char *key, char *out, size_t len)
 int budget_load_measured(const char *runs_base, struct budget_item *it,
 			 int n)
 {
-	char dir[4096], path[8192], name[200], wall[32];
+	char dir[4096], path[8192], name[200], wall[32], *end;
 	double *stamp = calloc(n ? n : 1, sizeof(*stamp));
 	struct dirent *r, *f;
 	DIR *rd = opendir(runs_base), *fd;
 	struct stat st;
 	int i, found = 0;
+	double w;
 
 	while (rd && stamp && (r = readdir(rd))) {
 		if (r->d_name[0] == '.')
@@ -102,22 +107,27 @@ int budget_load_measured(const char *runs_base, struct budget_item *it,
 			if (l < 12 || strcmp(f->d_name + l - 12, ".timing.json"))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, f->d_name);
-			if (stat(path, &st))
-				continue;
-			json = read_file(path, NULL);
-			if (!json || !field(json, "name", name, sizeof(name)) ||
+			json = read_regular_file(path, TIMING_MAX, NULL);
+			if (!json || stat(path, &st) ||
+			    !field(json, "name", name, sizeof(name)) ||
 			    !field(json, "wall_s", wall, sizeof(wall))) {
 				free(json);
 				continue;
 			}
 			free(json);
+			w = strtod(wall, &end);
+			end += strspn(end, " \t\r\n");
+			if (end == wall || *end || !(w >= 1 && w <= WALL_MAX_S))
+				continue;
 			for (i = 0; i < n; i++) {
+				/* the newest; of two as new, the longer */
 				if (strcmp(it[i].name, name) ||
-				    st.st_mtime < stamp[i] || atof(wall) < 1)
+				    st.st_mtime < stamp[i] ||
+				    (st.st_mtime == stamp[i] && w <= it[i].est_s))
 					continue;
 				found += !it[i].measured;
 				stamp[i] = st.st_mtime;
-				it[i].est_s = atof(wall);
+				it[i].est_s = w;
 				it[i].measured = true;
 			}
 		}

@@ -5,12 +5,21 @@
  * Joins the KTAP streams of `ktstr run --shard I/N --out SHARD_DIR` into
  * one: one header, the cases in the order an unsharded run has them
  * (SHARD_DIR/cases gives each case's place), numbered again, one outputs
- * block and one totals line. With --out, the shards' run directories are
- * copied into DIR/runs/ and the stream also goes to DIR/ktap.
+ * block and one totals line. With --out, the shards' run directories
+ * (SHARD_DIR/runs/) are copied into DIR/runs/ and the stream also goes to
+ * DIR/ktap.
+ *
+ * A shard directory is another machine's artifact: its files are read as
+ * regular files of bounded size, never through a link, and only from the
+ * shard directory named on the command line. Of its stream, only what the
+ * host wrote after the last result is taken for the outputs block and the
+ * totals (a case's report, before its result, may hold any line the guest
+ * printed). Every case of SHARD_DIR/cases without a result is a failure:
+ * a missing result is never a pass.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +28,81 @@
 #include "cli.h"
 #include "util.h"
 
+#define CASES_MAX	(4 << 20)	/* a shard's cases file */
+#define STREAM_MAX	(256 << 20)	/* a shard's KTAP stream */
+#define RUN_FILE_MAX	(256 << 20)	/* a file of a run directory */
+#define SHARDS_MAX	1024
+#define CASES_NR_MAX	1024		/* MAX_CASES: what one run holds */
+#define OUTPUTS_HEADER	"# ktstr: test outputs"
+
+/* a growing string, its length kept (appending is not quadratic) */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* @line and its newline */
+static void sb_line(struct sbuf *b, const char *line)
+{
+	sb_add(b, line, strlen(line));
+	sb_add(b, "\n", 1);
+}
+
 /* one case: its lines before the result, and the result after "N " */
 struct block {
-	int seq;
+	int seq, order;
 	char *lines;
-	char *result;	/* "name [# directive]" */
+	char *result;	/* "name [# directive]"; NULL: trailing lines */
 	bool ok, skip;
+};
+
+/* one "# FAILED" entry of an outputs block, with its field lines */
+struct failed {
+	int seq, order;
+	struct sbuf text;
+};
+
+/* a shard's run directory: as its stream names it, and its copy */
+struct run_path {
+	char *from;	/* the path in the shard's stream */
+	char *to;	/* DIR/runs/<name> with --out, else NULL */
+};
+
+/* a shard's cases file: its place (I of N) and each case's unsharded seq */
+struct shard {
+	const char *dir;
+	unsigned int si, sn;
+	char **names;
+	int *seqs;
+	bool *reported;
+	int nr;
+};
+
+struct merge {
+	struct block *b;
+	int nb;
+	struct failed *f;
+	int nf;
+	struct run_path *runs;
+	int nruns;
+	char **copied;		/* DIR/runs/<name> made, each once */
+	int ncopied;
+	bool seen[SHARDS_MAX + 1];
+	unsigned int total;
+	int bad;
+	const char *out;
+	char out_abs[PATH_MAX];
 };
 
 /* a field of a failure in the outputs block (run.c report_failures()) */
@@ -37,52 +115,9 @@ static bool is_output_field(const char *line)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(fields); i++)
-		if (!strncmp(line, fields[i], strlen(fields[i])))
+		if (str_starts_with(line, fields[i]))
 			return true;
 	return false;
-}
-
-/* one "# FAILED" entry of an outputs block, with its field lines */
-struct failed {
-	int seq;
-	char *text;
-};
-
-struct merge {
-	struct block *b;
-	int nb;
-	struct failed *f;
-	int nf;
-	char paths[64][4096];	/* the shards' run directories */
-	int np;
-	bool seen[1024 + 1];
-	unsigned int total;
-	int bad;
-};
-
-static char *append(char *s, const char *add)
-{
-	size_t a = s ? strlen(s) : 0, b = strlen(add);
-	char *p = realloc(s, a + b + 1);
-
-	if (!p) {
-		fputs("ktstr merge: out of memory\n", stderr);
-		exit(1);
-	}
-	memcpy(p + a, add, b + 1);
-	return p;
-}
-
-/* the case's unsharded place from the shard's cases file, or -1 */
-static int seq_of(char *const *names, const int *seqs, int nr,
-		  const char *name)
-{
-	int i;
-
-	for (i = 0; i < nr; i++)
-		if (!strcmp(names[i], name))
-			return seqs[i];
-	return -1;
 }
 
 /* "ok 3 name # SKIP why": the part after the number */
@@ -90,6 +125,8 @@ static const char *after_number(const char *line)
 {
 	const char *p = line + (line[0] == 'o' ? 3 : 7);
 
+	if (*p < '0' || *p > '9')
+		return NULL;
 	while (*p >= '0' && *p <= '9')
 		p++;
 	return *p == ' ' ? p + 1 : NULL;
@@ -97,229 +134,312 @@ static const char *after_number(const char *line)
 
 static bool is_result(const char *line)
 {
-	return (!strncmp(line, "ok ", 3) || !strncmp(line, "not ok ", 7)) &&
-	       after_number(line);
+	return (str_starts_with(line, "ok ") ||
+		str_starts_with(line, "not ok ")) && after_number(line);
 }
 
 static bool is_totals(const char *line)
 {
 	int a, b, c;
-	char end;
 
-	return !strncmp(line, "# Totals:", 9) ||
-	       sscanf(line, "%d passed, %d failed, %d skipped%c", &a, &b, &c,
-		      &end) == 4;
+	return str_starts_with(line, "# Totals:") ||
+	       sscanf(line, "%d passed, %d failed, %d skipped", &a, &b, &c) == 3;
 }
 
-/* a shard's cases file: its place (I of N) and each case's unsharded seq */
-struct shard_cases {
-	char *names[1024];
-	int seqs[1024], nr;
-	unsigned int si, sn;
-};
-
-static void shard_cases_free(struct shard_cases *sc)
+/* the case's place in @sh, or -1 */
+static int case_index(const struct shard *sh, const char *name)
 {
 	int i;
 
-	for (i = 0; i < sc->nr; i++)
-		free(sc->names[i]);
-	sc->nr = 0;
+	for (i = 0; i < sh->nr; i++)
+		if (!strcmp(sh->names[i], name))
+			return i;
+	return -1;
 }
 
-static int read_cases(struct merge *m, const char *dir, struct shard_cases *sc)
+static int read_cases(struct merge *m, struct shard *sh)
 {
-	char path[4200], line[1 << 16], name[512];
+	char path[4200], name[512], *text, *line, *save = NULL;
 	int seq;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/cases", dir);
-	f = fopen(path, "re");
-	if (!f) {
-		fprintf(stderr, "ktstr merge: %s: %s (write it with 'ktstr run --out %s')\n",
-			path, strerror(errno), dir);
+	snprintf(path, sizeof(path), "%s/cases", sh->dir);
+	text = read_regular_file(path, CASES_MAX, NULL);
+	if (!text) {
+		fprintf(stderr, "ktstr merge: %s: %s (a shard's directory holds the cases file 'ktstr run --out' writes)\n",
+			path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "ktstr-shard %u %u", &sc->si, &sc->sn) == 2)
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "ktstr-shard %u %u", &sh->si, &sh->sn) == 2)
 			continue;
-		if (sscanf(line, "case %d %511s", &seq, name) == 2 && sc->nr < 1024) {
-			sc->names[sc->nr] = xstrdup(name);
-			sc->seqs[sc->nr++] = seq;
+		if (sscanf(line, "case %d %511s", &seq, name) != 2 ||
+		    case_index(sh, name) >= 0)
+			continue;
+		if (sh->nr == CASES_NR_MAX) {
+			fprintf(stderr, "ktstr merge: %s: more than the %d cases a run holds\n",
+				path, CASES_NR_MAX);
+			free(text);
+			return -1;
 		}
+		sh->names = xrealloc(sh->names, (sh->nr + 1) * sizeof(char *));
+		sh->seqs = xrealloc(sh->seqs, (sh->nr + 1) * sizeof(int));
+		sh->names[sh->nr] = xstrdup(name);
+		sh->seqs[sh->nr++] = seq;
 	}
-	fclose(f);
-	if (!sc->sn || !sc->si || sc->si > sc->sn || sc->sn > 1024) {
-		fprintf(stderr, "ktstr merge: %s: no 'ktstr-shard I N' line\n",
-			path);
+	free(text);
+	sh->reported = xcalloc(sh->nr, sizeof(bool));
+	if (!sh->sn || !sh->si || sh->si > sh->sn || sh->sn > SHARDS_MAX) {
+		fprintf(stderr, "ktstr merge: %s: no 'ktstr-shard I N' line (1 <= I <= N <= %d)\n",
+			path, SHARDS_MAX);
 		return -1;
 	}
-	if (m->total && m->total != sc->sn) {
-		fprintf(stderr, "ktstr merge: %s is shard %u of %u, the others are of %u\n",
-			dir, sc->si, sc->sn, m->total);
-		return -1;
-	}
-	m->total = sc->sn;
-	if (m->seen[sc->si]) {
-		fprintf(stderr, "ktstr merge: shard %u/%u given twice (%s)\n",
-			sc->si, sc->sn, dir);
-		return -1;
-	}
-	m->seen[sc->si] = true;
 	return 0;
 }
 
-/* where the stream's reader is: before the outputs block or in it */
-struct stream_state {
-	bool outputs, totals, plan_seen, want_path;
-	char *pending;		/* lines since the last result */
-	struct failed *fl;	/* the outputs block's current failure */
-	int cur_seq;
-};
-
-/* a line of the outputs block: the directory, failures and their files */
-static void outputs_line(struct merge *m, const struct shard_cases *sc,
-			 struct stream_state *st, const char *line)
+/* the shard's place against the others': a usage error when it clashes */
+static int place_shard(struct merge *m, const struct shard *sh)
 {
-	char name[512];
+	if (m->total && m->total != sh->sn) {
+		fprintf(stderr, "ktstr merge: %s is shard %u of %u, the others are of %u\n",
+			sh->dir, sh->si, sh->sn, m->total);
+		return -1;
+	}
+	m->total = sh->sn;
+	if (m->seen[sh->si]) {
+		fprintf(stderr, "ktstr merge: shard %u/%u given twice (%s)\n",
+			sh->si, sh->sn, sh->dir);
+		return -1;
+	}
+	m->seen[sh->si] = true;
+	return 0;
+}
 
-	if (st->want_path) {
-		st->want_path = false;
-		if (m->np < 64 && !strncmp(line, "# ", 2)) {
-			snprintf(m->paths[m->np], sizeof(m->paths[0]), "%s",
-				 line + 2);
-			m->paths[m->np][strcspn(m->paths[m->np], "\n")] = '\0';
-			m->np++;
-		}
-		return;
-	}
-	if (!strncmp(line, "# FAILED ", 9)) {
-		if (sscanf(line + 9, "%511s", name) != 1)
-			name[0] = '\0';
-		m->f = realloc(m->f, (m->nf + 1) * sizeof(*m->f));
-		if (!m->f) {
-			fputs("ktstr merge: out of memory\n", stderr);
-			exit(1);
-		}
-		st->fl = &m->f[m->nf++];
-		st->fl->seq = seq_of(sc->names, sc->seqs, sc->nr, name);
-		st->fl->text = xstrdup(line);
-	} else if (st->fl && is_output_field(line)) {
-		st->fl->text = append(st->fl->text, line);
-	}
+static struct block *new_block(struct merge *m)
+{
+	struct block *b;
+
+	m->b = xrealloc(m->b, (m->nb + 1) * sizeof(*m->b));
+	b = &m->b[m->nb];
+	memset(b, 0, sizeof(*b));
+	b->order = m->nb++;
+	return b;
 }
 
 /* a case's result line: a block with the lines before it */
-static void result_line(struct merge *m, const struct shard_cases *sc,
-			struct stream_state *st, const char *line,
-			const char *path, const char *dir)
+static int result_line(struct merge *m, struct shard *sh, const char *line,
+		       struct sbuf *pending)
 {
 	const char *rest = after_number(line);
+	struct sbuf result = { 0 };
 	char name[512];
 	struct block *b;
+	int i;
 
 	snprintf(name, sizeof(name), "%s", rest);
-	name[strcspn(name, "\n ")] = '\0';
-	m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
-	if (!m->b) {
-		fputs("ktstr merge: out of memory\n", stderr);
-		exit(1);
-	}
-	b = &m->b[m->nb++];
-	b->lines = st->pending ? st->pending : xstrdup("");
-	st->pending = NULL;
-	b->result = xstrdup(rest);
+	name[strcspn(name, " ")] = '\0';
+	i = case_index(sh, name);
+	b = new_block(m);
+	b->lines = pending->s ? pending->s : xstrdup("");
+	memset(pending, 0, sizeof(*pending));
+	sb_line(&result, rest);
+	b->result = result.s;
 	b->ok = line[0] == 'o';
 	b->skip = b->ok && strstr(rest, " # SKIP");
-	b->seq = seq_of(sc->names, sc->seqs, sc->nr, name);
-	if (b->seq < 0) {
-		fprintf(stderr, "ktstr merge: %s: case '%s' is not in %s/cases\n",
-			path, name, dir);
-		b->seq = 1 << 20;
+	b->seq = i >= 0 ? sh->seqs[i] : INT_MAX;
+	if (i < 0) {
+		fprintf(stderr, "ktstr merge: %s/ktap: case '%s' is not in %s/cases\n",
+			sh->dir, name, sh->dir);
+		m->bad = 1;
+	} else if (sh->reported[i]) {
+		fprintf(stderr, "ktstr merge: %s/ktap: case '%s' has two results\n",
+			sh->dir, name);
+		m->bad = 1;
+	} else {
+		sh->reported[i] = true;
 	}
-	st->cur_seq = b->seq;
+	return b->seq;
 }
 
-static int read_stream(struct merge *m, const char *dir,
-		       const struct shard_cases *sc)
+/* a line of the outputs block: the run directory, failures, their files */
+static void outputs_line(struct merge *m, const struct shard *sh,
+			 bool *want_path, struct failed **fl, const char *line)
 {
-	char path[4200], line[1 << 16];
-	struct stream_state st = { 0 };
-	FILE *f;
+	char name[512];
+	int i;
 
-	snprintf(path, sizeof(path), "%s/ktap", dir);
-	f = fopen(path, "re");
-	if (!f) {
+	if (*want_path) {
+		*want_path = false;
+		if (str_starts_with(line, "# /")) {
+			m->runs = xrealloc(m->runs,
+					   (m->nruns + 1) * sizeof(*m->runs));
+			m->runs[m->nruns].from = xstrdup(line + 2);
+			m->runs[m->nruns++].to = NULL;
+		}
+		return;
+	}
+	if (str_starts_with(line, "# FAILED ")) {
+		if (sscanf(line + 9, "%511s", name) != 1)
+			name[0] = '\0';
+		i = case_index(sh, name);
+		m->f = xrealloc(m->f, (m->nf + 1) * sizeof(*m->f));
+		*fl = &m->f[m->nf];
+		memset(*fl, 0, sizeof(**fl));
+		(*fl)->seq = i >= 0 ? sh->seqs[i] : INT_MAX;
+		(*fl)->order = m->nf++;
+		sb_line(&(*fl)->text, line);
+	} else if (*fl && is_output_field(line)) {
+		sb_line(&(*fl)->text, line);
+	}
+}
+
+/* @text cut into its lines in place (their newlines become NULs) */
+static char **split_lines(char *text, size_t len, int *nr)
+{
+	char **lines = NULL, *p = text, *end = text + len, *nl;
+	int n = 0, cap = 0;
+
+	while (p < end) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			lines = xrealloc(lines, cap * sizeof(char *));
+		}
+		lines[n++] = p;
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	*nr = n;
+	return lines;
+}
+
+/*
+ * The shard's stream: results and the lines before each, then (after the
+ * last result, where only the host writes) the outputs block and totals.
+ * Returns whether the stream ended with its totals.
+ */
+static bool read_stream(struct merge *m, struct shard *sh)
+{
+	char path[4200], *text, **lines;
+	struct sbuf pending = { 0 };
+	struct failed *fl = NULL;
+	int i, n, last = -1, outputs = -1, seq = INT_MAX, results = 0;
+	bool plan = false, totals = false, want_path = false;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/ktap", sh->dir);
+	text = read_regular_file(path, STREAM_MAX, &len);
+	if (!text) {
 		fprintf(stderr, "ktstr merge: %s: %s\n", path, strerror(errno));
-		return -1;
+		return false;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "KTAP version ", 13) ||
-		    !strncmp(line, "TAP version ", 12) ||
-		    (!strncmp(line, "1..", 3) && !st.plan_seen)) {
+	lines = split_lines(text, len, &n);
+	for (i = 0; i < n; i++)
+		if (is_result(lines[i]))
+			last = i;
+	for (i = last + 1; i < n && outputs < 0; i++)
+		if (!strcmp(lines[i], OUTPUTS_HEADER))
+			outputs = i;
+	for (i = 0; i < n; i++) {
+		const char *l = lines[i];
+
+		if (outputs >= 0 && i >= outputs) {
+			if (i == outputs)
+				want_path = true;
+			else if (is_totals(l))
+				totals = true;
+			else
+				outputs_line(m, sh, &want_path, &fl, l);
+		} else if (str_starts_with(l, "KTAP version ") ||
+			   str_starts_with(l, "TAP version ") ||
+			   (str_starts_with(l, "1..") && !plan)) {
 			/* the shard's own header: the merged one replaces it */
-			st.plan_seen |= line[0] == '1';
-		} else if (is_totals(line)) {
-			st.totals = true;
-		} else if (!strcmp(line, "# ktstr: test outputs\n")) {
-			/* the outputs block: its header, then the directory */
-			st.outputs = st.want_path = true;
-		} else if (st.outputs) {
-			outputs_line(m, sc, &st, line);
-		} else if (is_result(line)) {
-			result_line(m, sc, &st, line, path, dir);
+			plan |= l[0] == '1';
+		} else if (i <= last && is_result(l)) {
+			if (++results > sh->nr) {
+				if (results == sh->nr + 1)
+					fprintf(stderr, "ktstr merge: %s: more results than its %d cases: the rest is ignored\n",
+						path, sh->nr);
+				m->bad = 1;
+				continue;
+			}
+			seq = result_line(m, sh, l, &pending);
 		} else {
-			st.pending = append(st.pending, line);
+			sb_line(&pending, l);
 		}
 	}
-	fclose(f);
-	if (st.pending) {
+	free(lines);
+	free(text);
+	if (pending.s) {
 		/* lines after the last result and before the outputs */
-		m->b = realloc(m->b, (m->nb + 1) * sizeof(*m->b));
-		if (!m->b) {
-			fputs("ktstr merge: out of memory\n", stderr);
-			exit(1);
-		}
-		m->b[m->nb].lines = st.pending;
-		m->b[m->nb].result = NULL;
-		m->b[m->nb].seq = st.cur_seq;
-		m->b[m->nb].ok = m->b[m->nb].skip = false;
-		m->nb++;
+		struct block *b = new_block(m);
+
+		b->lines = pending.s;
+		b->seq = seq;
 	}
-	if (!st.totals) {
-		fprintf(stderr, "ktstr merge: shard %u/%u (%s) did not finish: its stream has no totals line\n",
-			sc->si, sc->sn, dir);
+	return totals;
+}
+
+/* a not ok result for each case of @sh its stream did not report */
+static void unreported(struct merge *m, const struct shard *sh)
+{
+	char result[700];
+	struct block *b;
+	int i;
+
+	for (i = 0; i < sh->nr; i++) {
+		if (sh->reported[i])
+			continue;
+		fprintf(stderr, "ktstr merge: shard %u/%u (%s): no result for case '%s'\n",
+			sh->si, sh->sn, sh->dir, sh->names[i]);
+		snprintf(result, sizeof(result),
+			 "%s # no result in shard %u/%u's stream\n",
+			 sh->names[i], sh->si, sh->sn);
+		b = new_block(m);
+		b->lines = xstrdup("");
+		b->result = xstrdup(result);
+		b->seq = sh->seqs[i];
 		m->bad = 1;
 	}
-	return 0;
 }
 
-static int read_shard(struct merge *m, const char *dir)
-{
-	struct shard_cases *sc = xcalloc(1, sizeof(*sc));
-	int ret = read_cases(m, dir, sc);
-
-	if (!ret)
-		ret = read_stream(m, dir, sc);
-	shard_cases_free(sc);
-	free(sc);
-	return ret;
-}
-
-static void merge_free(struct merge *m)
+static void shard_free(struct shard *sh)
 {
 	int i;
 
-	for (i = 0; i < m->nb; i++) {
-		free(m->b[i].lines);
-		free(m->b[i].result);
+	for (i = 0; i < sh->nr; i++)
+		free(sh->names[i]);
+	free(sh->names);
+	free(sh->seqs);
+	free(sh->reported);
+}
+
+/*
+ * One shard directory. A usage error (-1) only when it clashes with the
+ * others (twice the same shard, another N); one that cannot be read is a
+ * missing shard, said, and the merge goes on with the rest.
+ */
+static int read_shard(struct merge *m, const char *dir)
+{
+	struct shard sh = { .dir = dir };
+	int ret = 0;
+
+	if (read_cases(m, &sh)) {
+		m->bad = 1;
+	} else if (place_shard(m, &sh)) {
+		ret = -1;
+	} else {
+		if (!read_stream(m, &sh)) {
+			fprintf(stderr, "ktstr merge: shard %u/%u (%s) did not finish: its stream has no totals line after its outputs\n",
+				sh.si, sh.sn, dir);
+			m->bad = 1;
+		}
+		unreported(m, &sh);
 	}
-	for (i = 0; i < m->nf; i++)
-		free(m->f[i].text);
-	free(m->b);
-	free(m->f);
-	free(m);
+	shard_free(&sh);
+	return ret;
 }
 
 static int by_seq(const void *a, const void *b)
@@ -329,23 +449,59 @@ static int by_seq(const void *a, const void *b)
 	if (x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
 	/* a case's trailing lines after its result */
-	return !x->result - !y->result;
+	if (!x->result != !y->result)
+		return !x->result - !y->result;
+	return x->order - y->order;
 }
 
 static int fail_by_seq(const void *a, const void *b)
 {
 	const struct failed *x = a, *y = b;
 
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->order - y->order;
 }
 
-/* @src's files into @dst (one level: a run directory is flat) */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* a case reported by two shards: they were not cut from one run */
+static void check_duplicates(struct merge *m)
+{
+	char **names = xcalloc(m->nb, sizeof(char *));
+	int i, n = 0;
+
+	for (i = 0; i < m->nb; i++) {
+		if (!m->b[i].result)
+			continue;
+		names[n] = xstrdup(m->b[i].result);
+		names[n][strcspn(names[n], "\n ")] = '\0';
+		n++;
+	}
+	qsort(names, n, sizeof(char *), by_name);
+	for (i = 1; i < n; i++) {
+		if (strcmp(names[i - 1], names[i]) ||
+		    (i > 1 && !strcmp(names[i - 2], names[i])))
+			continue;
+		fprintf(stderr, "ktstr merge: case '%s' has more than one result (shards not cut from one run?)\n",
+			names[i]);
+		m->bad = 1;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* @src's regular files into @dst (a run directory is flat) */
 static int copy_dir(const char *src, const char *dst)
 {
-	char from[8200], to[8200];
+	char from[8400], to[8400];
 	struct dirent *de;
 	DIR *d = opendir(src);
-	struct stat st;
+	int ret = 0;
 	size_t len;
 	char *buf;
 
@@ -357,42 +513,103 @@ static int copy_dir(const char *src, const char *dst)
 		return -1;
 	}
 	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
 		snprintf(from, sizeof(from), "%s/%s", src, de->d_name);
 		snprintf(to, sizeof(to), "%s/%s", dst, de->d_name);
-		if (stat(from, &st) || !S_ISREG(st.st_mode))
+		buf = read_regular_file(from, RUN_FILE_MAX, &len);
+		if (!buf) {
+			fprintf(stderr, "ktstr merge: %s: not copied: %s\n",
+				from, errno == EINVAL ?
+				"not a regular file" : strerror(errno));
 			continue;
-		buf = read_file(from, &len);
-		if (buf && write_file_atomic(to, buf, len))
-			fprintf(stderr, "ktstr merge: cannot write %s: %s\n", to,
-				strerror(errno));
+		}
+		if (write_file_atomic(to, buf, len)) {
+			fprintf(stderr, "ktstr merge: cannot write %s: %s\n",
+				to, strerror(errno));
+			ret = -1;
+		}
 		free(buf);
 	}
 	closedir(d);
-	return 0;
+	return ret;
 }
 
-/* @s with each shard's run directory replaced by the merged one */
-static void put_paths(FILE *f, const struct merge *m, const char *s,
-		      const char *merged)
+/* SHARD_DIR/runs/@name into DIR/runs/@name, each name once */
+static char *copy_run(struct merge *m, const char *shard_dir,
+		      const char *name)
+{
+	char src[8400], dst[8400];
+	struct stat st;
+	int i;
+
+	if (!name[0] || name[0] == '.' || strchr(name, '/'))
+		return NULL;
+	snprintf(src, sizeof(src), "%s/runs/%s", shard_dir, name);
+	if (lstat(src, &st) || !S_ISDIR(st.st_mode))
+		return NULL;
+	snprintf(dst, sizeof(dst), "%s/runs/%s", m->out, name);
+	if (copy_dir(src, dst))
+		m->bad = 1;
+	for (i = 0; i < m->ncopied; i++)
+		if (!strcmp(m->copied[i], dst))
+			return m->copied[i];
+	m->copied = xrealloc(m->copied, (m->ncopied + 1) * sizeof(char *));
+	m->copied[m->ncopied] = xstrdup(dst);
+	return m->copied[m->ncopied++];
+}
+
+/*
+ * The run directories of one shard, whose stream named @first.. of
+ * m->runs: those, from SHARD_DIR/runs/ (never from the path the stream
+ * gives); every one there when the stream named none (it was cut off).
+ */
+static void copy_shard_runs(struct merge *m, const char *dir, int first)
+{
+	char runs[4200];
+	struct dirent *de;
+	DIR *d;
+	int i;
+
+	for (i = first; i < m->nruns; i++) {
+		const char *name = strrchr(m->runs[i].from, '/') + 1;
+
+		m->runs[i].to = copy_run(m, dir, name);
+		if (!m->runs[i].to)
+			fprintf(stderr, "ktstr merge: %s: no run directory %s/runs/%s to copy\n",
+				dir, dir, name);
+	}
+	if (first < m->nruns)
+		return;
+	snprintf(runs, sizeof(runs), "%s/runs", dir);
+	d = opendir(runs);
+	while (d && (de = readdir(d)))
+		copy_run(m, dir, de->d_name);
+	if (d)
+		closedir(d);
+}
+
+/* @s with each shard's run directory replaced by its copy */
+static void put_paths(FILE *f, const struct merge *m, const char *s)
 {
 	int i;
 
 	while (*s) {
-		for (i = 0; merged && i < m->np; i++) {
-			size_t l = strlen(m->paths[i]);
+		for (i = 0; i < m->nruns; i++) {
+			size_t l = strlen(m->runs[i].from);
 
-			if (l && !strncmp(s, m->paths[i], l)) {
-				fputs(merged, f);
+			if (m->runs[i].to && !strncmp(s, m->runs[i].from, l)) {
+				fputs(m->runs[i].to, f);
 				s += l;
 				break;
 			}
 		}
-		if (!merged || i == m->np)
+		if (i == m->nruns)
 			fputc(*s++, f);
 	}
 }
 
-static void print_merged(FILE *f, struct merge *m, const char *merged)
+static void print_merged(FILE *f, struct merge *m)
 {
 	int i, n = 0, pass = 0, fail = 0, skip = 0;
 
@@ -403,24 +620,25 @@ static void print_merged(FILE *f, struct merge *m, const char *merged)
 	for (i = 0; i < m->nb; i++) {
 		struct block *b = &m->b[i];
 
-		put_paths(f, m, b->lines, merged);
+		put_paths(f, m, b->lines);
 		if (!b->result)
 			continue;
 		fprintf(f, "%s %d ", b->ok ? "ok" : "not ok", ++n);
-		put_paths(f, m, b->result, merged);
+		put_paths(f, m, b->result);
 		pass += b->ok && !b->skip;
 		skip += b->skip;
 		fail += !b->ok;
 	}
-	fprintf(f, "# ktstr: test outputs\n");
-	if (merged) {
-		fprintf(f, "# %s\n", merged);
+	fprintf(f, OUTPUTS_HEADER "\n");
+	if (m->out) {
+		for (i = 0; i < m->ncopied; i++)
+			fprintf(f, "# %s\n", m->copied[i]);
 	} else {
-		for (i = 0; i < m->np; i++)
-			fprintf(f, "# %s\n", m->paths[i]);
+		for (i = 0; i < m->nruns; i++)
+			fprintf(f, "# %s\n", m->runs[i].from);
 	}
 	for (i = 0; i < m->nf; i++)
-		put_paths(f, m, m->f[i].text, merged);
+		put_paths(f, m, m->f[i].text.s);
 	fprintf(f, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
 		pass, fail, skip);
 	fprintf(f, "%d passed, %d failed, %d skipped\n", pass, fail, skip);
@@ -429,17 +647,16 @@ static void print_merged(FILE *f, struct merge *m, const char *merged)
 		m->bad = 1;
 }
 
-static int merge_args(int argc, char **argv, struct merge *m,
-		      const char **out)
+static int merge_args(int argc, char **argv, struct merge *m)
 {
-	int i, nd = 0;
+	int i, nd = 0, first;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: ktstr merge [--out DIR] SHARD_DIR...\n"
 			       "  joins the KTAP streams of 'ktstr run --shard I/N --out SHARD_DIR'\n"
 			       "  into one, cases in the unsharded order; exit 1 if a case failed\n"
-			       "  or a shard is missing or unfinished\n"
+			       "  or has no result, or a shard is missing or unfinished\n"
 			       "  --out DIR   the merged stream also into DIR/ktap, and the shards'\n"
 			       "              run directories copied into DIR/runs/\n");
 			return 0;
@@ -449,7 +666,7 @@ static int merge_args(int argc, char **argv, struct merge *m,
 				fprintf(stderr, "ktstr merge: --out needs a directory\n");
 				return VM_EXIT_USAGE;
 			}
-			*out = argv[i];
+			m->out = argv[i];
 			continue;
 		}
 		if (argv[i][0] == '-') {
@@ -457,8 +674,26 @@ static int merge_args(int argc, char **argv, struct merge *m,
 				argv[i]);
 			return VM_EXIT_USAGE;
 		}
+	}
+	/* the stream's paths to the copies: absolute, good from anywhere */
+	if (m->out) {
+		if (mkdir_p(m->out) || !realpath(m->out, m->out_abs)) {
+			fprintf(stderr, "ktstr merge: --out %s: %s\n", m->out,
+				strerror(errno));
+			return 1;
+		}
+		m->out = m->out_abs;
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--out")) {
+			i++;
+			continue;
+		}
+		first = m->nruns;
 		if (read_shard(m, argv[i]))
 			return VM_EXIT_USAGE;
+		if (m->out)
+			copy_shard_runs(m, argv[i], first);
 		nd++;
 	}
 	if (!nd) {
@@ -468,11 +703,11 @@ static int merge_args(int argc, char **argv, struct merge *m,
 	return -1;
 }
 
-static int write_merged(struct merge *m, const char *out)
+static int write_merged(struct merge *m)
 {
-	char merged[4200] = "", path[4200];
+	char path[4200];
 	unsigned int s;
-	int i;
+	FILE *f;
 
 	for (s = 1; s <= m->total; s++)
 		if (!m->seen[s]) {
@@ -480,41 +715,55 @@ static int write_merged(struct merge *m, const char *out)
 				s, m->total);
 			m->bad = 1;
 		}
+	if (!m->total)
+		m->bad = 1;
+	check_duplicates(m);
 	qsort(m->b, m->nb, sizeof(*m->b), by_seq);
 	if (m->nf)
 		qsort(m->f, m->nf, sizeof(*m->f), fail_by_seq);
-	if (out) {
-		/* every shard ran the same kernel and suite: one run dir */
-		for (i = 0; i < m->np; i++) {
-			char *copy = xstrdup(m->paths[i]);
-
-			snprintf(merged, sizeof(merged), "%s/runs/%s", out,
-				 basename(copy));
-			copy_dir(m->paths[i], merged);
-			free(copy);
-		}
-		snprintf(path, sizeof(path), "%s/ktap", out);
-		if (m->np) {
-			FILE *f = fopen(path, "w");
-
-			if (f) {
-				print_merged(f, m, merged);
-				fclose(f);
-			}
+	if (m->out) {
+		snprintf(path, sizeof(path), "%s/ktap", m->out);
+		f = fopen(path, "we");
+		if (f)
+			print_merged(f, m);
+		if (!f || fclose(f)) {
+			fprintf(stderr, "ktstr merge: cannot write %s: %s\n",
+				path, strerror(errno));
+			m->bad = 1;
 		}
 	}
-	print_merged(stdout, m, merged[0] ? merged : NULL);
+	print_merged(stdout, m);
 	return m->bad ? 1 : 0;
+}
+
+static void merge_free(struct merge *m)
+{
+	int i;
+
+	for (i = 0; i < m->nb; i++) {
+		free(m->b[i].lines);
+		free(m->b[i].result);
+	}
+	for (i = 0; i < m->nf; i++)
+		free(m->f[i].text.s);
+	for (i = 0; i < m->nruns; i++)
+		free(m->runs[i].from);
+	for (i = 0; i < m->ncopied; i++)
+		free(m->copied[i]);
+	free(m->b);
+	free(m->f);
+	free(m->runs);
+	free(m->copied);
+	free(m);
 }
 
 int cmd_merge(int argc, char **argv)
 {
 	struct merge *m = xcalloc(1, sizeof(*m));
-	const char *out = NULL;
-	int ret = merge_args(argc, argv, m, &out);
+	int ret = merge_args(argc, argv, m);
 
 	if (ret < 0)
-		ret = write_merged(m, out);
+		ret = write_merged(m);
 	merge_free(m);
 	return ret;
 }

@@ -108,6 +108,8 @@ int repeat_cases(const struct run_opts *o, struct test_case *cases, int n,
 			struct test_case *c = &cases[out++];
 
 			*c = base[i];
+			/* its place in the unsharded run: pass after pass */
+			c->seq = base[i].seq + (int)(k - from) * max;
 			/* the samples of one case: grouped by its name */
 			if (!c->variant[0] && strcmp(c->name, c->test))
 				snprintf(c->variant, sizeof(c->variant), "%s",

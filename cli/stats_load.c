@@ -245,18 +245,17 @@ static bool ends_with(const char *s, const char *suffix)
 static void load_one(struct stats_run *r, const char *dir, const char *name)
 {
 	char path[4400], err[160];
-	struct stat st;
 	char *text;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	/* lstat: a link in the run directory is not followed */
-	if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_size > SIDECAR_MAX) {
+	/* a link in the run directory is not followed, a FIFO not waited on */
+	text = read_regular_file(path, SIDECAR_MAX, NULL);
+	if (!text && (errno == EINVAL || errno == EFBIG)) {
 		fprintf(stderr, "ktstr stats: %s: skipped: not a regular file of at most %d bytes\n",
 			path, SIDECAR_MAX);
 		r->nr_bad++;
 		return;
 	}
-	text = read_file(path, NULL);
 	if (!text)
 		set_err(err, sizeof(err), "%s", strerror(errno));
 	if (!text || stats_add_sidecar(r, text, err, sizeof(err))) {
@@ -290,8 +289,7 @@ static void load_meta(struct stats_run *r)
 	double s;
 
 	snprintf(path, sizeof(path), "%s/run.json", r->path);
-	text = !lstat(path, &st) && S_ISREG(st.st_mode) && st.st_size < 4096 ?
-	       read_file(path, NULL) : NULL;
+	text = read_regular_file(path, 4095, NULL);
 	if (text)
 		v = json_parse(text, err, sizeof(err));
 	if (v && json_get_num(v, "started_s", &s) && isfinite(s)) {

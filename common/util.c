@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -65,23 +66,31 @@ int mkdir_p(const char *path)
 	return 0;
 }
 
-char *read_file(const char *path, size_t *lenp)
+void *xrealloc(void *p, size_t len)
+{
+	p = realloc(p, len ? len : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+/* @fd read to its end (at most @max bytes) and closed */
+static char *read_fd(int fd, size_t max, size_t *lenp)
 {
 	size_t len = 0, cap = 4096;
-	char *buf;
+	char *buf = xmalloc(cap);
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap);
 	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
 		len += n;
+		if (len > max) {
+			n = -1;
+			errno = EFBIG;
+			break;
+		}
 		if (cap - len < 2) {
 			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				out_of_memory();
+			buf = xrealloc(buf, cap);
 		}
 	}
 	close(fd);
@@ -93,6 +102,38 @@ char *read_file(const char *path, size_t *lenp)
 	if (lenp)
 		*lenp = len;
 	return buf;
+}
+
+char *read_file(const char *path, size_t *lenp)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? NULL : read_fd(fd, SIZE_MAX - 1, lenp);
+}
+
+char *read_regular_file(const char *path, size_t max, size_t *lenp)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	int err;
+
+	if (fd < 0) {
+		/* O_NOFOLLOW's answer to a link */
+		if (errno == ELOOP)
+			errno = EINVAL;
+		return NULL;
+	}
+	if (fstat(fd, &st))
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else if ((unsigned long long)st.st_size > max)
+		err = EFBIG;
+	else
+		return read_fd(fd, max, lenp);
+	close(fd);
+	errno = err;
+	return NULL;
 }
 
 static int write_all_fd(int fd, const char *p, size_t len)

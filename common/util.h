@@ -34,6 +34,7 @@
 void *xmalloc(size_t len);
 void *xcalloc(size_t n, size_t len);
 char *xstrdup(const char *s);
+void *xrealloc(void *p, size_t len);
 
 /* mkdir -p; returns 0 or -1 with errno set */
 int mkdir_p(const char *path);
@@ -43,6 +44,14 @@ int mkdir_p(const char *path);
  * Returns NULL with errno set.
  */
 char *read_file(const char *path, size_t *len);
+
+/*
+ * read_file() for a file from elsewhere (a run directory, a shard's
+ * artifacts): a regular file of at most @max bytes, opened without
+ * following a link or blocking on a FIFO. NULL with errno set: EINVAL
+ * for anything but a regular file (a link too), EFBIG for a larger one.
+ */
+char *read_regular_file(const char *path, size_t max, size_t *len);
 
 /*
  * Write @len bytes to @path through a temporary file (mkostemp in the
