@@ -223,7 +223,7 @@ int write_cases_file(const struct run_opts *o, const struct test_case *cases,
 	int i;
 
 	snprintf(path, sizeof(path), "%s/cases", o->out_dir);
-	f = fopen(path, "w");
+	f = fopen(path, "we");
 	if (!f) {
 		fprintf(stderr, "ktstr run: --out: cannot write %s: %s\n", path,
 			strerror(errno));

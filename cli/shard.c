@@ -108,6 +108,11 @@ int shard_from_env(unsigned int total_opt, unsigned int *index,
 				 gi, gt, SHARD_MAX);
 			return -1;
 		}
+		if (total_opt && total_opt != n) {
+			snprintf(why, len, "CI_NODE_TOTAL=%s but --shard-total %u: which is the number of shards?",
+				 gt, total_opt);
+			return -1;
+		}
 		*index = i - 1;
 		*total = n;
 		snprintf(src, srclen, "CI_NODE_INDEX=%s CI_NODE_TOTAL=%s",

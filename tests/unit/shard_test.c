@@ -95,6 +95,12 @@ TEST(ci_variables)
 				    sizeof(why)));
 	EXPECT_EQ(1, i);
 	EXPECT_EQ(4, n);
+	/* a --shard-total that disagrees with GitLab's total is an error */
+	EXPECT_EQ(1, shard_from_env(4, &i, &n, src, sizeof(src), why,
+				    sizeof(why)));
+	EXPECT_EQ(-1, shard_from_env(3, &i, &n, src, sizeof(src), why,
+				     sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "CI_NODE_TOTAL=4 but --shard-total 3"));
 	setenv("CI_NODE_INDEX", "5", 1);
 	EXPECT_EQ(-1, shard_from_env(0, &i, &n, src, sizeof(src), why,
 				     sizeof(why)));
