@@ -123,7 +123,8 @@ int budget_load_measured(const char *runs_base, struct budget_item *it,
 				/* the newest; of two as new, the longer */
 				if (strcmp(it[i].name, name) ||
 				    st.st_mtime < stamp[i] ||
-				    (st.st_mtime == stamp[i] && w <= it[i].est_s))
+				    (st.st_mtime == stamp[i] && it[i].measured &&
+				     w <= it[i].est_s))
 					continue;
 				found += !it[i].measured;
 				stamp[i] = st.st_mtime;

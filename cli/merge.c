@@ -19,11 +19,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "util.h"
@@ -76,7 +77,8 @@ struct failed {
 /* a shard's run directory: as its stream names it, and its copy */
 struct run_path {
 	char *from;	/* the path in the shard's stream */
-	char *to;	/* DIR/runs/<name> with --out, else NULL */
+	size_t len;	/* its length */
+	const char *to;	/* DIR/runs/<name> with --out, else NULL */
 };
 
 /* a shard's cases file: its place (I of N) and each case's unsharded seq */
@@ -96,6 +98,8 @@ struct merge {
 	int nf;
 	struct run_path *runs;
 	int nruns;
+	int *seqs;		/* every shard's cases' places */
+	int nseqs;
 	char **copied;		/* DIR/runs/<name> made, each once */
 	int ncopied;
 	bool seen[SHARDS_MAX + 1];
@@ -157,44 +161,65 @@ static int case_index(const struct shard *sh, const char *name)
 	return -1;
 }
 
+/* one line of a cases file, which must be as write_cases_file() wrote it */
+static int cases_line(struct shard *sh, const char *line)
+{
+	char name[512];
+	int seq, end = -1;
+
+	if (sscanf(line, "ktstr-shard %u %u%n", &sh->si, &sh->sn, &end) == 2 &&
+	    !line[end])
+		return 0;
+	end = -1;
+	if (sscanf(line, "case %d %511s%n", &seq, name, &end) != 2 ||
+	    line[end] || seq < 0 || case_index(sh, name) >= 0 ||
+	    sh->nr == CASES_NR_MAX)
+		return -1;
+	sh->names = xrealloc(sh->names, (sh->nr + 1) * sizeof(char *));
+	sh->seqs = xrealloc(sh->seqs, (sh->nr + 1) * sizeof(int));
+	sh->names[sh->nr] = xstrdup(name);
+	sh->seqs[sh->nr++] = seq;
+	return 0;
+}
+
 static int read_cases(struct merge *m, struct shard *sh)
 {
-	char path[4200], name[512], *text, *line, *save = NULL;
-	int seq;
+	char path[4200], *text, *line, *nl;
+	size_t len;
+	int ret = 0;
 
 	snprintf(path, sizeof(path), "%s/cases", sh->dir);
-	text = read_regular_file(path, CASES_MAX, NULL);
+	text = read_regular_file(path, CASES_MAX, &len);
 	if (!text) {
 		fprintf(stderr, "ktstr merge: %s: %s (a shard's directory holds the cases file 'ktstr run --out' writes)\n",
 			path, strerror(errno));
 		return -1;
 	}
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "ktstr-shard %u %u", &sh->si, &sh->sn) == 2)
-			continue;
-		if (sscanf(line, "case %d %511s", &seq, name) != 2 ||
-		    case_index(sh, name) >= 0)
-			continue;
-		if (sh->nr == CASES_NR_MAX) {
-			fprintf(stderr, "ktstr merge: %s: more than the %d cases a run holds\n",
-				path, CASES_NR_MAX);
-			free(text);
-			return -1;
-		}
-		sh->names = xrealloc(sh->names, (sh->nr + 1) * sizeof(char *));
-		sh->seqs = xrealloc(sh->seqs, (sh->nr + 1) * sizeof(int));
-		sh->names[sh->nr] = xstrdup(name);
-		sh->seqs[sh->nr++] = seq;
+	/* a NUL would hide the lines after it */
+	if (strlen(text) != len) {
+		fprintf(stderr, "ktstr merge: %s: a NUL byte: not a cases file\n",
+			path);
+		free(text);
+		return -1;
+	}
+	for (line = text; *line && !ret; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		ret = cases_line(sh, line);
+		if (ret)
+			fprintf(stderr, "ktstr merge: %s: '%.80s': not a line 'ktstr run --out' writes (a case twice, or more than %d?)\n",
+				path, line, CASES_NR_MAX);
 	}
 	free(text);
 	sh->reported = xcalloc(sh->nr, sizeof(bool));
-	if (!sh->sn || !sh->si || sh->si > sh->sn || sh->sn > SHARDS_MAX) {
+	if (!ret && (!sh->sn || !sh->si || sh->si > sh->sn ||
+		     sh->sn > SHARDS_MAX)) {
 		fprintf(stderr, "ktstr merge: %s: no 'ktstr-shard I N' line (1 <= I <= N <= %d)\n",
 			path, SHARDS_MAX);
-		return -1;
+		ret = -1;
 	}
-	return 0;
+	return ret;
 }
 
 /* the shard's place against the others': a usage error when it clashes */
@@ -261,6 +286,29 @@ static int result_line(struct merge *m, struct shard *sh, const char *line,
 	return b->seq;
 }
 
+/* a run directory the stream names: a path with a last component, once */
+static void add_run(struct merge *m, const char *path)
+{
+	size_t len = strlen(path);
+	struct run_path *r;
+	int i;
+
+	while (len && path[len - 1] == '/')
+		len--;
+	if (!len)
+		return;
+	for (i = 0; i < m->nruns; i++)
+		if (m->runs[i].len == len && !strncmp(m->runs[i].from, path, len))
+			return;
+	m->runs = xrealloc(m->runs, (m->nruns + 1) * sizeof(*m->runs));
+	r = &m->runs[m->nruns++];
+	r->from = xmalloc(len + 1);
+	memcpy(r->from, path, len);
+	r->from[len] = '\0';
+	r->len = len;
+	r->to = NULL;
+}
+
 /* a line of the outputs block: the run directory, failures, their files */
 static void outputs_line(struct merge *m, const struct shard *sh,
 			 bool *want_path, struct failed **fl, const char *line)
@@ -270,12 +318,8 @@ static void outputs_line(struct merge *m, const struct shard *sh,
 
 	if (*want_path) {
 		*want_path = false;
-		if (str_starts_with(line, "# /")) {
-			m->runs = xrealloc(m->runs,
-					   (m->nruns + 1) * sizeof(*m->runs));
-			m->runs[m->nruns].from = xstrdup(line + 2);
-			m->runs[m->nruns++].to = NULL;
-		}
+		if (str_starts_with(line, "# /"))
+			add_run(m, line + 2);
 		return;
 	}
 	if (str_starts_with(line, "# FAILED ")) {
@@ -366,6 +410,11 @@ static bool read_stream(struct merge *m, struct shard *sh)
 				continue;
 			}
 			seq = result_line(m, sh, l, &pending);
+		} else if (str_starts_with(l, "ok") ||
+			   str_starts_with(l, "not ok")) {
+			/* no result merge counts: not one for other readers */
+			sb_add(&pending, "# ", 2);
+			sb_line(&pending, l);
 		} else {
 			sb_line(&pending, l);
 		}
@@ -431,6 +480,9 @@ static int read_shard(struct merge *m, const char *dir)
 	} else if (place_shard(m, &sh)) {
 		ret = -1;
 	} else {
+		m->seqs = xrealloc(m->seqs, (m->nseqs + sh.nr) * sizeof(int));
+		memcpy(m->seqs + m->nseqs, sh.seqs, sh.nr * sizeof(int));
+		m->nseqs += sh.nr;
 		if (!read_stream(m, &sh)) {
 			fprintf(stderr, "ktstr merge: shard %u/%u (%s) did not finish: its stream has no totals line after its outputs\n",
 				sh.si, sh.sn, dir);
@@ -461,6 +513,30 @@ static int fail_by_seq(const void *a, const void *b)
 	if (x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
 	return x->order - y->order;
+}
+
+static int by_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* one place of the unsharded run in two shards: not cut from one run */
+static void check_places(struct merge *m)
+{
+	int i;
+
+	if (m->nseqs)
+		qsort(m->seqs, m->nseqs, sizeof(int), by_int);
+	for (i = 1; i < m->nseqs; i++) {
+		if (m->seqs[i] != m->seqs[i - 1])
+			continue;
+		fprintf(stderr, "ktstr merge: two shards' cases take place %d of the unsharded run: were they cut from one selection of cases?\n",
+			m->seqs[i]);
+		m->bad = 1;
+		break;
+	}
 }
 
 static int by_name(const void *a, const void *b)
@@ -495,12 +571,15 @@ static void check_duplicates(struct merge *m)
 	free(names);
 }
 
-/* @src's regular files into @dst (a run directory is flat) */
-static int copy_dir(const char *src, const char *dst)
+/*
+ * The regular files of the directory @dfd (a run directory is flat) into
+ * @dst; closes @dfd. Nothing is opened through a link.
+ */
+static int copy_dir(int dfd, const char *src, const char *dst)
 {
-	char from[8400], to[8400];
+	DIR *d = fdopendir(dfd);
+	char to[8400];
 	struct dirent *de;
-	DIR *d = opendir(src);
 	int ret = 0;
 	size_t len;
 	char *buf;
@@ -510,20 +589,21 @@ static int copy_dir(const char *src, const char *dst)
 			dst, strerror(errno));
 		if (d)
 			closedir(d);
+		else
+			close(dfd);
 		return -1;
 	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(from, sizeof(from), "%s/%s", src, de->d_name);
-		snprintf(to, sizeof(to), "%s/%s", dst, de->d_name);
-		buf = read_regular_file(from, RUN_FILE_MAX, &len);
+		buf = read_regular_at(dirfd(d), de->d_name, RUN_FILE_MAX, &len);
 		if (!buf) {
-			fprintf(stderr, "ktstr merge: %s: not copied: %s\n",
-				from, errno == EINVAL ?
+			fprintf(stderr, "ktstr merge: %s/%s: not copied: %s\n",
+				src, de->d_name, errno == EINVAL ?
 				"not a regular file" : strerror(errno));
 			continue;
 		}
+		snprintf(to, sizeof(to), "%s/%s", dst, de->d_name);
 		if (write_file_atomic(to, buf, len)) {
 			fprintf(stderr, "ktstr merge: cannot write %s: %s\n",
 				to, strerror(errno));
@@ -535,78 +615,99 @@ static int copy_dir(const char *src, const char *dst)
 	return ret;
 }
 
-/* SHARD_DIR/runs/@name into DIR/runs/@name, each name once */
-static char *copy_run(struct merge *m, const char *shard_dir,
-		      const char *name)
+/* DIR/runs/@name, made once */
+static const char *copied(struct merge *m, const char *name, bool add)
 {
-	char src[8400], dst[8400];
-	struct stat st;
+	char dst[8400];
 	int i;
 
-	if (!name[0] || name[0] == '.' || strchr(name, '/'))
-		return NULL;
-	snprintf(src, sizeof(src), "%s/runs/%s", shard_dir, name);
-	if (lstat(src, &st) || !S_ISDIR(st.st_mode))
-		return NULL;
 	snprintf(dst, sizeof(dst), "%s/runs/%s", m->out, name);
-	if (copy_dir(src, dst))
-		m->bad = 1;
 	for (i = 0; i < m->ncopied; i++)
 		if (!strcmp(m->copied[i], dst))
 			return m->copied[i];
+	if (!add)
+		return NULL;
 	m->copied = xrealloc(m->copied, (m->ncopied + 1) * sizeof(char *));
 	m->copied[m->ncopied] = xstrdup(dst);
 	return m->copied[m->ncopied++];
 }
 
 /*
- * The run directories of one shard, whose stream named @first.. of
- * m->runs: those, from SHARD_DIR/runs/ (never from the path the stream
- * gives); every one there when the stream named none (it was cut off).
+ * Every run directory of SHARD_DIR/runs into DIR/runs/, opened below
+ * SHARD_DIR without following a link (never from the path the stream
+ * names: that is another machine's); then the run directories the
+ * stream named, m->runs[@first..], pointed at their copies.
  */
 static void copy_shard_runs(struct merge *m, const char *dir, int first)
 {
-	char runs[4200];
+	char src[8400];
 	struct dirent *de;
+	int runs, fd, i;
 	DIR *d;
-	int i;
 
+	snprintf(src, sizeof(src), "%s/runs", dir);
+	runs = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = runs < 0 ? -1 : fcntl(runs, F_DUPFD_CLOEXEC, 0);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		fprintf(stderr, "ktstr merge: %s: %s: the shard's run directories are not in the merge\n",
+			src, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (runs >= 0)
+			close(runs);
+		m->bad = 1;
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(runs, de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		snprintf(src, sizeof(src), "%s/runs/%s", dir, de->d_name);
+		if (copy_dir(fd, src, copied(m, de->d_name, true)))
+			m->bad = 1;
+	}
+	closedir(d);
+	close(runs);
 	for (i = first; i < m->nruns; i++) {
 		const char *name = strrchr(m->runs[i].from, '/') + 1;
 
-		m->runs[i].to = copy_run(m, dir, name);
+		m->runs[i].to = copied(m, name, false);
 		if (!m->runs[i].to)
-			fprintf(stderr, "ktstr merge: %s: no run directory %s/runs/%s to copy\n",
-				dir, dir, name);
+			fprintf(stderr, "ktstr merge: %s's stream names the run directory %s, which %s/runs does not hold\n",
+				dir, m->runs[i].from, dir);
 	}
-	if (first < m->nruns)
-		return;
-	snprintf(runs, sizeof(runs), "%s/runs", dir);
-	d = opendir(runs);
-	while (d && (de = readdir(d)))
-		copy_run(m, dir, de->d_name);
-	if (d)
-		closedir(d);
 }
 
-/* @s with each shard's run directory replaced by its copy */
+/*
+ * @s with each shard's run directory replaced by its copy: a whole path
+ * only (followed by '/', a blank or the end), tried where a '/' starts.
+ */
 static void put_paths(FILE *f, const struct merge *m, const char *s)
 {
+	const char *slash;
 	int i;
 
-	while (*s) {
+	while ((slash = strchr(s, '/'))) {
+		fwrite(s, 1, slash - s, f);
+		s = slash;
 		for (i = 0; i < m->nruns; i++) {
-			size_t l = strlen(m->runs[i].from);
+			const struct run_path *r = &m->runs[i];
 
-			if (m->runs[i].to && !strncmp(s, m->runs[i].from, l)) {
-				fputs(m->runs[i].to, f);
-				s += l;
+			if (r->to && !strncmp(s, r->from, r->len) &&
+			    (!s[r->len] || strchr("\n/ ", s[r->len]))) {
+				fputs(r->to, f);
+				s += r->len;
 				break;
 			}
 		}
 		if (i == m->nruns)
 			fputc(*s++, f);
 	}
+	fputs(s, f);
 }
 
 static void print_merged(FILE *f, struct merge *m)
@@ -718,7 +819,9 @@ static int write_merged(struct merge *m)
 	if (!m->total)
 		m->bad = 1;
 	check_duplicates(m);
-	qsort(m->b, m->nb, sizeof(*m->b), by_seq);
+	check_places(m);
+	if (m->nb)
+		qsort(m->b, m->nb, sizeof(*m->b), by_seq);
 	if (m->nf)
 		qsort(m->f, m->nf, sizeof(*m->f), fail_by_seq);
 	if (m->out) {
@@ -726,13 +829,18 @@ static int write_merged(struct merge *m)
 		f = fopen(path, "we");
 		if (f)
 			print_merged(f, m);
-		if (!f || fclose(f)) {
+		/* a write that failed before fclose() is not its error */
+		if (!f || (ferror(f) | fclose(f))) {
 			fprintf(stderr, "ktstr merge: cannot write %s: %s\n",
 				path, strerror(errno));
 			m->bad = 1;
 		}
 	}
 	print_merged(stdout, m);
+	if (ferror(stdout)) {
+		fprintf(stderr, "ktstr merge: cannot write the merged stream to stdout\n");
+		m->bad = 1;
+	}
 	return m->bad ? 1 : 0;
 }
 
@@ -754,6 +862,7 @@ static void merge_free(struct merge *m)
 	free(m->f);
 	free(m->runs);
 	free(m->copied);
+	free(m->seqs);
 	free(m);
 }
 

@@ -111,9 +111,10 @@ char *read_file(const char *path, size_t *lenp)
 	return fd < 0 ? NULL : read_fd(fd, SIZE_MAX - 1, lenp);
 }
 
-char *read_regular_file(const char *path, size_t max, size_t *lenp)
+char *read_regular_at(int dirfd, const char *path, size_t max, size_t *lenp)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	int fd = openat(dirfd, path,
+			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	struct stat st;
 	int err;
 
@@ -134,6 +135,11 @@ char *read_regular_file(const char *path, size_t max, size_t *lenp)
 	close(fd);
 	errno = err;
 	return NULL;
+}
+
+char *read_regular_file(const char *path, size_t max, size_t *lenp)
+{
+	return read_regular_at(AT_FDCWD, path, max, lenp);
 }
 
 static int write_all_fd(int fd, const char *p, size_t len)

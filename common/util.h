@@ -52,6 +52,8 @@ char *read_file(const char *path, size_t *len);
  * for anything but a regular file (a link too), EFBIG for a larger one.
  */
 char *read_regular_file(const char *path, size_t max, size_t *len);
+/* the same, @path relative to the directory @dirfd */
+char *read_regular_at(int dirfd, const char *path, size_t max, size_t *len);
 
 /*
  * Write @len bytes to @path through a temporary file (mkostemp in the

@@ -112,6 +112,29 @@ rc=$?
 [ -f mv/runs/r-1/run.json ] || fail "the run directory was not copied"
 ! grep -rq hunter2 mv || fail "a link in a run directory was followed into the copy"
 expect_in "$TMP/err" "leak.json: not copied: not a regular file"
+# SHARD_DIR/runs a link to elsewhere: not followed
+shard y1 1 1 r-1 "0 alpha"
+{ printf 'KTAP version 1\n1..1\nok 1 alpha\n'; outputs y1 r-1 1 0; } >y1/ktap
+mkdir -p elsewhere/r-1 && cp secret elsewhere/r-1/key.json
+rm -rf y1/runs && ln -s "$TMP/elsewhere" y1/runs
+expect_rc 1 "$KTSTR" merge --out my y1
+! grep -rq hunter2 my || fail "a SHARD_DIR/runs link was followed into the copy"
+# a NUL in the cases file hides no case: the shard is not read
+shard z1 1 1 r-1 "0 alpha"
+printf 'ktstr-shard 1 1\ncase 0 alpha\n\0case 1 beta\n' >z1/cases
+{ printf 'KTAP version 1\n1..1\nok 1 alpha\n'; outputs z1 r-1 1 0; } >z1/ktap
+expect_rc 1 "$KTSTR" merge z1
+expect_in "$TMP/err" "a NUL byte"
+# a failed write of the merged stream fails the merge
+[ -w /dev/full ] && { "$KTSTR" merge v1 >/dev/full 2>"$TMP/err" &&
+	fail "merge to a full stdout exited 0"; }
+# a run directory whose path is a prefix of another path: whole paths only
+shard p1 1 1 r "0 alpha"
+{ printf 'KTAP version 1\n1..1\n# see /elsewhere/p1/runs/r2/x and /elsewhere/p1/runs/r/x\nok 1 alpha\n'
+  outputs p1 r 1 0; } >p1/ktap
+expect_rc 0 "$KTSTR" merge --out mp p1
+expect_in "$TMP/out" "^# see /elsewhere/p1/runs/r2/x and $TMP/mp/runs/r/x$"
+
 shard w1 1 1 r-1 "0 alpha"
 mkfifo w1/ktap
 timeout 20 "$KTSTR" merge w1 >"$TMP/out" 2>"$TMP/err"
