@@ -481,7 +481,8 @@ static int read_shard(struct merge *m, const char *dir)
 		ret = -1;
 	} else {
 		m->seqs = xrealloc(m->seqs, (m->nseqs + sh.nr) * sizeof(int));
-		memcpy(m->seqs + m->nseqs, sh.seqs, sh.nr * sizeof(int));
+		if (sh.nr)
+			memcpy(m->seqs + m->nseqs, sh.seqs, sh.nr * sizeof(int));
 		m->nseqs += sh.nr;
 		if (!read_stream(m, &sh)) {
 			fprintf(stderr, "ktstr merge: shard %u/%u (%s) did not finish: its stream has no totals line after its outputs\n",
