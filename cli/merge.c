@@ -91,6 +91,12 @@ struct shard {
 	int nr;
 };
 
+/* a case of some shard's cases file, for the checks across shards */
+struct shard_case {
+	char *name;
+	int seq;
+};
+
 struct merge {
 	struct block *b;
 	int nb;
@@ -98,8 +104,8 @@ struct merge {
 	int nf;
 	struct run_path *runs;
 	int nruns;
-	int *seqs;		/* every shard's cases' places */
-	int nseqs;
+	struct shard_case *cases;	/* every shard's cases */
+	int ncases;
 	char **copied;		/* DIR/runs/<name> made, each once */
 	int ncopied;
 	bool seen[SHARDS_MAX + 1];
@@ -473,17 +479,18 @@ static void shard_free(struct shard *sh)
 static int read_shard(struct merge *m, const char *dir)
 {
 	struct shard sh = { .dir = dir };
-	int ret = 0;
+	int i, ret = 0;
 
 	if (read_cases(m, &sh)) {
 		m->bad = 1;
 	} else if (place_shard(m, &sh)) {
 		ret = -1;
 	} else {
-		m->seqs = xrealloc(m->seqs, (m->nseqs + sh.nr) * sizeof(int));
-		if (sh.nr)
-			memcpy(m->seqs + m->nseqs, sh.seqs, sh.nr * sizeof(int));
-		m->nseqs += sh.nr;
+		m->cases = xrealloc(m->cases,
+				    (m->ncases + sh.nr) * sizeof(*m->cases));
+		for (i = 0; i < sh.nr; i++)
+			m->cases[m->ncases++] = (struct shard_case) {
+				xstrdup(sh.names[i]), sh.seqs[i] };
 		if (!read_stream(m, &sh)) {
 			fprintf(stderr, "ktstr merge: shard %u/%u (%s) did not finish: its stream has no totals line after its outputs\n",
 				sh.si, sh.sn, dir);
@@ -495,81 +502,73 @@ static int read_shard(struct merge *m, const char *dir)
 	return ret;
 }
 
+/* the unsharded run's order; read order where that is the same */
+static int by_place(int seq_a, int order_a, int seq_b, int order_b)
+{
+	if (seq_a != seq_b)
+		return seq_a < seq_b ? -1 : 1;
+	return order_a - order_b;
+}
+
 static int by_seq(const void *a, const void *b)
 {
 	const struct block *x = a, *y = b;
 
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
 	/* a case's trailing lines after its result */
-	if (!x->result != !y->result)
+	if (x->seq == y->seq && !x->result != !y->result)
 		return !x->result - !y->result;
-	return x->order - y->order;
+	return by_place(x->seq, x->order, y->seq, y->order);
 }
 
 static int fail_by_seq(const void *a, const void *b)
 {
 	const struct failed *x = a, *y = b;
 
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return x->order - y->order;
+	return by_place(x->seq, x->order, y->seq, y->order);
 }
 
-static int by_int(const void *a, const void *b)
+static int by_case_seq(const void *a, const void *b)
 {
-	int x = *(const int *)a, y = *(const int *)b;
+	const struct shard_case *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* one place of the unsharded run in two shards: not cut from one run */
-static void check_places(struct merge *m)
+static int by_case_name(const void *a, const void *b)
+{
+	const struct shard_case *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * A case, or a place of the unsharded run, in the cases files of two
+ * shards: they were not cut from one selection of cases.
+ */
+static void check_cases(struct merge *m)
 {
 	int i;
 
-	if (m->nseqs)
-		qsort(m->seqs, m->nseqs, sizeof(int), by_int);
-	for (i = 1; i < m->nseqs; i++) {
-		if (m->seqs[i] != m->seqs[i - 1])
+	if (!m->ncases)
+		return;
+	qsort(m->cases, m->ncases, sizeof(*m->cases), by_case_seq);
+	for (i = 1; i < m->ncases; i++) {
+		if (m->cases[i].seq != m->cases[i - 1].seq)
 			continue;
 		fprintf(stderr, "ktstr merge: two shards' cases take place %d of the unsharded run: were they cut from one selection of cases?\n",
-			m->seqs[i]);
+			m->cases[i].seq);
 		m->bad = 1;
 		break;
 	}
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* a case reported by two shards: they were not cut from one run */
-static void check_duplicates(struct merge *m)
-{
-	char **names = xcalloc(m->nb, sizeof(char *));
-	int i, n = 0;
-
-	for (i = 0; i < m->nb; i++) {
-		if (!m->b[i].result)
-			continue;
-		names[n] = xstrdup(m->b[i].result);
-		names[n][strcspn(names[n], "\n ")] = '\0';
-		n++;
-	}
-	qsort(names, n, sizeof(char *), by_name);
-	for (i = 1; i < n; i++) {
-		if (strcmp(names[i - 1], names[i]) ||
-		    (i > 1 && !strcmp(names[i - 2], names[i])))
+	qsort(m->cases, m->ncases, sizeof(*m->cases), by_case_name);
+	for (i = 1; i < m->ncases; i++) {
+		if (strcmp(m->cases[i].name, m->cases[i - 1].name) ||
+		    (i > 1 && !strcmp(m->cases[i].name, m->cases[i - 2].name)))
 			continue;
 		fprintf(stderr, "ktstr merge: case '%s' has more than one result (shards not cut from one run?)\n",
-			names[i]);
+			m->cases[i].name);
 		m->bad = 1;
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 /*
@@ -819,8 +818,7 @@ static int write_merged(struct merge *m)
 		}
 	if (!m->total)
 		m->bad = 1;
-	check_duplicates(m);
-	check_places(m);
+	check_cases(m);
 	if (m->nb)
 		qsort(m->b, m->nb, sizeof(*m->b), by_seq);
 	if (m->nf)
@@ -863,7 +861,9 @@ static void merge_free(struct merge *m)
 	free(m->f);
 	free(m->runs);
 	free(m->copied);
-	free(m->seqs);
+	for (i = 0; i < m->ncases; i++)
+		free(m->cases[i].name);
+	free(m->cases);
 	free(m);
 }
 

@@ -74,14 +74,17 @@ void *xrealloc(void *p, size_t len)
 	return p;
 }
 
-/* @fd read to its end (at most @max bytes) and closed */
+/* @fd (a file or a pipe) read to its end, at most @max bytes, and closed */
 static char *read_fd(int fd, size_t max, size_t *lenp)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = xmalloc(cap);
 	ssize_t n;
 
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0 ||
+	       (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
 		len += n;
 		if (len > max) {
 			n = -1;
@@ -369,22 +372,18 @@ int set_err(char *buf, size_t len, const char *fmt, ...)
 int run_argv_capture(char *const *argv, bool keep_stderr, char **out,
 		     size_t *len)
 {
-	size_t n = 0, cap = 4096;
-	char *buf = xmalloc(cap);
 	int p[2], status, fd;
-	ssize_t r;
+	size_t n = 0;
+	char *buf;
 	pid_t pid;
 
 	*out = NULL;
-	if (pipe2(p, O_CLOEXEC)) {
-		free(buf);
+	if (pipe2(p, O_CLOEXEC))
 		return -1;
-	}
 	pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
-		free(buf);
 		return -1;
 	}
 	if (pid == 0) {
@@ -399,22 +398,10 @@ int run_argv_capture(char *const *argv, bool keep_stderr, char **out,
 		_exit(127);
 	}
 	close(p[1]);
-	for (;;) {
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				out_of_memory();
-		}
-		r = read(p[0], buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += r;
-	}
-	close(p[0]);
-	buf[n] = '\0';
+	/* a failed read gives no output; the exit status still tells */
+	buf = read_fd(p[0], SIZE_MAX - 1, &n);
+	if (!buf)
+		buf = xstrdup("");
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			free(buf);
