@@ -47,4 +47,6 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 }
 
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-	__attribute__((alias("mmap")));
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
