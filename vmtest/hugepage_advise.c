@@ -2,7 +2,10 @@
 /*
  * hugepage_advise.so: preloaded (LD_PRELOAD) into the compilers, linkers
  * and tools of a build by vmtest/with-hugepages. Every private anonymous
- * mapping of 2 MiB or more is advised MADV_HUGEPAGE.
+ * read-write mapping of 2 MiB or more that a program asks mmap() for is
+ * advised MADV_HUGEPAGE. glibc's own mappings (malloc's arenas, thread
+ * stacks, the dynamic loader's) do not come through here: the wrapper's
+ * glibc.malloc.hugetlb tunable covers malloc's.
  *
  * Why: gcc's cc1 takes its memory from the kernel in 2 MiB mmap()s (its
  * garbage-collected heap), touches a few hundred megabytes per kernel
@@ -14,6 +17,9 @@
  * the same build took 698 CPU-seconds instead of 1084. The advice
  * changes where memory comes from, never what a program computes: the
  * objects built are byte for byte the same.
+ *
+ * A reservation (PROT_NONE) is left alone: huge pages there would grow
+ * the memory of a program that uses little of it.
  *
  * glibc's own mmap() is called through the raw system call, not looked
  * up with dlsym(): dlsym() may allocate, and malloc() may mmap(), which
@@ -31,13 +37,15 @@
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	long ret = syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+	/* syscall() takes longs: widen as glibc's mmap() does (fd -1) */
+	long ret = syscall(SYS_mmap, addr, len, (long)prot, (long)flags,
+			   (long)fd, (long)off);
 	int saved_errno;
 
 	if (ret == -1)
 		return MAP_FAILED;
 	if ((flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) == MAP_PRIVATE &&
-	    len >= HUGEPAGE_SIZE) {
+	    prot != PROT_NONE && len >= HUGEPAGE_SIZE) {
 		/* advice only: a kernel without THP says EINVAL, harmless */
 		saved_errno = errno;
 		madvise((void *)ret, len, MADV_HUGEPAGE);

@@ -419,7 +419,7 @@ awk -W version 2>/dev/null | grep -q mawk && awk_line=(-W interactive)
 start=$(date +%s)
 cpu_start=$(children_cpu)
 set +e
-# with-hugepages: a third of the compile's CPU time on a virtual machine
+# with-hugepages: a third fewer CPU-seconds on a virtual machine
 "$KTSTR_DIR/vmtest/with-hugepages" \
 	make -C "$SRC" O="$OUT" -j"$JOBS" KCFLAGS="$kcflags" bzImage 2>&1 |
 	tee -a "$OUT/build.log" |
