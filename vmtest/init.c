@@ -227,7 +227,7 @@ static int receive_command(struct command *cmd)
  * terminal echoes, asks the terminal for the cursor position and nothing
  * on the host answers a script).
  */
-static void setup_console_tty(bool scripted)
+static int setup_console_tty(bool scripted)
 {
 	struct termios t;
 	int fd;
@@ -235,7 +235,7 @@ static void setup_console_tty(bool scripted)
 	setsid();
 	fd = open(CONSOLE, O_RDWR);
 	if (fd < 0)
-		return;
+		return -1;
 	ioctl(fd, TIOCSCTTY, 1);
 	dup2(fd, 0);
 	dup2(fd, 1);
@@ -246,6 +246,61 @@ static void setup_console_tty(bool scripted)
 		t.c_lflag &= ~(ECHO | ECHOE | ECHOK | ECHONL);
 		tcsetattr(0, TCSANOW, &t);
 	}
+	return 0;
+}
+
+static void drain_timeout(int sig)
+{
+	(void)sig;	/* only there to interrupt tcdrain() */
+}
+
+/*
+ * When a session leader exits, the kernel hangs its terminal up, and the
+ * hangup throws away what is still in the serial driver's transmit
+ * buffer: the command's last lines (a slow TCG guest had not sent them
+ * yet). So the command is not the leader: this process is. It runs the
+ * command as its child, waits for it, lets the console drain, and only
+ * then exits, with the command's status or by the command's signal.
+ */
+static void lead_console_session(void)
+{
+	static const int job_sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN,
+					SIGTTOU };
+	int status, i;
+	pid_t pid, w;
+
+	/*
+	 * The keys are the command's (ash puts itself in the foreground);
+	 * SIGTTOU ignored also lets a background leader call tcdrain().
+	 */
+	for (i = 0; i < (int)ARRAY_SIZE(job_sigs); i++)
+		signal(job_sigs[i], SIG_IGN);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "ktstr-init: fork: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (pid == 0) {
+		for (i = 0; i < (int)ARRAY_SIZE(job_sigs); i++)
+			signal(job_sigs[i], SIG_DFL);
+		return;
+	}
+	do {
+		w = waitpid(pid, &status, 0);
+	} while (w < 0 && errno == EINTR);
+	/* bounded: a port stopped by flow control never drains */
+	sigaction(SIGALRM, &(struct sigaction){ .sa_handler = drain_timeout },
+		  NULL);
+	alarm(5);
+	tcdrain(1);
+	alarm(0);
+	if (w != pid)
+		_exit(127);
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	signal(WTERMSIG(status), SIG_DFL);
+	kill(getpid(), WTERMSIG(status));
+	_exit(128 + WTERMSIG(status));
 }
 
 static pid_t spawn(struct command *cmd, int out[2], int err[2])
@@ -264,7 +319,8 @@ static pid_t spawn(struct command *cmd, int out[2], int err[2])
 	}
 	if (pid == 0) {
 		if (cmd->tty) {
-			setup_console_tty(cmd->tty_scripted);
+			if (!setup_console_tty(cmd->tty_scripted))
+				lead_console_session();
 		} else {
 			setsid();
 			dup2(in[0], 0);
