@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -298,6 +299,8 @@ static void lead_console_session(void)
 		_exit(127);
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
+	/* the command's crash is told, without a core of this process */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	signal(WTERMSIG(status), SIG_DFL);
 	kill(getpid(), WTERMSIG(status));
 	_exit(128 + WTERMSIG(status));
