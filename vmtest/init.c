@@ -20,8 +20,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/reboot.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -235,8 +235,11 @@ static int setup_console_tty(bool scripted)
 
 	setsid();
 	fd = open(CONSOLE, O_RDWR);
-	if (fd < 0)
+	if (fd < 0) {
+		fprintf(stderr, "ktstr-init: %s: %s; the command runs without a controlling terminal\n",
+			CONSOLE, strerror(errno));
 		return -1;
+	}
 	ioctl(fd, TIOCSCTTY, 1);
 	dup2(fd, 0);
 	dup2(fd, 1);
@@ -266,13 +269,14 @@ static void drain_timeout(int sig)
 static void lead_console_session(void)
 {
 	static const int job_sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN,
-					SIGTTOU };
+					SIGTTOU, SIGHUP, SIGTERM };
 	int status, i;
 	pid_t pid, w;
 
 	/*
-	 * The keys are the command's (ash puts itself in the foreground);
-	 * SIGTTOU ignored also lets a background leader call tcdrain().
+	 * The keys are the command's (ash puts itself in the foreground),
+	 * and so is a `kill -TERM -1` typed in it; SIGTTOU ignored also
+	 * lets a background leader call tcdrain() and tcsetpgrp().
 	 */
 	for (i = 0; i < (int)ARRAY_SIZE(job_sigs); i++)
 		signal(job_sigs[i], SIG_IGN);
@@ -286,13 +290,23 @@ static void lead_console_session(void)
 			signal(job_sigs[i], SIG_DFL);
 		return;
 	}
-	do {
-		w = waitpid(pid, &status, 0);
-	} while (w < 0 && errno == EINTR);
+	for (;;) {
+		w = waitpid(pid, &status, WUNTRACED);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w != pid || !WIFSTOPPED(status))
+			break;
+		/*
+		 * Stopped (a read from the background): nothing else
+		 * would wake it, so give it the terminal and continue it.
+		 */
+		tcsetpgrp(0, getpgid(pid));
+		kill(-getpgid(pid), SIGCONT);
+	}
 	/* bounded: a port stopped by flow control never drains */
 	sigaction(SIGALRM, &(struct sigaction){ .sa_handler = drain_timeout },
 		  NULL);
-	alarm(5);
+	alarm(10);
 	tcdrain(1);
 	alarm(0);
 	if (w != pid)
@@ -300,7 +314,7 @@ static void lead_console_session(void)
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
 	/* the command's crash is told, without a core of this process */
-	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+	prctl(PR_SET_DUMPABLE, 0);
 	signal(WTERMSIG(status), SIG_DFL);
 	kill(getpid(), WTERMSIG(status));
 	_exit(128 + WTERMSIG(status));
