@@ -266,28 +266,35 @@ static void drain_timeout(int sig)
  * command as its child, waits for it, lets the console drain, and only
  * then exits, with the command's status or by the command's signal.
  */
+/*
+ * The keys are the command's (ash puts itself in the foreground), and so
+ * is a `kill -TERM -1` typed in it: the leader ignores them, the command
+ * has them back. SIGTTOU ignored also lets a background leader call
+ * tcdrain() and tcsetpgrp().
+ */
+static void set_session_signals(sighandler_t how)
+{
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN,
+				    SIGTTOU, SIGHUP, SIGTERM };
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(sigs); i++)
+		signal(sigs[i], how);
+}
+
 static void lead_console_session(void)
 {
-	static const int job_sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN,
-					SIGTTOU, SIGHUP, SIGTERM };
-	int status, i;
-	pid_t pid, w;
+	pid_t pid, pgid, w;
+	int status;
 
-	/*
-	 * The keys are the command's (ash puts itself in the foreground),
-	 * and so is a `kill -TERM -1` typed in it; SIGTTOU ignored also
-	 * lets a background leader call tcdrain() and tcsetpgrp().
-	 */
-	for (i = 0; i < (int)ARRAY_SIZE(job_sigs); i++)
-		signal(job_sigs[i], SIG_IGN);
+	set_session_signals(SIG_IGN);
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "ktstr-init: fork: %s\n", strerror(errno));
 		_exit(127);
 	}
 	if (pid == 0) {
-		for (i = 0; i < (int)ARRAY_SIZE(job_sigs); i++)
-			signal(job_sigs[i], SIG_DFL);
+		set_session_signals(SIG_DFL);
 		return;
 	}
 	for (;;) {
@@ -300,8 +307,9 @@ static void lead_console_session(void)
 		 * Stopped (a read from the background): nothing else
 		 * would wake it, so give it the terminal and continue it.
 		 */
-		tcsetpgrp(0, getpgid(pid));
-		kill(-getpgid(pid), SIGCONT);
+		pgid = getpgid(pid);
+		tcsetpgrp(0, pgid);
+		kill(-pgid, SIGCONT);
 	}
 	/* bounded: a port stopped by flow control never drains */
 	sigaction(SIGALRM, &(struct sigaction){ .sa_handler = drain_timeout },
